@@ -1,0 +1,98 @@
+package config
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func valid() map[string]string {
+	return map[string]string{
+		"DATABASE_URL":        "postgres://shopdesk_app@127.0.0.1:5432/shopdesk",
+		"SHOPDESK_SECRET_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+	}
+}
+
+func TestLoad(t *testing.T) {
+	t.Parallel()
+
+	t.Run("Defaults", func(t *testing.T) {
+		t.Parallel()
+		c, err := Load(env(valid()), true, true)
+		require.NoError(t, err)
+		require.Equal(t, "127.0.0.1:8080", c.Addr)
+		require.Equal(t, "shopdesk_app", c.AppRole)
+		require.Equal(t, c.DatabaseURL, c.MigrateDatabaseURL)
+		require.Equal(t, "http://127.0.0.1:8080", c.BaseURL.String())
+		require.Len(t, c.SecretKey, 32)
+		require.Equal(t, RoleAll, c.Role)
+	})
+
+	// Every bad value stops start-up with a message naming its variable.
+	for _, tc := range []struct{ name, variable, value string }{
+		{"MissingDatabase", "DATABASE_URL", ""},
+		{"BadDatabase", "DATABASE_URL", "postgres://[::1"},
+		{"BadMigrateDatabase", "MIGRATE_DATABASE_URL", "host=x port=notaport"},
+		{"MissingSecret", "SHOPDESK_SECRET_KEY", ""},
+		{"ShortSecret", "SHOPDESK_SECRET_KEY", "c2hvcnQ="},
+		{"NotBase64Secret", "SHOPDESK_SECRET_KEY", "not base64 at all!"},
+		{"BadAddr", "SHOPDESK_ADDR", "localhost"},
+		{"BadPort", "SHOPDESK_ADDR", "127.0.0.1:99999"},
+		{"BadBaseURL", "SHOPDESK_BASE_URL", "ftp://x"},
+		{"BadRole", "SHOPDESK_ROLE", "both"},
+		{"BadAppRole", "SHOPDESK_APP_ROLE", "Robert'); DROP"},
+		{"BadEnv", "SHOPDESK_ENV", "staging"},
+		{"BadLogLevel", "SHOPDESK_LOG_LEVEL", "loud"},
+		{"BadLogFormat", "SHOPDESK_LOG_FORMAT", "xml"},
+		{"BadProxies", "SHOPDESK_TRUSTED_PROXIES", "-1"},
+		{"BadTimeout", "SHOPDESK_SHUTDOWN_TIMEOUT", "soon"},
+		{"BadWorkers", "SHOPDESK_WORKERS", "0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m := valid()
+			m[tc.variable] = tc.value
+			_, err := Load(env(m), true, true)
+			var errs Errors
+			require.True(t, errors.As(err, &errs), "got %v", err)
+			require.Len(t, errs, 1, "%v", err)
+			require.Equal(t, tc.variable, errs[0].Name)
+			require.Contains(t, err.Error(), tc.variable)
+		})
+	}
+
+	t.Run("ProductionNeedsHTTPS", func(t *testing.T) {
+		t.Parallel()
+		m := valid()
+		m["SHOPDESK_ENV"] = "production"
+		m["SHOPDESK_BASE_URL"] = "http://help.example.com"
+		_, err := Load(env(m), true, true)
+		require.ErrorContains(t, err, "SHOPDESK_BASE_URL")
+		m["SHOPDESK_BASE_URL"] = "https://help.example.com/"
+		c, err := Load(env(m), true, true)
+		require.NoError(t, err)
+		require.Equal(t, "json", c.LogFormat)
+		require.Equal(t, "https://help.example.com", c.BaseURL.String())
+	})
+
+	t.Run("SecretNotNeededForMigrate", func(t *testing.T) {
+		t.Parallel()
+		m := valid()
+		delete(m, "SHOPDESK_SECRET_KEY")
+		_, err := Load(env(m), true, false)
+		require.NoError(t, err)
+	})
+
+	t.Run("AllErrorsAtOnce", func(t *testing.T) {
+		t.Parallel()
+		_, err := Load(env(map[string]string{"SHOPDESK_ADDR": "x", "SHOPDESK_ROLE": "y"}), true, true)
+		var errs Errors
+		require.True(t, errors.As(err, &errs))
+		require.Len(t, errs, 4) // addr, role, database, secret
+	})
+}

@@ -1,0 +1,90 @@
+// Package jobs wires River: the client, the periodic schedule, and thin workers that call domain
+// services. Job arguments that belong to a workspace carry its id in their metadata too, so the
+// workspace's admins can see and manage exactly their own jobs.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/shopdesk/shopdesk/internal/auth"
+)
+
+// Client is River's client over pgx transactions.
+type Client = river.Client[pgx.Tx]
+
+// Options say whether this process works jobs or only inserts them.
+type Options struct {
+	Work       bool
+	MaxWorkers int
+	SoftStop   time.Duration
+	// PeriodicEvery overrides the cleanup period (tests).
+	PeriodicEvery time.Duration
+}
+
+// Deps are the domain services workers call.
+type Deps struct {
+	Auth *auth.Service
+}
+
+// NewClient builds the River client. Without Work it is insert-only, which is what a web-only
+// process needs.
+func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps) (*Client, error) {
+	cfg := &river.Config{Logger: logger}
+	if opts.Work {
+		workers := river.NewWorkers()
+		river.AddWorker(workers, &CleanupWorker{auth: deps.Auth, logger: logger})
+		every := opts.PeriodicEvery
+		if every == 0 {
+			every = 15 * time.Minute
+		}
+		cfg.Workers = workers
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(opts.MaxWorkers, 1)}}
+		cfg.SoftStopTimeout = opts.SoftStop
+		cfg.PeriodicJobs = []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(every), func() (river.JobArgs, *river.InsertOpts) {
+				return CleanupArgs{}, nil
+			}, &river.PeriodicJobOpts{RunOnStart: true}),
+		}
+	}
+	c, err := river.NewClient(riverpgxv5.New(pool), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: river client: %w", err)
+	}
+	return c, nil
+}
+
+// CleanupArgs deletes expired sessions and stale sign-in throttle rows.
+type CleanupArgs struct{}
+
+// Kind names the job in River.
+func (CleanupArgs) Kind() string { return "auth.cleanup" }
+
+// InsertOpts keeps one cleanup queued at a time even with several processes.
+func (CleanupArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: 10 * time.Minute}}
+}
+
+// CleanupWorker runs CleanupArgs.
+type CleanupWorker struct {
+	river.WorkerDefaults[CleanupArgs]
+	auth   *auth.Service
+	logger *slog.Logger
+}
+
+// Work calls the auth service.
+func (w *CleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) error {
+	sessions, throttles, err := w.auth.Cleanup(ctx)
+	if err != nil {
+		return err
+	}
+	w.logger.DebugContext(ctx, "cleanup", "expired_sessions", sessions, "stale_throttles", throttles)
+	return nil
+}

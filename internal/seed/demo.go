@@ -1,0 +1,84 @@
+// Package seed creates the demo workspace that `make run` signs you into. It is idempotent: a second
+// run finds what the first made and adds only what is missing.
+package seed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
+)
+
+// Demo logins, printed by `make run`.
+const (
+	DemoSlug     = "demo"
+	DemoPassword = "shopdesk-demo"
+)
+
+// DemoUser is one demo login.
+type DemoUser struct {
+	Email, Name, Role, Language string
+}
+
+// DemoUsers are the demo workspace's people: one per role, plus a second agent for trying two
+// agents on one ticket.
+var DemoUsers = []DemoUser{
+	{"admin@demo.test", "Ana Admin", "admin", ""},
+	{"manager@demo.test", "Minho Manager", "manager", "ko"},
+	{"agent@demo.test", "Alex Agent", "agent", ""},
+	{"agent2@demo.test", "Ioana Agent", "agent", "ro"},
+}
+
+// Result says what a run created.
+type Result struct {
+	WorkspaceCreated bool
+	UsersCreated     int
+}
+
+// Demo creates or completes the demo workspace.
+func Demo(ctx context.Context, st *store.Store) (Result, error) {
+	var res Result
+	hash, err := auth.HashPassword(DemoPassword)
+	if err != nil {
+		return res, err
+	}
+	err = st.InTx(ctx, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		ws, err := q.TenantBySlug(ctx, DemoSlug)
+		if errors.Is(err, pgx.ErrNoRows) {
+			ws, err = q.TenantCreate(ctx, dbsqlc.TenantCreateParams{Slug: DemoSlug, Name: "Demo Shop", TimeZone: "Europe/Bucharest", DefaultLanguage: "en"})
+			res.WorkspaceCreated = err == nil
+		}
+		if err != nil {
+			return fmt.Errorf("seed: demo workspace: %w", err)
+		}
+		if err := store.Pin(ctx, tx, ws.ID); err != nil {
+			return err
+		}
+		for _, du := range DemoUsers {
+			u, err := q.UserByEmail(ctx, du.Email)
+			if errors.Is(err, pgx.ErrNoRows) {
+				u, err = q.UserCreate(ctx, dbsqlc.UserCreateParams{Email: du.Email, Name: du.Name, PasswordHash: hash, Language: du.Language})
+				if err == nil {
+					res.UsersCreated++
+				}
+			}
+			if err != nil {
+				return fmt.Errorf("seed: user %s: %w", du.Email, err)
+			}
+			if _, err := q.MembershipGet(ctx, dbsqlc.MembershipGetParams{TenantID: ws.ID, UserID: u.ID}); errors.Is(err, pgx.ErrNoRows) {
+				if err := q.MembershipCreate(ctx, dbsqlc.MembershipCreateParams{TenantID: ws.ID, UserID: u.ID, Role: du.Role}); err != nil {
+					return fmt.Errorf("seed: membership %s: %w", du.Email, err)
+				}
+			} else if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return res, err
+}
