@@ -69,7 +69,8 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput, existing uuid.UUID
 		if err := q.MembershipCreate(ctx, dbsqlc.MembershipCreateParams{TenantID: ws.ID, UserID: userID, Role: string(RoleAdmin)}); err != nil {
 			return err
 		}
-		return audit(ctx, q, Scope{Workspace: ws, UserID: userID, Role: RoleAdmin}, "workspace.created", map[string]any{"slug": ws.Slug})
+		first := Scope{Workspace: ws, UserID: userID, Role: RoleAdmin}
+		return audit(ctx, q, first, "workspace.created", map[string]any{"slug": ws.Slug})
 	})
 	if err != nil {
 		if _, ok := err.(validate.Errors); ok {

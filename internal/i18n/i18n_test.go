@@ -1,0 +1,171 @@
+package i18n
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+var verb = regexp.MustCompile(`%[-+# 0]*[0-9]*(\.[0-9]+)?[vTtbcdoqxXUeEfFgGsp%]`)
+
+func verbs(s string) int { return len(verb.FindAllString(strings.ReplaceAll(s, "%%", ""), -1)) }
+
+func TestCatalogsAreComplete(t *testing.T) {
+	t.Parallel()
+	en := catalogs["en"]
+	for _, lang := range Languages {
+		c := catalogs[lang]
+		for key, m := range en {
+			got, ok := c[key]
+			require.True(t, ok, "%s: missing %q", lang, key)
+			require.Equal(t, m.plural != nil, got.plural != nil, "%s: %q is plural in one catalog only", lang, key)
+			want := verbs(m.text)
+			if m.plural != nil {
+				want = verbs(m.plural["other"])
+				require.Len(t, got.plural, len(PluralCategories(lang)), "%s: %q", lang, key)
+				for _, cat := range PluralCategories(lang) {
+					require.NotEmpty(t, got.plural[cat], "%s: %q lacks plural form %q", lang, key, cat)
+					require.Equal(t, want, verbs(got.plural[cat]), "%s: %q/%s has a different number of %% verbs", lang, key, cat)
+				}
+				continue
+			}
+			require.NotEmpty(t, got.text, "%s: %q is empty", lang, key)
+			require.Equal(t, want, verbs(got.text), "%s: %q has a different number of %% verbs", lang, key)
+		}
+		for key := range c {
+			_, ok := en[key]
+			require.True(t, ok, "%s: %q is not in en.json", lang, key)
+		}
+	}
+}
+
+// TestSourceKeysExist scans the code for literal keys, so a page that uses a key missing from the
+// catalogs fails here instead of showing the key to someone.
+func TestSourceKeysExist(t *testing.T) {
+	t.Parallel()
+	root := moduleRoot(t)
+	call := regexp.MustCompile(`(?:\bi18n\.(?:T|N)\(ctx,\s*|\bp\.(?:T|N)\(|\.flash\(r,\s*"[a-z]+",\s*|comingSoon\(w, r, "[a-z]+",\s*)"([a-z0-9_]+\.[a-z0-9_.]+)"`)
+	extra := regexp.MustCompile(`"((?:common|nav|roles|auth|login|signup|invite|people|workspace|account|jobs|settings|inbox|reports|kb)\.[a-z0-9_]+)"`)
+	var missing []string
+	seen := 0
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); name == ".git" || name == ".local" || name == "node_modules" || path == filepath.Join(root, "internal", "i18n") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(path, "_templ.go") || strings.HasSuffix(path, "_test.go") ||
+			!(strings.HasSuffix(path, ".go") || strings.HasSuffix(path, ".templ")) {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		src := string(b)
+		for _, re := range []*regexp.Regexp{call, extra} {
+			for _, m := range re.FindAllStringSubmatchIndex(src, -1) {
+				// Audit action names and job kinds look like keys but are not shown as text.
+				before := src[max(0, m[0]-40):m[0]]
+				if strings.Contains(before, "audit(") || strings.Contains(before, "Kind() string") {
+					continue
+				}
+				key := src[m[2]:m[3]]
+				seen++
+				if _, ok := catalogs["en"][key]; !ok {
+					missing = append(missing, key+" ("+strings.TrimPrefix(path, root+"/")+")")
+				}
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	require.Greater(t, seen, 50, "the scan found the keys in use")
+	sort.Strings(missing)
+	require.Empty(t, missing, "keys used in code but missing from the catalogs")
+}
+
+func moduleRoot(t *testing.T) string {
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(t, parent, dir, "go.mod not found")
+		dir = parent
+	}
+}
+
+func TestMatch(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ setting, accept, ws, want string }{
+		{"ko", "ro-RO,ro;q=0.9", "en", "ko"},
+		{"", "ro-RO,ro;q=0.9,en;q=0.5", "en", "ro"},
+		{"", "ko-KR", "ro", "ko"},
+		{"", "de-DE,de;q=0.9,ko;q=0.4", "en", "ko"},
+		{"", "en;q=0.1,ro;q=0.8", "ko", "ro"},
+		{"", "de-DE", "ro", "ro"},
+		{"", "", "ko", "ko"},
+		{"", "", "", "en"},
+		{"xx", "garbage;;q=", "", "en"},
+	} {
+		require.Equal(t, tc.want, Match(tc.setting, tc.accept, tc.ws), "%+v", tc)
+	}
+}
+
+func TestPlural(t *testing.T) {
+	t.Parallel()
+	for n, want := range map[int]string{1: "one", 0: "few", 2: "few", 19: "few", 101: "few", 119: "few", 20: "other", 100: "other", 120: "other"} {
+		require.Equal(t, want, PluralCategory("ro", n), "ro %d", n)
+	}
+	require.Equal(t, "one", PluralCategory("en", 1))
+	require.Equal(t, "other", PluralCategory("en", 0))
+	require.Equal(t, "other", PluralCategory("ko", 1))
+	p := NewPrinter("ro", nil)
+	require.Contains(t, p.N("login.throttled_account", 1), "1 minut ")
+	require.Contains(t, p.N("login.throttled_account", 5), "5 minute ")
+	require.Contains(t, p.N("login.throttled_account", 20), "20 de minute")
+	require.Contains(t, NewPrinter("en", nil).N("login.throttled_account", 1), "1 minute,")
+}
+
+func TestFormats(t *testing.T) {
+	t.Parallel()
+	seoul, err := time.LoadLocation("Asia/Seoul")
+	require.NoError(t, err)
+	buc, err := time.LoadLocation("Europe/Bucharest")
+	require.NoError(t, err)
+	at := time.Date(2026, 11, 22, 6, 4, 0, 0, time.UTC) // 15:04 in Seoul, 08:04 in Bucharest
+	require.Equal(t, "Nov 22, 2026, 3:04 PM", NewPrinter("en", seoul).DateTime(at))
+	require.Equal(t, "2026년 11월 22일 오후 3:04", NewPrinter("ko", seoul).DateTime(at))
+	require.Equal(t, "22 nov. 2026, 08:04", NewPrinter("ro", buc).DateTime(at))
+	require.Equal(t, "22 nov. 2026", NewPrinter("ro", buc).Date(at))
+	late := time.Date(2026, 12, 31, 22, 30, 0, 0, time.UTC) // already next year in both zones
+	require.Equal(t, "2027년 1월 1일", NewPrinter("ko", seoul).Date(late))
+	require.Equal(t, "1 ian. 2027", NewPrinter("ro", buc).Date(late))
+	require.Equal(t, "1,234,567", NewPrinter("en", nil).Number(1234567))
+	require.Equal(t, "1,234,567", NewPrinter("ko", nil).Number(1234567))
+	require.Equal(t, "1.234.567", NewPrinter("ro", nil).Number(1234567))
+	require.Equal(t, "-1.000", NewPrinter("ro", nil).Number(-1000))
+	require.Equal(t, "999", NewPrinter("en", nil).Number(999))
+}
+
+func TestFallbacks(t *testing.T) {
+	t.Parallel()
+	p := NewPrinter("fr", nil)
+	require.Equal(t, "en", p.Lang())
+	require.Equal(t, "no.such_key", p.T("no.such_key"))
+	require.Equal(t, "받은 편지함", NewPrinter("ko", nil).T("nav.inbox"))
+	require.Equal(t, "en", FromContext(t.Context()).Lang())
+}
