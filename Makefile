@@ -2,8 +2,6 @@
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/shopdesk/shopdesk/internal/app.Version=$(VERSION)
-# System packages the tests run against (real PostgreSQL, real Chromium).
-TEST_APT_PACKAGES := postgresql chromium
 
 .PHONY: run test build generate check fmt vet deps clean
 
@@ -44,6 +42,7 @@ deps:
 	@missing=""; \
 	  { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || missing="$$missing postgresql"; \
 	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	  [ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
 	  if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	      echo "installing test dependencies:$$missing"; \

@@ -1,0 +1,156 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/config"
+	"github.com/shopdesk/shopdesk/internal/jobs"
+	"github.com/shopdesk/shopdesk/internal/migrate"
+	"github.com/shopdesk/shopdesk/internal/server"
+	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+)
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	role := fs.String("role", "", "override SHOPDESK_ROLE: all, web or worker")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	env := envOr(getenv)
+	if *role != "" {
+		outer := env
+		env = func(k string) string {
+			if k == "SHOPDESK_ROLE" {
+				return *role
+			}
+			return outer(k)
+		}
+	}
+	cfg, err := config.Load(env, true, true)
+	if err != nil {
+		return err
+	}
+	logger := NewLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return Serve(ctx, cfg, logger, nil)
+}
+
+// Serve runs until ctx ends. ready, when not nil, receives the listening address (tests use
+// port 0).
+func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready func(addr string)) error {
+	pool, err := store.Open(ctx, cfg.DatabaseURL, int32(cfg.WorkerCount+30))
+	if err != nil {
+		return fmt.Errorf("%w\n(check DATABASE_URL)", err)
+	}
+	defer pool.Close()
+	if err := checkDatabase(ctx, pool, cfg, logger); err != nil {
+		return err
+	}
+	st := store.New(pool)
+	authSvc := auth.New(st, auth.DefaultThrottle, nil)
+	tenants := tenant.New(st, nil)
+
+	runWorkers := cfg.Role == config.RoleAll || cfg.Role == config.RoleWorker
+	runWeb := cfg.Role == config.RoleAll || cfg.Role == config.RoleWeb
+	river, err := jobs.NewClient(pool, logger, jobs.Options{Work: runWorkers, MaxWorkers: cfg.WorkerCount, SoftStop: cfg.ShutdownTimeout}, jobs.Deps{Auth: authSvc})
+	if err != nil {
+		return err
+	}
+	if runWorkers {
+		if err := river.Start(ctx); err != nil {
+			return fmt.Errorf("start background workers: %w", err)
+		}
+		logger.Info("background workers started", "max_workers", cfg.WorkerCount)
+	}
+
+	var srv *http.Server
+	srvErr := make(chan error, 1)
+	if runWeb {
+		handler := server.New(server.Deps{Config: cfg, Logger: logger, Store: st, Auth: authSvc, Tenants: tenants, Jobs: jobs.NewAdmin(river)})
+		ln, err := net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("listen on SHOPDESK_ADDR=%s: %w", cfg.Addr, err)
+		}
+		srv = &http.Server{
+			Handler:           handler,
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       60 * time.Second,
+			IdleTimeout:       120 * time.Second,
+			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		}
+		logger.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String(), "role", cfg.Role)
+		if ready != nil {
+			ready(ln.Addr().String())
+		}
+		go func() { srvErr <- srv.Serve(ln) }()
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-srvErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("http server: %w", err)
+		}
+	}
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout+5*time.Second)
+	defer cancel()
+	if srv != nil {
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			logger.Warn("http shutdown", "error", err)
+		}
+	}
+	if runWorkers {
+		// River soft-stops on its own once ctx ends: no new jobs, running ones get SoftStopTimeout.
+		select {
+		case <-river.Stopped():
+		case <-shutdownCtx.Done():
+			logger.Warn("background workers did not stop in time")
+		}
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// checkDatabase refuses to serve on a connection that would make row-level security meaningless,
+// or on a schema this binary does not match.
+func checkDatabase(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger *slog.Logger) error {
+	p, err := store.CheckPrivileges(ctx, pool)
+	if err != nil {
+		return err
+	}
+	if p.Superuser || p.BypassRLS {
+		what := "a superuser"
+		if !p.Superuser {
+			what = "a role with BYPASSRLS"
+		}
+		return fmt.Errorf("DATABASE_URL connects as %q, %s, which bypasses row-level security; "+
+			"connect as the application role instead (shopdesk migrate creates %q; set DATABASE_URL to a URL with user %s and MIGRATE_DATABASE_URL to the owner)",
+			p.Role, what, cfg.AppRole, cfg.AppRole)
+	}
+	if p.OwnsTables {
+		logger.Warn("DATABASE_URL connects as the owner of the tables; row-level security is forced, but an owner could turn it off: prefer the application role", "role", p.Role)
+	}
+	st, err := migrate.Version(ctx, pool)
+	if err != nil {
+		return err
+	}
+	if !st.Current() || st.RiverVersion == 0 {
+		return fmt.Errorf("database schema is at version %d (dirty: %t) but this binary needs %d: run `shopdesk migrate up` first", st.Version, st.Dirty, st.Latest)
+	}
+	return nil
+}

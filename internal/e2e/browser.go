@@ -1,0 +1,115 @@
+// Package e2e drives the real app in real Chromium (Debian's chromium package, through chromedp).
+package e2e
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Browser is one Chromium process; each NewPerson gets its own browser context (own cookies), as
+// two people on two machines would.
+type Browser struct {
+	root context.Context
+	t     *testing.T
+}
+
+// NewBrowser starts Chromium, or skips the test when it is missing outside CI.
+func NewBrowser(t *testing.T) *Browser {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser tests are skipped with -short")
+	}
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("chromium is not installed (make deps installs it): %v", err)
+		}
+		t.Skip("chromium is not installed; `make deps` installs it (CI=true turns this skip into a failure)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800),
+	)
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	// The first context starts the browser; each person then gets a browser context of its own.
+	root, cancelRoot := chromedp.NewContext(alloc)
+	t.Cleanup(cancelRoot)
+	if err := chromedp.Do(root); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return &Browser{root: root, t: t}
+}
+
+// Person is one browser context (its own cookies) with one tab.
+type Person struct {
+	Ctx  context.Context
+	name string
+	t    *testing.T
+}
+
+// NewPerson opens a fresh browser context. accept-language sets the browser's language.
+func (b *Browser) NewPerson(name string) *Person {
+	ctx, cancel := chromedp.NewContext(b.root, chromedp.WithNewBrowserContext())
+	b.t.Cleanup(cancel)
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	b.t.Cleanup(cancelT)
+	if err := chromedp.Do(ctx); err != nil {
+		b.t.Fatalf("start browser for %s: %v", name, err)
+	}
+	return &Person{Ctx: ctx, name: name, t: b.t}
+}
+
+// Do runs steps and fails the test with a screenshot saved for a person to look at.
+func (p *Person) Do(steps ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	if err := chromedp.Do(p.Ctx, steps...); err != nil {
+		p.t.Fatalf("%s: %v (screenshot: %s)", p.name, err, p.Screenshot("failure"))
+	}
+}
+
+// Text returns the text of the first element matching a CSS selector.
+func (p *Person) Text(sel string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.Ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
+	if err != nil {
+		p.t.Fatalf("%s: text of %s: %v (screenshot: %s)", p.name, sel, err, p.Screenshot("failure"))
+	}
+	return s
+}
+
+// Screenshot saves a PNG of the page under SHOPDESK_SCREENSHOTS (default: the test's temp dir)
+// and returns its path.
+func (p *Person) Screenshot(label string) string {
+	dir := os.Getenv("SHOPDESK_SCREENSHOTS")
+	if dir == "" {
+		dir = p.t.TempDir()
+	}
+	_ = os.MkdirAll(dir, 0o755)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(p.Ctx), 10*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		return "(no screenshot: " + err.Error() + ")"
+	}
+	path := filepath.Join(dir, p.t.Name()+"-"+p.name+"-"+label+".png")
+	_ = os.MkdirAll(filepath.Dir(path), 0o755)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		return "(no screenshot: " + err.Error() + ")"
+	}
+	return path
+}

@@ -1,0 +1,90 @@
+// Package server builds the HTTP handler: the middleware every request passes through (request id,
+// client address, logging, panic recovery, security headers, cross-origin protection), static
+// files, health checks, and the UI's routes.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/config"
+	"github.com/shopdesk/shopdesk/internal/jobs"
+	"github.com/shopdesk/shopdesk/internal/migrate"
+	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+	"github.com/shopdesk/shopdesk/internal/ui"
+	"github.com/shopdesk/shopdesk/web/static"
+)
+
+// Deps is everything the handler needs.
+type Deps struct {
+	Config  config.Config
+	Logger  *slog.Logger
+	Store   *store.Store
+	Auth    *auth.Service
+	Tenants *tenant.Service
+	Jobs    *jobs.Admin
+}
+
+// New returns the complete handler.
+func New(d Deps) http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID)
+	if d.Config.TrustedProxies > 0 {
+		r.Use(middleware.ClientIPFromXFFTrustedProxies(d.Config.TrustedProxies))
+	} else {
+		r.Use(middleware.ClientIPFromRemoteAddr)
+	}
+	r.Use(requestLog(d.Logger))
+	r.Use(securityHeaders(d.Config.BaseURL.Scheme == "https"))
+
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	r.Get("/readyz", readyz(d))
+	r.Handle("/static/*", static.Handler())
+	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, static.Path("icons/favicon.svg"), http.StatusMovedPermanently)
+	})
+
+	h := ui.New(ui.Deps{Config: d.Config, Logger: d.Logger, Store: d.Store, Auth: d.Auth, Tenants: d.Tenants, Jobs: d.Jobs})
+	r.Group(func(r chi.Router) {
+		r.Use(middleware.Timeout(30 * time.Second))
+		h.Routes(r)
+	})
+
+	// Rejects cross-site state-changing browser requests by Sec-Fetch-Site, or Origin against Host.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "Cross-site request refused: this form must be sent from a Shopdesk page. Reload the page and try again.", http.StatusForbidden)
+	}))
+	return cop.Handler(r)
+}
+
+// readyz answers 200 when the database answers and its schema matches this binary.
+func readyz(d Deps) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		st, err := migrate.Version(ctx, d.Store.Pool)
+		switch {
+		case err != nil:
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("database unreachable\n"))
+		case !st.Current():
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("database schema is not current: run shopdesk migrate up\n"))
+		default:
+			_, _ = w.Write([]byte("ready\n"))
+		}
+	}
+}

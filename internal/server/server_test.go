@@ -1,0 +1,246 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shopdesk/shopdesk/internal/apptest"
+	"github.com/shopdesk/shopdesk/internal/jobs"
+	"github.com/shopdesk/shopdesk/internal/pgtest"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+	"github.com/shopdesk/shopdesk/internal/ui"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// workspaceRoutes lists every route under /w/{workspace}, so a route added later is covered by the
+// isolation tests without anyone remembering to add it.
+func workspaceRoutes(t *testing.T, a *apptest.App) []chi.Route {
+	t.Helper()
+	h := ui.New(ui.Deps{Store: a.DB.Store, Auth: a.Auth, Tenants: a.Tenants, Jobs: jobs.NewAdmin(a.Jobs), Logger: a.Logger, Config: a.Config})
+	r := chi.NewRouter()
+	h.Routes(r)
+	var out []chi.Route
+	require.NoError(t, chi.Walk(r, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if strings.HasPrefix(route, "/w/{workspace}") {
+			out = append(out, chi.Route{Pattern: method + " " + route})
+		}
+		return nil
+	}))
+	require.Greater(t, len(out), 10)
+	return out
+}
+
+type fixture struct {
+	app               *apptest.App
+	a, b              tenant.Scope
+	agentA, managerA  tenant.Scope
+	bInvitation, bJob string
+	adminAC, agentAC  *apptest.Client
+	managerAC         *apptest.Client
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	app := apptest.Start(t)
+	f := &fixture{app: app}
+	f.a = app.Workspace(t, "alpha", "admin@alpha.test")
+	f.b = app.Workspace(t, "bravo", "admin@bravo.test")
+	f.agentA = app.Member(t, f.a, "agent@alpha.test", tenant.RoleAgent)
+	f.managerA = app.Member(t, f.a, "manager@alpha.test", tenant.RoleManager)
+	inv, _, err := app.Tenants.Invite(context.Background(), f.b, "new@bravo.test", tenant.RoleAgent)
+	require.NoError(t, err)
+	f.bInvitation = inv.ID.String()
+	res, err := app.Jobs.Insert(context.Background(), noopArgs{}, nil)
+	require.NoError(t, err)
+	_, err = app.DB.App.Exec(context.Background(), "UPDATE river_job SET metadata = $1 WHERE id = $2", jobs.TenantMetadata(f.b.TenantID()), res.Job.ID)
+	require.NoError(t, err)
+	f.bJob = strconv.FormatInt(res.Job.ID, 10)
+	f.adminAC = app.SignIn(t, "admin@alpha.test")
+	f.agentAC = app.SignIn(t, "agent@alpha.test")
+	f.managerAC = app.SignIn(t, "manager@alpha.test")
+	return f
+}
+
+type noopArgs struct{}
+
+func (noopArgs) Kind() string { return "test.noop" }
+
+func fill(route string, f *fixture, slug string) (method, path string) {
+	method, path, _ = strings.Cut(route, " ")
+	path = strings.TrimSuffix(path, "/*")
+	r := strings.NewReplacer("{workspace}", slug, "{userID}", f.b.UserID.String(),
+		"{invitationID}", f.bInvitation, "{jobID}", f.bJob)
+	return method, r.Replace(path)
+}
+
+func request(c *apptest.Client, method, path string) *apptest.Response {
+	if method == http.MethodPost {
+		return c.PostForm(path, url.Values{"role": {"admin"}, "email": {"x@alpha.test"}, "workspace_name": {"Hacked"}, "time_zone": {"UTC"}, "language": {"en"}})
+	}
+	return c.Get(path)
+}
+
+func TestWorkspaceIsolation(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	routes := workspaceRoutes(t, f.app)
+
+	t.Run("EveryURLOfAnotherWorkspaceIs404", func(t *testing.T) {
+		t.Parallel()
+		for _, c := range []*apptest.Client{f.agentAC, f.managerAC, f.adminAC} {
+			for _, rt := range routes {
+				method, path := fill(rt.Pattern, f, "bravo")
+				res := request(c, method, path)
+				require.Equal(t, http.StatusNotFound, res.StatusCode, "%s %s", method, path)
+				require.NotContains(t, res.Body, "Bravo Shop")
+			}
+		}
+	})
+
+	t.Run("GuessedIDsOfAnotherWorkspaceAre404", func(t *testing.T) {
+		t.Parallel()
+		for _, rt := range routes {
+			if !strings.Contains(rt.Pattern, "ID}") {
+				continue
+			}
+			method, path := fill(rt.Pattern, f, "alpha")
+			res := request(f.adminAC, method, path)
+			require.Equal(t, http.StatusNotFound, res.StatusCode, "%s %s", method, path)
+		}
+		// Nothing of B changed.
+		sc, err := f.app.Tenants.Resolve(context.Background(), "bravo", f.b.UserID)
+		require.NoError(t, err)
+		require.Equal(t, tenant.RoleAdmin, sc.Role)
+		pending, err := f.app.Tenants.PendingInvitations(context.Background(), f.b)
+		require.NoError(t, err)
+		require.Len(t, pending, 1)
+	})
+
+	t.Run("RolesGateEveryRoute", func(t *testing.T) {
+		t.Parallel()
+		for _, rt := range routes {
+			method, path := fill(rt.Pattern, f, "alpha")
+			if strings.Contains(path, "/settings") {
+				for _, c := range []*apptest.Client{f.agentAC, f.managerAC} {
+					res := request(c, method, path)
+					require.Equal(t, http.StatusForbidden, res.StatusCode, "%s %s", method, path)
+				}
+			}
+			if strings.HasSuffix(path, "/reports") {
+				require.Equal(t, http.StatusForbidden, request(f.agentAC, method, path).StatusCode)
+				require.Equal(t, http.StatusOK, request(f.managerAC, method, path).StatusCode)
+			}
+		}
+		// The agent's forged admin POSTs changed nothing.
+		sc, err := f.app.Tenants.Resolve(context.Background(), "alpha", f.agentA.UserID)
+		require.NoError(t, err)
+		require.Equal(t, tenant.RoleAgent, sc.Role)
+		ws, err := f.app.Tenants.BySlug(context.Background(), "alpha")
+		require.NoError(t, err)
+		require.Equal(t, "Alpha Shop", ws.Name)
+	})
+
+	t.Run("SignedOutIsSentToLogin", func(t *testing.T) {
+		t.Parallel()
+		c := f.app.Client(t)
+		res := c.Get("/w/alpha/inbox")
+		require.Equal(t, http.StatusSeeOther, res.StatusCode)
+		require.Equal(t, "/login?next=%2Fw%2Falpha%2Finbox", res.Header.Get("Location"))
+		res = c.PostForm("/w/alpha/settings/people/invite", url.Values{"email": {"x@y.test"}})
+		require.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	})
+}
+
+func TestCrossSiteRequestsRefused(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	for name, hdr := range map[string]map[string]string{
+		"SecFetchSite": {"Sec-Fetch-Site": "cross-site"},
+		"Origin":       {"Origin": "https://evil.example"},
+	} {
+		req, err := http.NewRequest(http.MethodPost, f.app.URL+"/w/alpha/settings/people/invite", strings.NewReader("email=evil%40evil.example&role=admin"))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		res := f.adminAC.Do(req)
+		require.Equal(t, http.StatusForbidden, res.StatusCode, name)
+		require.Contains(t, res.Body, "Cross-site request refused")
+	}
+	pending, err := f.app.Tenants.PendingInvitations(context.Background(), f.a)
+	require.NoError(t, err)
+	require.Empty(t, pending)
+	// The same form from the page itself works.
+	res := f.adminAC.PostForm("/w/alpha/settings/people/invite", url.Values{"email": {"ok@alpha.test"}, "role": {"agent"}})
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+}
+
+func TestLoginThrottling(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	c := f.app.Client(t)
+	for range 4 {
+		res := c.PostForm("/login", url.Values{"email": {"agent@alpha.test"}, "password": {"wrong"}})
+		require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	}
+	res := c.PostForm("/login", url.Values{"email": {"agent@alpha.test"}, "password": {"wrong"}})
+	require.Equal(t, http.StatusTooManyRequests, res.StatusCode)
+	require.NotEmpty(t, res.Header.Get("Retry-After"))
+	require.Contains(t, res.Body, "15 minutes")
+	res = c.PostForm("/login", url.Values{"email": {"agent@alpha.test"}, "password": {apptest.Password}})
+	require.Equal(t, http.StatusTooManyRequests, res.StatusCode, "locked even with the right password")
+}
+
+func TestSecurityHeadersAndSessionCookie(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	res := f.app.Client(t).Get("/login")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	csp := res.Header.Get("Content-Security-Policy")
+	require.Contains(t, csp, "script-src 'self'")
+	require.Contains(t, csp, "frame-ancestors 'none'")
+	require.NotContains(t, csp, "unsafe-inline")
+	require.Equal(t, "nosniff", res.Header.Get("X-Content-Type-Options"))
+	require.NotContains(t, res.Body, "<script>")
+	require.NotContains(t, res.Body, "style=")
+
+	c := f.app.Client(t)
+	res = c.PostForm("/login", url.Values{"email": {"agent@alpha.test"}, "password": {apptest.Password}})
+	cookie := res.Header.Get("Set-Cookie")
+	require.Contains(t, cookie, "HttpOnly")
+	require.Contains(t, cookie, "SameSite=Lax")
+}
+
+func TestPasswordChangeEndsOtherSessions(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	other := f.app.SignIn(t, "agent@alpha.test")
+	require.Equal(t, http.StatusOK, other.Get("/w/alpha/inbox").StatusCode)
+	res := f.agentAC.PostForm("/account/password", url.Values{"current_password": {apptest.Password}, "new_password": {"a new password 456"}, "confirm_password": {"a new password 456"}})
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	require.Equal(t, http.StatusOK, f.agentAC.Get("/w/alpha/inbox").StatusCode, "the changing session continues")
+	require.Equal(t, http.StatusSeeOther, other.Get("/w/alpha/inbox").StatusCode, "the other session ended")
+}
+
+func TestHealth(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	c := f.app.Client(t)
+	require.Equal(t, http.StatusOK, c.Get("/healthz").StatusCode)
+	res := c.Get("/readyz")
+	require.Equal(t, http.StatusOK, res.StatusCode, res.Body)
+	_, err := f.app.DB.Owner(t).Exec(context.Background(), "UPDATE schema_migrations SET dirty = true")
+	require.NoError(t, err)
+	res = c.Get("/readyz")
+	require.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
+	require.Contains(t, res.Body, "migrate up")
+}

@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/shopdesk/shopdesk/internal/i18n"
+	"github.com/shopdesk/shopdesk/web/pages"
+)
+
+func (h *Handler) accountView(r *http.Request) pages.AccountView {
+	u := currentUser(r.Context())
+	return pages.AccountView{Shell: h.shell(r, i18n.T(r.Context(), "account.title"), "account"), Name: u.Name, Email: u.Email, Language: u.Language}
+}
+
+func (h *Handler) showAccount(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, pages.Account(h.accountView(r)))
+}
+
+func (h *Handler) saveAccount(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u := currentUser(ctx)
+	err := h.Auth.SaveProfile(ctx, u.ID, r.PostFormValue("name"), r.PostFormValue("language"), i18n.Languages)
+	if fe, ok := fieldErrors(ctx, err); ok {
+		v := h.accountView(r)
+		v.Name, v.Language, v.ProfileErrors = r.PostFormValue("name"), r.PostFormValue("language"), fe
+		h.render(w, r, http.StatusUnprocessableEntity, pages.Account(v))
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "success", "account.saved")
+	seeOther(w, r, "/account")
+}
+
+func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u := currentUser(ctx)
+	nu, err := h.Auth.ChangePassword(ctx, u.ID, r.PostFormValue("current_password"), r.PostFormValue("new_password"), r.PostFormValue("confirm_password"))
+	if fe, ok := fieldErrors(ctx, err); ok {
+		v := h.accountView(r)
+		v.PasswordErrors = fe
+		h.render(w, r, http.StatusUnprocessableEntity, pages.Account(v))
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// This session continues under a new token; every other session of the person ends.
+	if err := h.signIn(ctx, nu); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "success", "account.password_changed")
+	seeOther(w, r, "/account")
+}
+
+func (h *Handler) showWorkspaces(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	ws, err := h.Tenants.Workspaces(ctx, currentUser(ctx).ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := pages.WorkspacesView{Shell: h.shell(r, i18n.T(ctx, "workspaces.title"), "workspaces")}
+	for _, m := range ws {
+		v.Items = append(v.Items, pages.WorkspaceItem{Slug: m.Slug, Name: m.Name, Role: m.Role})
+	}
+	h.render(w, r, http.StatusOK, pages.Workspaces(v))
+}
+
+func (h *Handler) workspaceHome(w http.ResponseWriter, r *http.Request) {
+	seeOther(w, r, "/w/"+currentScope(r.Context()).Workspace.Slug+"/inbox")
+}
+
+// The inbox, reports and knowledge base are built in their own issues; until then their pages say
+// what is coming instead of pretending.
+func (h *Handler) showInbox(w http.ResponseWriter, r *http.Request) {
+	h.comingSoon(w, r, "inbox", "nav.inbox", "inbox.coming")
+}
+
+func (h *Handler) showReports(w http.ResponseWriter, r *http.Request) {
+	h.comingSoon(w, r, "reports", "nav.reports", "reports.coming")
+}
+
+func (h *Handler) showKnowledgeBase(w http.ResponseWriter, r *http.Request) {
+	h.comingSoon(w, r, "kb", "nav.kb", "kb.coming")
+}
+
+func (h *Handler) comingSoon(w http.ResponseWriter, r *http.Request, active, titleKey, bodyKey string) {
+	p := i18n.FromContext(r.Context())
+	h.render(w, r, http.StatusOK, pages.ComingSoonPage(h.shell(r, p.T(titleKey), active), p.T(titleKey), p.T(bodyKey)))
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

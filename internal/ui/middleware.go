@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/i18n"
+	"github.com/shopdesk/shopdesk/internal/reqctx"
+	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+	"github.com/shopdesk/shopdesk/web/components"
+)
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	scopeKey
+)
+
+// Session keys.
+const (
+	sessUserID = "user_id"
+	// sessPasswordVersion pins the session to the password it was opened with: changing the
+	// password ends every other session of the person.
+	sessPasswordVersion = "pwv"
+)
+
+func currentUser(ctx context.Context) *auth.User {
+	u, _ := ctx.Value(userKey).(*auth.User)
+	return u
+}
+
+func currentScope(ctx context.Context) tenant.Scope {
+	sc, _ := ctx.Value(scopeKey).(tenant.Scope)
+	return sc
+}
+
+// loadUser puts the signed-in person, if any, into the request.
+func (h *Handler) loadUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		raw := h.sessions.GetString(ctx, sessUserID)
+		if raw == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		id, err := uuid.Parse(raw)
+		if err != nil {
+			_ = h.sessions.Destroy(ctx)
+			next.ServeHTTP(w, r)
+			return
+		}
+		u, err := h.Auth.UserByID(ctx, id)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && h.sessions.GetInt64(ctx, sessPasswordVersion) != u.PasswordChangedAt.UnixNano()) {
+			_ = h.sessions.Destroy(ctx)
+			next.ServeHTTP(w, r)
+			return
+		} else if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		reqctx.SetUser(ctx, u.ID)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, userKey, &u)))
+	})
+}
+
+// signIn starts a fresh session for the person; the token is renewed against session fixation.
+func (h *Handler) signIn(ctx context.Context, u auth.User) error {
+	if err := h.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	h.sessions.Put(ctx, sessUserID, u.ID.String())
+	h.sessions.Put(ctx, sessPasswordVersion, u.PasswordChangedAt.UnixNano())
+	return nil
+}
+
+// language picks the interface language and time zone for the request: the person's setting, then
+// the browser's, then the workspace's default (set again by workspace once it is known).
+func (h *Handler) language(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setting := ""
+		if u := currentUser(r.Context()); u != nil {
+			setting = u.Language
+		}
+		lang := i18n.Match(setting, r.Header.Get("Accept-Language"), "")
+		ctx := i18n.WithPrinter(r.Context(), i18n.NewPrinter(lang, time.UTC))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func (h *Handler) requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if currentUser(r.Context()) == nil {
+			if r.Method == http.MethodGet {
+				seeOther(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
+				return
+			}
+			http.Error(w, i18n.T(r.Context(), "auth.signed_out"), http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// workspace resolves /w/{workspace} to the person's membership. Someone who is not a member gets
+// the same 404 as for a workspace that does not exist.
+func (h *Handler) workspace(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		u := currentUser(ctx)
+		sc, err := h.Tenants.Resolve(ctx, chi.URLParam(r, "workspace"), u.ID)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		reqctx.SetTenant(ctx, sc.TenantID())
+		loc, err := time.LoadLocation(sc.Workspace.TimeZone)
+		if err != nil {
+			loc = time.UTC
+		}
+		lang := i18n.Match(u.Language, r.Header.Get("Accept-Language"), sc.Workspace.DefaultLanguage)
+		ctx = i18n.WithPrinter(ctx, i18n.NewPrinter(lang, loc))
+		ctx = context.WithValue(ctx, scopeKey, sc)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// requireRole answers 403 to anyone below min, whatever the method: a forged POST is refused
+// exactly like the page.
+func (h *Handler) requireRole(min tenant.Role) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if err := currentScope(r.Context()).Require(min); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// shell is the page frame's view model for the current request.
+func (h *Handler) shell(r *http.Request, title, active string) components.Shell {
+	ctx := r.Context()
+	s := components.Shell{Title: title, Active: active, Flash: h.popFlash(r)}
+	u := currentUser(ctx)
+	if u == nil {
+		return s
+	}
+	s.User = &components.ShellUser{Name: u.Name, Email: u.Email}
+	if sc := currentScope(ctx); sc.UserID != uuid.Nil {
+		s.Workspace = &components.ShellWorkspace{Slug: sc.Workspace.Slug, Name: sc.Workspace.Name, Role: string(sc.Role)}
+	}
+	if ws, err := h.Tenants.Workspaces(ctx, u.ID); err == nil {
+		for _, m := range ws {
+			s.Workspaces = append(s.Workspaces, components.ShellWorkspace{Slug: m.Slug, Name: m.Name, Role: m.Role})
+		}
+	}
+	return s
+}

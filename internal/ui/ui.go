@@ -1,0 +1,201 @@
+// Package ui holds the HTML handlers: thin functions that read the request, call one domain
+// service with an explicit scope, and render a page from web/pages.
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/config"
+	"github.com/shopdesk/shopdesk/internal/i18n"
+	"github.com/shopdesk/shopdesk/internal/jobs"
+	"github.com/shopdesk/shopdesk/internal/reqctx"
+	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+	"github.com/shopdesk/shopdesk/internal/validate"
+	"github.com/shopdesk/shopdesk/web/components"
+	"github.com/shopdesk/shopdesk/web/pages"
+)
+
+// Deps are the services the handlers call.
+type Deps struct {
+	Config  config.Config
+	Logger  *slog.Logger
+	Store   *store.Store
+	Auth    *auth.Service
+	Tenants *tenant.Service
+	Jobs    *jobs.Admin
+}
+
+// Handler serves every page.
+type Handler struct {
+	Deps
+	sessions *scs.SessionManager
+}
+
+// New builds the handler and its session manager (sessions live in PostgreSQL).
+func New(d Deps) *Handler {
+	sm := scs.New()
+	// Expired rows are deleted by the auth.cleanup job, not by a goroutine in every process.
+	sm.Store = pgxstore.NewWithCleanupInterval(d.Store.Pool, 0)
+	sm.HashTokenInStore = true
+	sm.Lifetime = 14 * 24 * time.Hour
+	sm.IdleTimeout = 3 * 24 * time.Hour
+	sm.Cookie.Name = "shopdesk_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = d.Config.BaseURL.Scheme == "https"
+	sm.Cookie.Path = "/"
+	h := &Handler{Deps: d, sessions: sm}
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { h.fail(w, r, err) }
+	return h
+}
+
+// Routes registers every page. Role checks sit on the groups, so a route added to a group
+// inherits them.
+func (h *Handler) Routes(r chi.Router) {
+	r.Use(h.sessions.LoadAndSave, h.loadUser, h.language)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) { h.fail(w, r, store.ErrNotFound) })
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+	})
+	r.Get("/", h.home)
+	r.Get("/login", h.showLogin)
+	r.Post("/login", h.login)
+	r.Post("/logout", h.logout)
+	r.Get("/signup", h.showSignup)
+	r.Post("/signup", h.signup)
+	r.Get("/invite/{workspace}/{token}", h.showInvite)
+	r.Post("/invite/{workspace}/{token}", h.acceptInvite)
+
+	r.Group(func(r chi.Router) {
+		r.Use(h.requireUser)
+		r.Get("/workspaces", h.showWorkspaces)
+		r.Get("/account", h.showAccount)
+		r.Post("/account", h.saveAccount)
+		r.Post("/account/password", h.changePassword)
+
+		r.Route("/w/{workspace}", func(r chi.Router) {
+			r.Use(h.workspace)
+			r.Get("/", h.workspaceHome)
+			r.Get("/inbox", h.showInbox)
+			r.Get("/kb", h.showKnowledgeBase)
+			r.Group(func(r chi.Router) {
+				r.Use(h.requireRole(tenant.RoleManager))
+				r.Get("/reports", h.showReports)
+			})
+			r.Group(func(r chi.Router) {
+				r.Use(h.requireRole(tenant.RoleAdmin))
+				r.Get("/settings", h.settingsHome)
+				r.Get("/settings/workspace", h.showWorkspaceSettings)
+				r.Post("/settings/workspace", h.saveWorkspaceSettings)
+				r.Get("/settings/people", h.showPeople)
+				r.Post("/settings/people/invite", h.invite)
+				r.Post("/settings/people/{userID}/role", h.setRole)
+				r.Post("/settings/people/{userID}/remove", h.removeMember)
+				r.Post("/settings/invitations/{invitationID}/revoke", h.revokeInvitation)
+				r.Get("/settings/jobs", h.showJobs)
+				r.Post("/settings/jobs/{jobID}/retry", h.retryJob)
+				r.Post("/settings/jobs/{jobID}/cancel", h.cancelJob)
+			})
+		})
+	})
+}
+
+// render writes a component into a buffer first, so a render error becomes a clean 500 page
+// instead of half a page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// fail is the one error path of the UI: it maps domain errors to pages and logs unexpected ones
+// once, with the request's id, workspace and person.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	ctx := r.Context()
+	status, key := http.StatusInternalServerError, "common.error_body"
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		status, key = http.StatusNotFound, "common.not_found_body"
+	case errors.Is(err, tenant.ErrForbidden):
+		status, key = http.StatusForbidden, "common.forbidden"
+	case errors.Is(err, context.Canceled):
+		return
+	default:
+		reqctx.Log(ctx, h.Logger, slog.LevelError, "request failed", slog.Any("error", err))
+	}
+	p := i18n.FromContext(ctx)
+	title := p.T("common.error_title")
+	if status == http.StatusNotFound {
+		title = p.T("common.not_found")
+	}
+	page := pages.ErrorPage(h.shell(r, title, ""), status, p.T(key))
+	var buf bytes.Buffer
+	if rerr := page.Render(ctx, &buf); rerr != nil {
+		http.Error(w, title, status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// fieldErrors translates a validation error's message keys for the form, or reports false for
+// any other error.
+func fieldErrors(ctx context.Context, err error) (map[string]string, bool) {
+	var ve validate.Errors
+	if !errors.As(err, &ve) {
+		return nil, false
+	}
+	p := i18n.FromContext(ctx)
+	out := make(map[string]string, len(ve))
+	for f, k := range ve {
+		out[f] = p.T(k)
+	}
+	return out, true
+}
+
+// flash stores a one-time message shown on the next page.
+func (h *Handler) flash(r *http.Request, kind, key string) {
+	h.sessions.Put(r.Context(), "flash", kind+"|"+key)
+}
+
+func (h *Handler) popFlash(r *http.Request) *components.Flash {
+	v := h.sessions.PopString(r.Context(), "flash")
+	kind, key, ok := strings.Cut(v, "|")
+	if !ok {
+		return nil
+	}
+	return &components.Flash{Kind: kind, Message: i18n.T(r.Context(), key)}
+}
+
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return ""
+	}
+	return next
+}
+
+func seeOther(w http.ResponseWriter, r *http.Request, url string) {
+	http.Redirect(w, r, url, http.StatusSeeOther)
+}

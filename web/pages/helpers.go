@@ -1,0 +1,62 @@
+package pages
+
+import (
+	"context"
+
+	"github.com/shopdesk/shopdesk/internal/i18n"
+	"github.com/shopdesk/shopdesk/web/components"
+)
+
+// languageOptions lists the interface languages, each named in its own language.
+func languageOptions(withAuto bool, ctx context.Context) []components.Option {
+	var out []components.Option
+	if withAuto {
+		out = append(out, components.Option{Value: "", Label: i18n.T(ctx, "common.language_auto")})
+	}
+	names := i18n.Names()
+	for _, l := range i18n.Languages {
+		out = append(out, components.Option{Value: l, Label: names[l]})
+	}
+	return out
+}
+
+// roleOptions lists the roles with translated names.
+func roleOptions(ctx context.Context) []components.Option {
+	return []components.Option{
+		{Value: "agent", Label: i18n.T(ctx, "roles.agent")},
+		{Value: "manager", Label: i18n.T(ctx, "roles.manager")},
+		{Value: "admin", Label: i18n.T(ctx, "roles.admin")},
+	}
+}
+
+func roleLabel(ctx context.Context, role string) string {
+	switch role {
+	case "agent":
+		return i18n.T(ctx, "roles.agent")
+	case "manager":
+		return i18n.T(ctx, "roles.manager")
+	case "admin":
+		return i18n.T(ctx, "roles.admin")
+	}
+	return role
+}
+
+func jobStateLabel(ctx context.Context, state string) string {
+	switch state {
+	case "running":
+		return i18n.T(ctx, "jobs.state_running")
+	case "available":
+		return i18n.T(ctx, "jobs.state_available")
+	case "scheduled":
+		return i18n.T(ctx, "jobs.state_scheduled")
+	case "retryable":
+		return i18n.T(ctx, "jobs.state_retryable")
+	case "discarded":
+		return i18n.T(ctx, "jobs.state_discarded")
+	case "cancelled":
+		return i18n.T(ctx, "jobs.state_cancelled")
+	case "completed":
+		return i18n.T(ctx, "jobs.state_completed")
+	}
+	return state
+}

@@ -1,0 +1,115 @@
+// Package pages holds the page-level templ components and the view models they render; handlers
+// fill the view models, the components only display them.
+package pages
+
+import "github.com/shopdesk/shopdesk/web/components"
+
+// LoginView is the sign-in form.
+type LoginView struct {
+	Email string
+	Next  string
+	Error string // translated; bad credentials or throttling
+	Flash *components.Flash
+}
+
+// SignupView is the new-workspace form; SignedIn hides the person's own fields.
+type SignupView struct {
+	SignedIn      bool
+	WorkspaceName string
+	Slug          string
+	TimeZone      string
+	Language      string
+	Name          string
+	Email         string
+	TimeZones     []string
+	Errors        map[string]string
+}
+
+// InviteView is an invitation link's page.
+type InviteView struct {
+	Action        string
+	WorkspaceName string
+	Email         string
+	Role          string
+	HasAccount    bool
+	SignedInAs    string
+	Problem       string // i18n key when the link cannot be used now
+	Name          string
+	Errors        map[string]string
+}
+
+// AccountView is the person's own settings.
+type AccountView struct {
+	Shell          components.Shell
+	Name           string
+	Email          string
+	Language       string
+	ProfileErrors  map[string]string
+	PasswordErrors map[string]string
+}
+
+// WorkspacesView lists the person's workspaces.
+type WorkspacesView struct {
+	Shell components.Shell
+	Items []WorkspaceItem
+}
+
+// WorkspaceItem is one workspace in the list.
+type WorkspaceItem struct{ Slug, Name, Role string }
+
+// WorkspaceSettingsView edits the workspace.
+type WorkspaceSettingsView struct {
+	Shell     components.Shell
+	Slug      string
+	Name      string
+	TimeZone  string
+	Language  string
+	TimeZones []string
+	Errors    map[string]string
+}
+
+// PeopleView lists members and invitations.
+type PeopleView struct {
+	Shell        components.Shell
+	Slug         string
+	Me           string
+	Members      []MemberRow
+	Invitations  []InvitationRow
+	NewLink      string
+	InviteEmail  string
+	InviteRole   string
+	InviteErrors map[string]string
+}
+
+// MemberRow is one person.
+type MemberRow struct{ UserID, Name, Email, Role, Since string }
+
+// InvitationRow is one pending invitation.
+type InvitationRow struct {
+	ID, Email, Role, Expires string
+	Expired                  bool
+}
+
+// JobsView lists the workspace's background jobs in one state.
+type JobsView struct {
+	Shell  components.Shell
+	Slug   string
+	State  string
+	States []JobStateTab
+	Jobs   []JobRow
+	Next   string
+}
+
+// JobStateTab is one state with its count.
+type JobStateTab struct {
+	State  string
+	Count  int
+	Capped bool
+}
+
+// JobRow is one job.
+type JobRow struct {
+	ID, Kind, Created, Scheduled, LastError string
+	Attempt, MaxAttempts                    int
+	CanRetry, CanCancel                     bool
+}
