@@ -7,7 +7,7 @@ LDFLAGS := -s -w -X github.com/shopdesk/shopdesk/internal/app.Version=$(VERSION)
 
 ## run: start a local PostgreSQL (unless DATABASE_URL is set), migrate, seed the demo, serve
 run:
-	$(GO) run ./cmd/devrun
+	@$(GO) build -o bin/devrun ./cmd/devrun && exec ./bin/devrun
 
 ## test: every test (unit, database, browser) plus the formatting, vet and generated-code checks
 test: deps check

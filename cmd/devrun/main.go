@@ -92,6 +92,9 @@ func run() error {
 	logger := app.NewLogger(cfg, os.Stderr)
 	return app.Serve(ctx, cfg, logger, func(addr string) {
 		base := cfg.BaseURL.String()
+		if getenv("SHOPDESK_BASE_URL") == "" {
+			base = "http://" + addr // the real port when SHOPDESK_ADDR asked for any free one
+		}
 		fmt.Printf("\n  Shopdesk is running at %s\n\n  Demo logins (password %q):\n", base, seed.DemoPassword)
 		for _, u := range seed.DemoUsers {
 			fmt.Printf("    %-20s %s\n", u.Email, u.Role)

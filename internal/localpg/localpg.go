@@ -31,7 +31,9 @@ type Options struct {
 	Dir string
 	// Port to listen on 127.0.0.1; 0 picks a free one.
 	Port int
-	// Throwaway turns off durability (fsync, full-page writes) for test servers.
+	// Throwaway turns off durability (fsync, full-page writes) for test servers, and stops the
+	// server and deletes Dir when this process exits, however it exits: a test binary that panics
+	// or is killed must not leave servers behind.
 	Throwaway bool
 }
 
@@ -120,7 +122,28 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("localpg: pg_ctl start: %w\n%s\n%s", err, out, tail(logTail, 2000))
 	}
 	s.Started = true
+	if opts.Throwaway {
+		if err := s.reapAfter(os.Getpid()); err != nil {
+			_ = s.Stop(true)
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// reapAfter starts a small watcher that waits for pid to end, then stops the server immediately
+// (SIGQUIT to the postmaster) and removes its directory.
+func (s *Server) reapAfter(pid int) error {
+	script := `while kill -0 "$1" 2>/dev/null; do sleep 1; done
+if [ -f "$2/data/postmaster.pid" ]; then kill -QUIT "$(head -n 1 "$2/data/postmaster.pid")" 2>/dev/null; sleep 2; fi
+rm -rf "$2"`
+	cmd := exec.Command("/bin/sh", "-c", script, "reaper", strconv.Itoa(pid), s.Dir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("localpg: start the server's reaper: %w", err)
+	}
+	go func() { _ = cmd.Wait() }()
+	return nil
 }
 
 // DataDir is where the cluster lives.

@@ -78,7 +78,7 @@ func start() error {
 		if err := os.Chmod(dir, 0o755); err != nil {
 			return err
 		}
-		server, err = localpg.Start(ctx, localpg.Options{Dir: filepath.Join(dir, "pg"), Throwaway: true})
+		server, err = localpg.Start(ctx, localpg.Options{Dir: dir, Throwaway: true})
 		if err != nil {
 			return err
 		}
