@@ -244,3 +244,59 @@ func TestHealth(t *testing.T) {
 	require.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
 	require.Contains(t, res.Body, "migrate up")
 }
+
+func TestJobsPage(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	c := f.app.SignIn(t, "admin@bravo.test")
+	res := c.Get("/w/bravo/settings/jobs?state=available")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Contains(t, res.Body, `data-testid="job-`+f.bJob+`"`)
+	require.Contains(t, res.Body, "test.noop")
+	// Alpha's admin sees none of Bravo's jobs on Alpha's page.
+	res = f.adminAC.Get("/w/alpha/settings/jobs?state=available")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.NotContains(t, res.Body, "test.noop")
+
+	res = c.PostForm("/w/bravo/settings/jobs/"+f.bJob+"/cancel", url.Values{"state": {"available"}})
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	res = c.Get("/w/bravo/settings/jobs?state=cancelled")
+	require.Contains(t, res.Body, `data-testid="job-retry-`+f.bJob+`"`)
+	res = c.PostForm("/w/bravo/settings/jobs/"+f.bJob+"/retry", url.Values{"state": {"cancelled"}})
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	id, _ := strconv.ParseInt(f.bJob, 10, 64)
+	j, err := f.app.Jobs.JobGet(context.Background(), id)
+	require.NoError(t, err)
+	require.Equal(t, "available", string(j.State))
+	require.Equal(t, http.StatusNotFound, c.Get("/w/bravo/settings/jobs?state=bogus").StatusCode)
+}
+
+func TestWorkspaceSwitcherListsEveryMembership(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	_, token, err := f.app.Tenants.Invite(context.Background(), f.b, "agent@alpha.test", tenant.RoleAgent)
+	require.NoError(t, err)
+	_, err = f.app.Tenants.AcceptInvitation(context.Background(), "bravo", token, f.agentA.UserID)
+	require.NoError(t, err)
+	res := f.agentAC.Get("/w/alpha/inbox")
+	require.Contains(t, res.Body, `href="/w/bravo/inbox"`)
+	require.Equal(t, http.StatusOK, f.agentAC.Get("/w/bravo/inbox").StatusCode)
+	res = f.agentAC.Get("/")
+	require.Equal(t, "/workspaces", res.Header.Get("Location"), "two workspaces: the person picks one")
+	res = f.agentAC.Get("/workspaces")
+	require.Contains(t, res.Body, "Alpha Shop")
+	require.Contains(t, res.Body, "Bravo Shop")
+}
+
+func TestFormsRerenderWithFieldMessages(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	res := f.app.Client(t).PostForm("/signup", url.Values{"workspace_name": {"X"}, "slug": {"alpha"}, "time_zone": {"Nowhere/City"}, "language": {"en"}, "name": {"N"}, "email": {"bad"}, "password": {"short"}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	for _, want := range []string{`id="slug-error"`, "This address is taken", `id="time_zone-error"`, `id="email-error"`, `id="password-error"`, `aria-invalid="true"`, `value="X"`} {
+		require.Contains(t, res.Body, want)
+	}
+	res = f.adminAC.PostForm("/w/alpha/settings/people/invite", url.Values{"email": {"agent@alpha.test"}, "role": {"agent"}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	require.Contains(t, res.Body, "already in the workspace")
+}

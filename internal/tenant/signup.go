@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -41,12 +42,34 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput, existing uuid.UUID
 			}
 		}
 	}
+	// Taken slug and email are reported with the other field problems; the unique constraints
+	// below remain the guard against a race.
+	err := s.st.InTx(ctx, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		if _, ok := errs["slug"]; !ok {
+			if _, err := q.TenantBySlug(ctx, in.Workspace.Slug); err == nil {
+				errs.Add("slug", "workspace.slug_taken")
+			} else if !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+		}
+		if _, ok := errs["email"]; !ok && existing == uuid.Nil {
+			if _, err := q.UserByEmail(ctx, in.Email); err == nil {
+				errs.Add("email", "signup.email_taken")
+			} else if !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Workspace{}, uuid.Nil, fmt.Errorf("tenant: sign up checks: %w", err)
+	}
 	if err := errs.Err(); err != nil {
 		return Workspace{}, uuid.Nil, err
 	}
 	var ws Workspace
 	userID := existing
-	err := s.st.InTx(ctx, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+	err = s.st.InTx(ctx, func(q *dbsqlc.Queries, tx pgx.Tx) error {
 		if existing == uuid.Nil {
 			u, err := q.UserCreate(ctx, dbsqlc.UserCreateParams{Email: in.Email, Name: in.Name, PasswordHash: hash, Language: ""})
 			if c, ok := store.UniqueViolation(err); ok && c == "users_email_key" {
