@@ -16,7 +16,7 @@ import (
 // two people on two machines would.
 type Browser struct {
 	root context.Context
-	t     *testing.T
+	t    *testing.T
 }
 
 // NewBrowser starts Chromium, or skips the test when it is missing outside CI.

@@ -17,8 +17,8 @@ import (
 var files embed.FS
 
 type asset struct {
-	hash string
-	body []byte
+	hash  string
+	body  []byte
 	ctype string
 }
 
