@@ -71,6 +71,18 @@ func TestMigrateAndSeedCommands(t *testing.T) {
 	require.Equal(t, 0, code)
 	require.Regexp(t, `schema version (\d+) of (\d+); river schema version \d+`, out)
 
+	code, _, stderr = run(t, env, "migrate", "down", "1")
+	require.Equal(t, 0, code, stderr)
+	code, out, _ = run(t, env, "migrate", "version")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "schema version 0 of")
+	code, _, stderr = run(t, env, "migrate", "force", "x")
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, "not a whole number")
+	code, out, stderr = run(t, env, "migrate", "up")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, "version 0 → ")
+
 	code, out, stderr = run(t, env, "seed", "--demo")
 	require.Equal(t, 0, code, stderr)
 	require.Contains(t, out, "created the demo workspace")
