@@ -265,3 +265,17 @@ BEGIN
         EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = (SELECT app_tenant_id())) WITH CHECK (tenant_id = (SELECT app_tenant_id()))', t);
     END LOOP;
 END $$;
+
+-- Row views without the search vectors, which only search reads. security_invoker makes the
+-- views check privileges and row-level security as the querying role, not as their owner.
+CREATE VIEW ticket_rows WITH (security_invoker = true) AS
+    SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority,
+           assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state,
+           created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at,
+           message_count, snippet, merged_into
+    FROM tickets;
+
+CREATE VIEW message_rows WITH (security_invoker = true) AS
+    SELECT tenant_id, id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text,
+           body_html, channel_message_id, automated, delivery_state, delivery_error, sent_at, created_at
+    FROM messages;

@@ -8,7 +8,19 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 )
+
+type Attachment struct {
+	TenantID    uuid.UUID
+	ID          int64
+	MessageID   int64
+	Name        string
+	ContentType string
+	Size        int64
+	Sha256      []byte
+	ContentID   string
+}
 
 type AuditLog struct {
 	TenantID    uuid.UUID
@@ -17,6 +29,39 @@ type AuditLog struct {
 	ActorUserID uuid.NullUUID
 	Action      string
 	Detail      []byte
+}
+
+type Blob struct {
+	TenantID  uuid.UUID
+	Sha256    []byte
+	Data      []byte
+	CreatedAt time.Time
+}
+
+type Customer struct {
+	TenantID  uuid.UUID
+	ID        uuid.UUID
+	Name      string
+	Language  string
+	Tags      []string
+	Notes     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+type CustomerEmail struct {
+	TenantID   uuid.UUID
+	Email      string
+	CustomerID uuid.UUID
+}
+
+type CustomerIdentity struct {
+	TenantID   uuid.UUID
+	Channel    string
+	ExternalID string
+	CustomerID uuid.UUID
+	Display    string
+	CreatedAt  time.Time
 }
 
 type Invitation struct {
@@ -47,10 +92,90 @@ type Membership struct {
 	CreatedAt time.Time
 }
 
+type Message struct {
+	TenantID         uuid.UUID
+	ID               int64
+	TicketID         int64
+	Kind             string
+	AuthorUserID     uuid.NullUUID
+	AuthorCustomerID uuid.NullUUID
+	FromAddress      string
+	BodyText         string
+	BodyHtml         string
+	ChannelMessageID string
+	Automated        bool
+	DeliveryState    string
+	DeliveryError    string
+	SentAt           *time.Time
+	CreatedAt        time.Time
+	SearchTsv        interface{}
+}
+
+type MessageRow struct {
+	TenantID         uuid.UUID
+	ID               int64
+	TicketID         int64
+	Kind             string
+	AuthorUserID     uuid.NullUUID
+	AuthorCustomerID uuid.NullUUID
+	FromAddress      string
+	BodyText         string
+	BodyHtml         string
+	ChannelMessageID string
+	Automated        bool
+	DeliveryState    string
+	DeliveryError    string
+	SentAt           *time.Time
+	CreatedAt        time.Time
+}
+
+type Notification struct {
+	TenantID  uuid.UUID
+	ID        int64
+	UserID    uuid.UUID
+	Kind      string
+	TicketID  pgtype.Int8
+	MessageID pgtype.Int8
+	ActorID   uuid.NullUUID
+	CreatedAt time.Time
+	ReadAt    *time.Time
+}
+
+type Order struct {
+	TenantID       uuid.UUID
+	ID             uuid.UUID
+	CustomerID     uuid.NullUUID
+	Marketplace    string
+	Store          string
+	Number         string
+	Status         string
+	Items          []byte
+	AmountMinor    int64
+	Currency       string
+	OrderedAt      time.Time
+	ShippedAt      *time.Time
+	DeliveredAt    *time.Time
+	TrackingNumber string
+	TrackingUrl    string
+}
+
 type Session struct {
 	Token  string
 	Data   []byte
 	Expiry time.Time
+}
+
+type Team struct {
+	TenantID  uuid.UUID
+	ID        uuid.UUID
+	Name      string
+	CreatedAt time.Time
+}
+
+type TeamMember struct {
+	TenantID uuid.UUID
+	TeamID   uuid.UUID
+	UserID   uuid.UUID
 }
 
 type Tenant struct {
@@ -60,6 +185,105 @@ type Tenant struct {
 	TimeZone        string
 	DefaultLanguage string
 	CreatedAt       time.Time
+}
+
+type Ticket struct {
+	TenantID       uuid.UUID
+	ID             int64
+	Number         int64
+	Channel        string
+	Marketplace    string
+	Store          string
+	Subject        string
+	CustomerID     uuid.UUID
+	Status         string
+	Priority       int16
+	AssigneeID     uuid.NullUUID
+	TeamID         uuid.NullUUID
+	Tags           []string
+	Category       string
+	Language       string
+	Presale        bool
+	SnoozedUntil   *time.Time
+	SlaDueAt       *time.Time
+	SlaState       string
+	SortDue        *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	LastMessageAt  time.Time
+	LastCustomerAt *time.Time
+	FirstReplyAt   *time.Time
+	ResolvedAt     *time.Time
+	MessageCount   int32
+	Snippet        string
+	MergedInto     pgtype.Int8
+	SearchTsv      interface{}
+}
+
+type TicketCounter struct {
+	TenantID uuid.UUID
+	Last     int64
+}
+
+type TicketEvent struct {
+	TenantID    uuid.UUID
+	ID          int64
+	TicketID    int64
+	ActorUserID uuid.NullUUID
+	Kind        string
+	Data        []byte
+	CreatedAt   time.Time
+}
+
+type TicketMerge struct {
+	TenantID     uuid.UUID
+	ID           int64
+	SourceID     int64
+	TargetID     int64
+	MessageIds   []int64
+	SourceBefore []byte
+	TargetBefore []byte
+	MergedBy     uuid.NullUUID
+	CreatedAt    time.Time
+	UndoneAt     *time.Time
+}
+
+type TicketRead struct {
+	TenantID uuid.UUID
+	TicketID int64
+	UserID   uuid.UUID
+	ReadAt   time.Time
+}
+
+type TicketRow struct {
+	TenantID       uuid.UUID
+	ID             int64
+	Number         int64
+	Channel        string
+	Marketplace    string
+	Store          string
+	Subject        string
+	CustomerID     uuid.UUID
+	Status         string
+	Priority       int16
+	AssigneeID     uuid.NullUUID
+	TeamID         uuid.NullUUID
+	Tags           []string
+	Category       string
+	Language       string
+	Presale        bool
+	SnoozedUntil   *time.Time
+	SlaDueAt       *time.Time
+	SlaState       string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	LastMessageAt  time.Time
+	LastCustomerAt *time.Time
+	FirstReplyAt   *time.Time
+	ResolvedAt     *time.Time
+	MessageCount   int32
+	Snippet        string
+	MergedInto     pgtype.Int8
 }
 
 type User struct {

@@ -1,0 +1,72 @@
+// Package conversation is the shared inbox's core: tickets, their messages, notes and events,
+// customers and orders beside them, assignment and status, merges and splits, search, and the
+// outbound reply state machine. Every operation takes an explicit tenant.Scope and runs in a
+// transaction pinned to that workspace.
+package conversation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+)
+
+// Ticket is one conversation (without its thread).
+type Ticket = dbsqlc.TicketRow
+
+// Message is a customer message, a reply or an internal note.
+type Message = dbsqlc.MessageRow
+
+// Statuses a ticket moves through.
+var Statuses = []string{"open", "pending", "snoozed", "resolved", "closed"}
+
+// Priorities by their stored number.
+var Priorities = []string{"urgent", "high", "normal", "low"}
+
+// Channels a ticket can come from.
+var Channels = []string{"email", "amazon", "ebay", "walmart", "tiktok", "etsy", "webshop", "other"}
+
+// ErrCustomerWroteAgain holds a reply because the customer wrote after the composer was opened.
+var ErrCustomerWroteAgain = errors.New("conversation: the customer wrote again since the reply was started")
+
+// Service is the inbox service.
+type Service struct {
+	st   *store.Store
+	jobs *river.Client[pgx.Tx]
+	now  func() time.Time
+}
+
+// New builds the service; jobs may be an insert-only client.
+func New(st *store.Store, jobs *river.Client[pgx.Tx], now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{st: st, jobs: jobs, now: now}
+}
+
+func (s *Service) inTenant(ctx context.Context, sc tenant.Scope, fn store.TxFunc) error {
+	return s.st.InTenantTx(ctx, sc.TenantID(), fn)
+}
+
+// event records one change on the ticket's trail and tells live pages about it, in the caller's
+// transaction.
+func event(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, ticketID int64, kind string, data map[string]any) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	actor := uuid.NullUUID{UUID: sc.UserID, Valid: sc.UserID != uuid.Nil}
+	if err := q.EventAdd(ctx, dbsqlc.EventAddParams{TenantID: sc.TenantID(), TicketID: ticketID, ActorUserID: actor, Kind: kind, Data: b}); err != nil {
+		return fmt.Errorf("conversation: event %s: %w", kind, err)
+	}
+	return Notify(ctx, tx, sc.TenantID(), ticketID, kind)
+}

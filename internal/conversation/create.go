@@ -1,0 +1,180 @@
+package conversation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/shopdesk/shopdesk/internal/search"
+	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+)
+
+// CustomerRef says who wrote: found by channel identity first, then email, else created.
+type CustomerRef struct {
+	Name       string
+	Email      string
+	Channel    string // identity channel, e.g. "amazon" with ExternalID the buyer alias
+	ExternalID string
+	Language   string
+}
+
+// Inbound is a customer's message.
+type Inbound struct {
+	Text             string
+	HTML             string
+	From             string
+	ChannelMessageID string
+	At               time.Time
+}
+
+// NewTicket opens a ticket with its first customer message.
+type NewTicket struct {
+	Channel     string
+	Marketplace string
+	Store       string
+	Subject     string
+	Language    string
+	Priority    *int16 // nil: normal, or urgent for a pre-sale question
+	Presale     bool
+	Tags        []string
+	SLADueAt    *time.Time
+	OrderNumber string
+	Customer    CustomerRef
+	Message     Inbound
+}
+
+// CreateInbound opens a ticket for a customer message (ingestion, the demo seed, tests).
+func (s *Service) CreateInbound(ctx context.Context, sc tenant.Scope, in NewTicket) (Ticket, error) {
+	var t Ticket
+	if in.Message.At.IsZero() {
+		in.Message.At = s.now()
+	}
+	priority := int16(2)
+	if in.Presale {
+		priority = 0
+	}
+	if in.Priority != nil {
+		priority = *in.Priority
+	}
+	if in.Tags == nil {
+		in.Tags = []string{}
+	}
+	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		cust, err := s.resolveCustomer(ctx, q, sc.TenantID(), in.Customer)
+		if err != nil {
+			return err
+		}
+		n, err := q.TicketNextNumber(ctx, sc.TenantID())
+		if err != nil {
+			return err
+		}
+		id, err := q.TicketCreate(ctx, dbsqlc.TicketCreateParams{
+			TenantID: sc.TenantID(), Number: n, Channel: in.Channel, Marketplace: in.Marketplace, Store: in.Store,
+			Subject: in.Subject, CustomerID: cust.ID, Status: "open", Priority: priority, Tags: in.Tags,
+			Language: in.Language, Presale: in.Presale, SlaDueAt: in.SLADueAt, CreatedAt: in.Message.At,
+			Terms: ticketTerms(in.Subject, cust.Name, in.Customer.Email, in.Customer.ExternalID, in.OrderNumber),
+		})
+		if err != nil {
+			return fmt.Errorf("conversation: create ticket: %w", err)
+		}
+		if _, err := s.addInbound(ctx, q, sc.TenantID(), id, cust.ID, in.Message); err != nil {
+			return err
+		}
+		if t, err = q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: sc.TenantID(), ID: id}); err != nil {
+			return err
+		}
+		return Notify(ctx, tx, sc.TenantID(), id, "ticket.created")
+	})
+	return t, err
+}
+
+// AppendInbound adds a customer message to a ticket and reopens it.
+func (s *Service) AppendInbound(ctx context.Context, sc tenant.Scope, number int64, msg Inbound) (Message, error) {
+	var m Message
+	if msg.At.IsZero() {
+		msg.At = s.now()
+	}
+	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		t, err := q.TicketForUpdate(ctx, dbsqlc.TicketForUpdateParams{TenantID: sc.TenantID(), Number: number})
+		if err != nil {
+			return notFound(err)
+		}
+		if m, err = s.addInbound(ctx, q, sc.TenantID(), t.ID, t.CustomerID, msg); err != nil {
+			return err
+		}
+		if t.Status != "open" {
+			if err := q.TicketSetStatus(ctx, dbsqlc.TicketSetStatusParams{TenantID: sc.TenantID(), ID: t.ID, Status: "open"}); err != nil {
+				return err
+			}
+		}
+		return Notify(ctx, tx, sc.TenantID(), t.ID, "message.inbound")
+	})
+	return m, err
+}
+
+func (s *Service) addInbound(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, ticketID int64, customerID uuid.UUID, msg Inbound) (Message, error) {
+	id, err := q.MessageCreate(ctx, dbsqlc.MessageCreateParams{
+		TenantID: tenantID, TicketID: ticketID, Kind: "inbound", AuthorCustomerID: uuid.NullUUID{UUID: customerID, Valid: true},
+		FromAddress: msg.From, BodyText: msg.Text, BodyHtml: msg.HTML, ChannelMessageID: msg.ChannelMessageID,
+		CreatedAt: msg.At, Terms: search.Terms(msg.Text),
+	})
+	if err != nil {
+		return Message{}, fmt.Errorf("conversation: add message: %w", err)
+	}
+	if err := q.TicketRefreshSummary(ctx, dbsqlc.TicketRefreshSummaryParams{TenantID: tenantID, ID: ticketID}); err != nil {
+		return Message{}, err
+	}
+	return q.MessageGet(ctx, dbsqlc.MessageGetParams{TenantID: tenantID, ID: id})
+}
+
+func (s *Service) resolveCustomer(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, ref CustomerRef) (dbsqlc.Customer, error) {
+	ref.Email = strings.ToLower(strings.TrimSpace(ref.Email))
+	if ref.Channel != "" && ref.ExternalID != "" {
+		c, err := q.CustomerByIdentity(ctx, dbsqlc.CustomerByIdentityParams{TenantID: tenantID, Channel: ref.Channel, ExternalID: ref.ExternalID})
+		if err == nil {
+			return c, nil
+		} else if !errors.Is(err, pgx.ErrNoRows) {
+			return c, err
+		}
+	}
+	if ref.Email != "" {
+		c, err := q.CustomerByEmail(ctx, dbsqlc.CustomerByEmailParams{TenantID: tenantID, Email: ref.Email})
+		if err == nil {
+			return c, s.addIdentity(ctx, q, tenantID, c.ID, ref)
+		} else if !errors.Is(err, pgx.ErrNoRows) {
+			return c, err
+		}
+	}
+	name := ref.Name
+	if name == "" {
+		name = ref.Email
+	}
+	c, err := q.CustomerCreate(ctx, dbsqlc.CustomerCreateParams{TenantID: tenantID, Name: name, Language: ref.Language})
+	if err != nil {
+		return c, fmt.Errorf("conversation: create customer: %w", err)
+	}
+	if ref.Email != "" {
+		if err := q.CustomerAddEmail(ctx, dbsqlc.CustomerAddEmailParams{TenantID: tenantID, Email: ref.Email, CustomerID: c.ID}); err != nil {
+			return c, err
+		}
+	}
+	return c, s.addIdentity(ctx, q, tenantID, c.ID, ref)
+}
+
+func (s *Service) addIdentity(ctx context.Context, q *dbsqlc.Queries, tenantID, customerID uuid.UUID, ref CustomerRef) error {
+	if ref.Channel == "" || ref.ExternalID == "" {
+		return nil
+	}
+	return q.CustomerAddIdentity(ctx, dbsqlc.CustomerAddIdentityParams{TenantID: tenantID, Channel: ref.Channel, ExternalID: ref.ExternalID, CustomerID: customerID, Display: ref.Name})
+}
+
+// ticketTerms is what a ticket itself is found by: subject, customer name and addresses, order.
+func ticketTerms(parts ...string) []string {
+	return search.Terms(strings.Join(parts, " "))
+}

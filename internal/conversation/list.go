@@ -1,0 +1,298 @@
+package conversation
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+)
+
+// Views of the inbox. Channel and marketplace views take their value in Filter.
+const (
+	ViewUnassigned  = "unassigned"
+	ViewMine        = "mine"
+	ViewOpen        = "open"
+	ViewPresale     = "presale"
+	ViewBreaching   = "breaching"
+	ViewResolved    = "resolved"
+	ViewChannel     = "channel"
+	ViewMarketplace = "marketplace"
+)
+
+// Views lists the fixed views in the order the sidebar shows them.
+var Views = []string{ViewUnassigned, ViewMine, ViewOpen, ViewPresale, ViewBreaching, ViewResolved}
+
+// BreachingWindow is how close to its due time a ticket counts as "breaching soon".
+const BreachingWindow = 2 * time.Hour
+
+// Filter narrows a view. Zero values mean "any".
+type Filter struct {
+	View        string
+	Status      string
+	Channel     string
+	Marketplace string
+	Store       string
+	Tag         string
+	Language    string
+	AssigneeID  uuid.UUID
+	Unassigned  bool
+	TeamID      uuid.UUID
+	Priority    int // -1 any; 0 urgent … 3 low
+}
+
+// ListItem is one row of the ticket list.
+type ListItem struct {
+	Ticket
+	CustomerName string
+	AssigneeName string
+	Unread       bool
+}
+
+// Page is one page of a list and the cursor of the next.
+type Page struct {
+	Items []ListItem
+	Next  string
+}
+
+// cursor is the keyset position after the last row of a page. Due is nil for "no due time",
+// which sorts last.
+type cursor struct {
+	Due      *time.Time `json:"d,omitempty"`
+	Priority int16      `json:"p"`
+	Created  time.Time  `json:"c"`
+	Resolved *time.Time `json:"r,omitempty"`
+	ID       int64      `json:"i"`
+}
+
+func (c cursor) encode() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (cursor, error) {
+	var c cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return c, fmt.Errorf("conversation: bad cursor: %w", store.ErrNotFound)
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return c, fmt.Errorf("conversation: bad cursor: %w", store.ErrNotFound)
+	}
+	return c, nil
+}
+
+// listQuery builds the one parameterised statement for a view, its filters and a cursor. Each
+// view's base condition matches one partial index exactly, and the ORDER BY is that index's
+// order, so a page reads about limit rows however many tickets match.
+type listQuery struct {
+	where []string
+	args  []any
+}
+
+func (b *listQuery) arg(v any) string {
+	b.args = append(b.args, v)
+	return "$" + strconv.Itoa(len(b.args))
+}
+
+func (b *listQuery) and(cond string) { b.where = append(b.where, cond) }
+
+const openStatuses = "t.status IN ('open', 'pending') AND t.merged_into IS NULL"
+
+func (s *Service) buildList(sc tenant.Scope, f Filter, after string, limit int) (string, []any, bool, error) {
+	b := &listQuery{}
+	b.and("t.tenant_id = " + b.arg(sc.TenantID()))
+	resolved := false
+	switch f.View {
+	case ViewOpen, "":
+		b.and(openStatuses)
+	case ViewUnassigned:
+		b.and(openStatuses + " AND t.assignee_id IS NULL")
+	case ViewMine:
+		b.and("t.status IN ('open', 'pending', 'snoozed') AND t.merged_into IS NULL AND t.assignee_id = " + b.arg(sc.UserID))
+	case ViewPresale:
+		b.and(openStatuses + " AND t.presale")
+	case ViewBreaching:
+		b.and(openStatuses + " AND t.sort_due < " + b.arg(s.now().Add(BreachingWindow)))
+	case ViewChannel:
+		b.and(openStatuses + " AND t.channel = " + b.arg(f.Channel))
+	case ViewMarketplace:
+		b.and(openStatuses + " AND t.marketplace = " + b.arg(f.Marketplace))
+	case ViewResolved:
+		b.and("t.status IN ('resolved', 'closed') AND t.merged_into IS NULL")
+		resolved = true
+	default:
+		return "", nil, false, fmt.Errorf("conversation: unknown view %q: %w", f.View, store.ErrNotFound)
+	}
+	if f.Status != "" {
+		b.and("t.status = " + b.arg(f.Status))
+	}
+	if f.Channel != "" && f.View != ViewChannel {
+		b.and("t.channel = " + b.arg(f.Channel))
+	}
+	if f.Marketplace != "" && f.View != ViewMarketplace {
+		b.and("t.marketplace = " + b.arg(f.Marketplace))
+	}
+	if f.Store != "" {
+		b.and("t.store = " + b.arg(f.Store))
+	}
+	if f.Tag != "" {
+		b.and("t.tags @> ARRAY[" + b.arg(f.Tag) + "::text]")
+	}
+	if f.Language != "" {
+		b.and("t.language = " + b.arg(f.Language))
+	}
+	if f.AssigneeID != uuid.Nil && f.View != ViewMine {
+		b.and("t.assignee_id = " + b.arg(f.AssigneeID))
+	}
+	if f.Unassigned {
+		b.and("t.assignee_id IS NULL")
+	}
+	if f.TeamID != uuid.Nil {
+		b.and("t.team_id = " + b.arg(f.TeamID))
+	}
+	if f.Priority >= 0 && f.Priority <= 3 {
+		b.and("t.priority = " + b.arg(int16(f.Priority)))
+	}
+	order := "t.sort_due, t.priority, t.created_at, t.id"
+	if resolved {
+		order = "t.resolved_at DESC, t.id DESC"
+	}
+	if after != "" {
+		c, err := decodeCursor(after)
+		if err != nil {
+			return "", nil, false, err
+		}
+		if resolved {
+			if c.Resolved == nil {
+				return "", nil, false, fmt.Errorf("conversation: cursor of another view: %w", store.ErrNotFound)
+			}
+			b.and("(t.resolved_at, t.id) < (" + b.arg(*c.Resolved) + ", " + b.arg(c.ID) + ")")
+		} else {
+			due := "'infinity'::timestamptz"
+			if c.Due != nil {
+				due = b.arg(*c.Due) + "::timestamptz"
+			}
+			b.and("(t.sort_due, t.priority, t.created_at, t.id) > (" + due + ", " + b.arg(c.Priority) + "::smallint, " + b.arg(c.Created) + "::timestamptz, " + b.arg(c.ID) + "::bigint)")
+		}
+	}
+	sql := `SELECT ` + listColumns + `, c.name, coalesce(u.name, ''),
+		(r.read_at IS NULL OR r.read_at < t.last_message_at)
+	FROM tickets t
+	JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
+	LEFT JOIN users u ON u.id = t.assignee_id
+	LEFT JOIN ticket_reads r ON r.tenant_id = t.tenant_id AND r.ticket_id = t.id AND r.user_id = ` + b.arg(sc.UserID) + `
+	WHERE ` + strings.Join(b.where, "\n\t  AND ") + `
+	ORDER BY ` + order + `
+	LIMIT ` + b.arg(limit+1)
+	return sql, b.args, resolved, nil
+}
+
+const listColumns = `t.tenant_id, t.id, t.number, t.channel, t.marketplace, t.store, t.subject, t.customer_id, t.status,
+	t.priority, t.assignee_id, t.team_id, t.tags, t.category, t.language, t.presale, t.snoozed_until, t.sla_due_at,
+	t.sla_state, t.created_at, t.updated_at, t.last_message_at, t.last_customer_at, t.first_reply_at, t.resolved_at,
+	t.message_count, t.snippet, t.merged_into`
+
+func scanListItem(row pgx.Row, it *ListItem) error {
+	t := &it.Ticket
+	return row.Scan(&t.TenantID, &t.ID, &t.Number, &t.Channel, &t.Marketplace, &t.Store, &t.Subject, &t.CustomerID,
+		&t.Status, &t.Priority, &t.AssigneeID, &t.TeamID, &t.Tags, &t.Category, &t.Language, &t.Presale,
+		&t.SnoozedUntil, &t.SlaDueAt, &t.SlaState, &t.CreatedAt, &t.UpdatedAt, &t.LastMessageAt, &t.LastCustomerAt,
+		&t.FirstReplyAt, &t.ResolvedAt, &t.MessageCount, &t.Snippet, &t.MergedInto,
+		&it.CustomerName, &it.AssigneeName, &it.Unread)
+}
+
+// ListSQL returns the statement and arguments of a list page, for EXPLAIN in benchmarks.
+func (s *Service) ListSQL(sc tenant.Scope, f Filter, after string, limit int) (string, []any, error) {
+	sql, args, _, err := s.buildList(sc, f, after, limit)
+	return sql, args, err
+}
+
+// List returns one page of a view. limit is capped at 100.
+func (s *Service) List(ctx context.Context, sc tenant.Scope, f Filter, after string, limit int) (Page, error) {
+	limit = min(max(limit, 1), 100)
+	sql, args, resolved, err := s.buildList(sc, f, after, limit)
+	if err != nil {
+		return Page{}, err
+	}
+	var p Page
+	err = s.inTenant(ctx, sc, func(_ *dbsqlc.Queries, tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, sql, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var it ListItem
+			if err := scanListItem(rows, &it); err != nil {
+				return err
+			}
+			p.Items = append(p.Items, it)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return Page{}, fmt.Errorf("conversation: list %s: %w", f.View, err)
+	}
+	if len(p.Items) > limit {
+		p.Items = p.Items[:limit]
+		last := p.Items[limit-1]
+		c := cursor{Due: last.SlaDueAt, Priority: last.Priority, Created: last.CreatedAt, ID: last.ID}
+		if resolved {
+			c = cursor{Resolved: last.ResolvedAt, ID: last.ID}
+		}
+		p.Next = c.encode()
+	}
+	return p, nil
+}
+
+// CountCap is where view counts stop counting: "1000+" is as useful as an exact number and far
+// cheaper on a big workspace.
+const CountCap = 1000
+
+// Counts returns each view's ticket count, capped at CountCap, in one round trip.
+func (s *Service) Counts(ctx context.Context, sc tenant.Scope) (map[string]int, error) {
+	capped := func(cond string) string {
+		return "(SELECT count(*) FROM (SELECT 1 FROM tickets t WHERE t.tenant_id = $1 AND " + cond + " LIMIT " + strconv.Itoa(CountCap) + ") s)"
+	}
+	keys := []string{ViewUnassigned, ViewMine, ViewOpen, ViewPresale, ViewBreaching}
+	exprs := []string{
+		capped(openStatuses + " AND t.assignee_id IS NULL"),
+		capped("t.status IN ('open', 'pending', 'snoozed') AND t.merged_into IS NULL AND t.assignee_id = $2"),
+		capped(openStatuses),
+		capped(openStatuses + " AND t.presale"),
+		capped(openStatuses + " AND t.sort_due < $3"),
+	}
+	for _, ch := range Channels {
+		keys = append(keys, ViewChannel+":"+ch)
+		exprs = append(exprs, capped(openStatuses+" AND t.channel = '"+ch+"'"))
+	}
+	out := make(map[string]int, len(keys))
+	err := s.inTenant(ctx, sc, func(_ *dbsqlc.Queries, tx pgx.Tx) error {
+		vals := make([]int, len(keys))
+		dest := make([]any, len(keys))
+		for i := range vals {
+			dest[i] = &vals[i]
+		}
+		if err := tx.QueryRow(ctx, "SELECT "+strings.Join(exprs, ", "), sc.TenantID(), sc.UserID, s.now().Add(BreachingWindow)).Scan(dest...); err != nil {
+			return err
+		}
+		for i, k := range keys {
+			out[k] = vals[i]
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("conversation: counts: %w", err)
+	}
+	return out, nil
+}

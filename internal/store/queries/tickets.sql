@@ -1,0 +1,152 @@
+-- name: TicketNextNumber :one
+INSERT INTO ticket_counters AS c (tenant_id, last) VALUES (@tenant_id, 1)
+ON CONFLICT (tenant_id) DO UPDATE SET last = c.last + 1
+RETURNING last;
+
+-- name: TicketCreate :one
+INSERT INTO tickets (tenant_id, number, channel, marketplace, store, subject, customer_id, status, priority,
+    tags, language, presale, sla_due_at, created_at, updated_at, last_message_at, search_tsv)
+VALUES (@tenant_id, @number, @channel, @marketplace, @store, @subject, @customer_id, @status, @priority,
+    @tags, @language, @presale, @sla_due_at, @created_at, @created_at, @created_at, array_to_tsvector(@terms::text[]))
+RETURNING id;
+
+-- name: TicketByNumber :one
+SELECT * FROM ticket_rows WHERE tenant_id = @tenant_id AND number = @number;
+
+-- name: TicketByID :one
+SELECT * FROM ticket_rows WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: TicketForUpdate :one
+SELECT * FROM ticket_rows WHERE tenant_id = @tenant_id AND number = @number FOR UPDATE;
+
+-- name: TicketsByNumbersForUpdate :many
+SELECT * FROM ticket_rows WHERE tenant_id = @tenant_id AND number = ANY(@numbers::bigint[]) ORDER BY id FOR UPDATE;
+
+-- name: TicketSetAssignee :exec
+UPDATE tickets SET assignee_id = @assignee_id, updated_at = now() WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: TicketSetTeam :exec
+UPDATE tickets SET team_id = @team_id, updated_at = now() WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: TicketSetStatus :exec
+UPDATE tickets SET status = @status, snoozed_until = @snoozed_until,
+    resolved_at = CASE WHEN @status IN ('resolved', 'closed') THEN coalesce(resolved_at, now()) ELSE NULL END,
+    updated_at = now()
+WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: TicketSetPriority :exec
+UPDATE tickets SET priority = @priority, updated_at = now() WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: TicketSetTags :exec
+UPDATE tickets SET tags = @tags, updated_at = now() WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: TicketSetCategory :exec
+UPDATE tickets SET category = @category, updated_at = now() WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: TicketSetSearch :exec
+UPDATE tickets SET search_tsv = array_to_tsvector(@terms::text[]) WHERE tenant_id = @tenant_id AND id = @id;
+
+-- Recomputes the denormalised thread summary from the messages themselves.
+-- name: TicketRefreshSummary :exec
+UPDATE tickets t SET
+    message_count = s.n,
+    last_message_at = coalesce(s.last_at, t.created_at),
+    last_customer_at = s.last_customer_at,
+    first_reply_at = s.first_reply_at,
+    snippet = coalesce(s.snippet, ''),
+    updated_at = now()
+FROM (
+    SELECT count(*) FILTER (WHERE m.kind <> 'note') AS n,
+           max(m.created_at) FILTER (WHERE m.kind <> 'note') AS last_at,
+           max(m.created_at) FILTER (WHERE m.kind = 'inbound') AS last_customer_at,
+           min(m.created_at) FILTER (WHERE m.kind = 'outbound' AND NOT m.automated) AS first_reply_at,
+           (SELECT left(regexp_replace(m2.body_text, '\s+', ' ', 'g'), 160) FROM messages m2
+             WHERE m2.tenant_id = @tenant_id AND m2.ticket_id = @id AND m2.kind <> 'note'
+             ORDER BY m2.created_at DESC, m2.id DESC LIMIT 1) AS snippet
+    FROM messages m WHERE m.tenant_id = @tenant_id AND m.ticket_id = @id
+) s
+WHERE t.tenant_id = @tenant_id AND t.id = @id;
+
+-- name: TicketSetMergedInto :exec
+UPDATE tickets SET merged_into = @merged_into, status = @status, updated_at = now() WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: TicketRestore :exec
+UPDATE tickets SET merged_into = NULL, status = @status, assignee_id = @assignee_id, priority = @priority,
+    tags = @tags, resolved_at = @resolved_at, updated_at = now()
+WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: TicketsOfCustomer :many
+SELECT id, number, subject, status, channel, created_at FROM tickets
+WHERE tenant_id = @tenant_id AND customer_id = @customer_id AND id <> @except_id AND merged_into IS NULL
+ORDER BY created_at DESC, id DESC LIMIT 10;
+
+-- name: TicketOpenOfCustomer :many
+SELECT id, number, subject FROM tickets
+WHERE tenant_id = @tenant_id AND customer_id = @customer_id AND id <> @except_id AND merged_into IS NULL
+  AND status IN ('open', 'pending', 'snoozed')
+ORDER BY created_at DESC, id DESC LIMIT 5;
+
+-- name: TicketMarkRead :exec
+INSERT INTO ticket_reads (tenant_id, ticket_id, user_id, read_at) VALUES (@tenant_id, @ticket_id, @user_id, now())
+ON CONFLICT (tenant_id, ticket_id, user_id) DO UPDATE SET read_at = now();
+
+-- name: EventAdd :exec
+INSERT INTO ticket_events (tenant_id, ticket_id, actor_user_id, kind, data) VALUES (@tenant_id, @ticket_id, @actor_user_id, @kind, @data);
+
+-- name: EventsOfTicket :many
+SELECT * FROM ticket_events WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id ORDER BY created_at, id LIMIT 500;
+
+-- name: MessageCreate :one
+INSERT INTO messages (tenant_id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text, body_html,
+    channel_message_id, automated, delivery_state, created_at, search_tsv)
+VALUES (@tenant_id, @ticket_id, @kind, @author_user_id, @author_customer_id, @from_address, @body_text, @body_html,
+    @channel_message_id, @automated, @delivery_state, @created_at, array_to_tsvector(@terms::text[]))
+RETURNING id;
+
+-- name: MessagesOfTicket :many
+SELECT * FROM message_rows WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id ORDER BY created_at, id LIMIT 1000;
+
+-- name: MessageGet :one
+SELECT * FROM message_rows WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: MessageForUpdate :one
+SELECT * FROM message_rows WHERE tenant_id = @tenant_id AND id = @id FOR UPDATE;
+
+-- name: MessageSetDelivery :exec
+UPDATE messages SET delivery_state = @delivery_state, delivery_error = @delivery_error,
+    sent_at = CASE WHEN @delivery_state = 'sent' THEN now() ELSE sent_at END
+WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: MessagesMove :exec
+UPDATE messages SET ticket_id = @to_ticket WHERE tenant_id = @tenant_id AND id = ANY(@ids::bigint[]);
+
+-- name: MessageIDsOfTicket :many
+SELECT id FROM messages WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id ORDER BY id;
+
+-- name: MergeCreate :one
+INSERT INTO ticket_merges (tenant_id, source_id, target_id, message_ids, source_before, target_before, merged_by)
+VALUES (@tenant_id, @source_id, @target_id, @message_ids, @source_before, @target_before, @merged_by)
+RETURNING *;
+
+-- name: MergeGetForUpdate :one
+SELECT * FROM ticket_merges WHERE tenant_id = @tenant_id AND id = @id FOR UPDATE;
+
+-- name: MergeUndone :exec
+UPDATE ticket_merges SET undone_at = now() WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: MergeLatestOfSource :one
+SELECT * FROM ticket_merges WHERE tenant_id = @tenant_id AND source_id = @source_id AND undone_at IS NULL
+ORDER BY id DESC LIMIT 1;
+
+-- name: NotificationAdd :exec
+INSERT INTO notifications (tenant_id, user_id, kind, ticket_id, message_id, actor_id)
+VALUES (@tenant_id, @user_id, @kind, @ticket_id, @message_id, @actor_id);
+
+-- name: NotificationsUnread :many
+SELECT n.*, t.number, t.subject FROM notifications n JOIN tickets t ON t.tenant_id = n.tenant_id AND t.id = n.ticket_id
+WHERE n.tenant_id = @tenant_id AND n.user_id = @user_id AND n.read_at IS NULL
+ORDER BY n.created_at DESC LIMIT 50;
+
+-- name: MembersForMention :many
+SELECT m.user_id, u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id
+WHERE m.tenant_id = @tenant_id ORDER BY lower(u.name), u.id;
