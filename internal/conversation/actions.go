@@ -181,4 +181,3 @@ func (s *Service) MarkRead(ctx context.Context, sc tenant.Scope, ticketID int64)
 		return q.TicketMarkRead(ctx, dbsqlc.TicketMarkReadParams{TenantID: sc.TenantID(), TicketID: ticketID, UserID: sc.UserID})
 	})
 }
-
