@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/riverqueue/river"
 
 	"github.com/shopdesk/shopdesk/internal/store"
@@ -70,3 +71,11 @@ func event(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, t
 	}
 	return Notify(ctx, tx, sc.TenantID(), ticketID, kind)
 }
+
+// tenantMetadata ties a job to its workspace for the admin jobs page (same shape as jobs.TenantMetadata).
+func tenantMetadata(tenantID uuid.UUID) []byte {
+	b, _ := json.Marshal(map[string]string{"tenant_id": tenantID.String()})
+	return b
+}
+
+func int8Of(v int64) pgtype.Int8 { return pgtype.Int8{Int64: v, Valid: true} }

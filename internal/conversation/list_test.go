@@ -19,6 +19,7 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 type world struct {
+	db      *pgtest.DB
 	svc     *conversation.Service
 	tenants *tenant.Service
 	now     time.Time
@@ -30,7 +31,7 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	db := pgtest.NewDB(t)
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-	w := &world{now: now, tenants: tenant.New(db.Store, nil)}
+	w := &world{db: db, now: now, tenants: tenant.New(db.Store, nil)}
 	w.svc = conversation.New(db.Store, nil, func() time.Time { return w.now })
 	mk := func(slug string) tenant.Scope {
 		ws, uid, err := w.tenants.SignUp(context.Background(), tenant.SignUpInput{

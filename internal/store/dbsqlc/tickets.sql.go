@@ -13,6 +13,161 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const attachmentAdd = `-- name: AttachmentAdd :exec
+INSERT INTO attachments (tenant_id, message_id, name, content_type, size, sha256)
+VALUES ($1, $2, $3, $4, $5, $6)
+`
+
+type AttachmentAddParams struct {
+	TenantID    uuid.UUID
+	MessageID   int64
+	Name        string
+	ContentType string
+	Size        int64
+	Sha256      []byte
+}
+
+func (q *Queries) AttachmentAdd(ctx context.Context, arg AttachmentAddParams) error {
+	_, err := q.db.Exec(ctx, attachmentAdd,
+		arg.TenantID,
+		arg.MessageID,
+		arg.Name,
+		arg.ContentType,
+		arg.Size,
+		arg.Sha256,
+	)
+	return err
+}
+
+const attachmentGet = `-- name: AttachmentGet :one
+SELECT a.tenant_id, a.id, a.message_id, a.name, a.content_type, a.size, a.sha256, a.content_id FROM attachments a JOIN messages m ON m.tenant_id = a.tenant_id AND m.id = a.message_id
+JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+WHERE a.tenant_id = $1 AND a.id = $2 AND t.number = $3
+`
+
+type AttachmentGetParams struct {
+	TenantID uuid.UUID
+	ID       int64
+	Number   int64
+}
+
+func (q *Queries) AttachmentGet(ctx context.Context, arg AttachmentGetParams) (Attachment, error) {
+	row := q.db.QueryRow(ctx, attachmentGet, arg.TenantID, arg.ID, arg.Number)
+	var i Attachment
+	err := row.Scan(
+		&i.TenantID,
+		&i.ID,
+		&i.MessageID,
+		&i.Name,
+		&i.ContentType,
+		&i.Size,
+		&i.Sha256,
+		&i.ContentID,
+	)
+	return i, err
+}
+
+const attachmentsOfTicket = `-- name: AttachmentsOfTicket :many
+SELECT a.tenant_id, a.id, a.message_id, a.name, a.content_type, a.size, a.sha256, a.content_id FROM attachments a JOIN messages m ON m.tenant_id = a.tenant_id AND m.id = a.message_id
+WHERE a.tenant_id = $1 AND m.ticket_id = $2 ORDER BY a.id
+`
+
+type AttachmentsOfTicketParams struct {
+	TenantID uuid.UUID
+	TicketID int64
+}
+
+func (q *Queries) AttachmentsOfTicket(ctx context.Context, arg AttachmentsOfTicketParams) ([]Attachment, error) {
+	rows, err := q.db.Query(ctx, attachmentsOfTicket, arg.TenantID, arg.TicketID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Attachment{}
+	for rows.Next() {
+		var i Attachment
+		if err := rows.Scan(
+			&i.TenantID,
+			&i.ID,
+			&i.MessageID,
+			&i.Name,
+			&i.ContentType,
+			&i.Size,
+			&i.Sha256,
+			&i.ContentID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const blobGet = `-- name: BlobGet :one
+SELECT data FROM blobs WHERE tenant_id = $1 AND sha256 = $2
+`
+
+type BlobGetParams struct {
+	TenantID uuid.UUID
+	Sha256   []byte
+}
+
+func (q *Queries) BlobGet(ctx context.Context, arg BlobGetParams) ([]byte, error) {
+	row := q.db.QueryRow(ctx, blobGet, arg.TenantID, arg.Sha256)
+	var data []byte
+	err := row.Scan(&data)
+	return data, err
+}
+
+const blobPut = `-- name: BlobPut :exec
+INSERT INTO blobs (tenant_id, sha256, data) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING
+`
+
+type BlobPutParams struct {
+	TenantID uuid.UUID
+	Sha256   []byte
+	Data     []byte
+}
+
+func (q *Queries) BlobPut(ctx context.Context, arg BlobPutParams) error {
+	_, err := q.db.Exec(ctx, blobPut, arg.TenantID, arg.Sha256, arg.Data)
+	return err
+}
+
+const customerEmailsMove = `-- name: CustomerEmailsMove :exec
+UPDATE customer_emails SET customer_id = $1 WHERE tenant_id = $2 AND email = ANY($3::text[])
+`
+
+type CustomerEmailsMoveParams struct {
+	ToCustomer uuid.UUID
+	TenantID   uuid.UUID
+	Emails     []string
+}
+
+func (q *Queries) CustomerEmailsMove(ctx context.Context, arg CustomerEmailsMoveParams) error {
+	_, err := q.db.Exec(ctx, customerEmailsMove, arg.ToCustomer, arg.TenantID, arg.Emails)
+	return err
+}
+
+const customerIdentitiesMove = `-- name: CustomerIdentitiesMove :exec
+UPDATE customer_identities SET customer_id = $1
+WHERE tenant_id = $2 AND (channel || chr(31) || external_id) = ANY($3::text[])
+`
+
+type CustomerIdentitiesMoveParams struct {
+	ToCustomer uuid.UUID
+	TenantID   uuid.UUID
+	Keys       []string
+}
+
+func (q *Queries) CustomerIdentitiesMove(ctx context.Context, arg CustomerIdentitiesMoveParams) error {
+	_, err := q.db.Exec(ctx, customerIdentitiesMove, arg.ToCustomer, arg.TenantID, arg.Keys)
+	return err
+}
+
 const eventAdd = `-- name: EventAdd :exec
 INSERT INTO ticket_events (tenant_id, ticket_id, actor_user_id, kind, data) VALUES ($1, $2, $3, $4, $5)
 `
@@ -34,6 +189,23 @@ func (q *Queries) EventAdd(ctx context.Context, arg EventAddParams) error {
 		arg.Data,
 	)
 	return err
+}
+
+const eventCountOfKind = `-- name: EventCountOfKind :one
+SELECT count(*) FROM ticket_events WHERE tenant_id = $1 AND ticket_id = $2 AND kind = $3
+`
+
+type EventCountOfKindParams struct {
+	TenantID uuid.UUID
+	TicketID int64
+	Kind     string
+}
+
+func (q *Queries) EventCountOfKind(ctx context.Context, arg EventCountOfKindParams) (int64, error) {
+	row := q.db.QueryRow(ctx, eventCountOfKind, arg.TenantID, arg.TicketID, arg.Kind)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
 }
 
 const eventsOfTicket = `-- name: EventsOfTicket :many
@@ -185,6 +357,34 @@ type MergeLatestOfSourceParams struct {
 
 func (q *Queries) MergeLatestOfSource(ctx context.Context, arg MergeLatestOfSourceParams) (TicketMerge, error) {
 	row := q.db.QueryRow(ctx, mergeLatestOfSource, arg.TenantID, arg.SourceID)
+	var i TicketMerge
+	err := row.Scan(
+		&i.TenantID,
+		&i.ID,
+		&i.SourceID,
+		&i.TargetID,
+		&i.MessageIds,
+		&i.SourceBefore,
+		&i.TargetBefore,
+		&i.MergedBy,
+		&i.CreatedAt,
+		&i.UndoneAt,
+	)
+	return i, err
+}
+
+const mergeLatestOfTarget = `-- name: MergeLatestOfTarget :one
+SELECT tenant_id, id, source_id, target_id, message_ids, source_before, target_before, merged_by, created_at, undone_at FROM ticket_merges WHERE tenant_id = $1 AND target_id = $2 AND undone_at IS NULL
+ORDER BY id DESC LIMIT 1
+`
+
+type MergeLatestOfTargetParams struct {
+	TenantID uuid.UUID
+	TargetID int64
+}
+
+func (q *Queries) MergeLatestOfTarget(ctx context.Context, arg MergeLatestOfTargetParams) (TicketMerge, error) {
+	row := q.db.QueryRow(ctx, mergeLatestOfTarget, arg.TenantID, arg.TargetID)
 	var i TicketMerge
 	err := row.Scan(
 		&i.TenantID,

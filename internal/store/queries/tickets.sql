@@ -150,3 +150,36 @@ ORDER BY n.created_at DESC LIMIT 50;
 -- name: MembersForMention :many
 SELECT m.user_id, u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id
 WHERE m.tenant_id = @tenant_id ORDER BY lower(u.name), u.id;
+
+-- name: MergeLatestOfTarget :one
+SELECT * FROM ticket_merges WHERE tenant_id = @tenant_id AND target_id = @target_id AND undone_at IS NULL
+ORDER BY id DESC LIMIT 1;
+
+-- name: BlobPut :exec
+INSERT INTO blobs (tenant_id, sha256, data) VALUES (@tenant_id, @sha256, @data) ON CONFLICT DO NOTHING;
+
+-- name: BlobGet :one
+SELECT data FROM blobs WHERE tenant_id = @tenant_id AND sha256 = @sha256;
+
+-- name: AttachmentAdd :exec
+INSERT INTO attachments (tenant_id, message_id, name, content_type, size, sha256)
+VALUES (@tenant_id, @message_id, @name, @content_type, @size, @sha256);
+
+-- name: AttachmentsOfTicket :many
+SELECT a.* FROM attachments a JOIN messages m ON m.tenant_id = a.tenant_id AND m.id = a.message_id
+WHERE a.tenant_id = @tenant_id AND m.ticket_id = @ticket_id ORDER BY a.id;
+
+-- name: AttachmentGet :one
+SELECT a.* FROM attachments a JOIN messages m ON m.tenant_id = a.tenant_id AND m.id = a.message_id
+JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+WHERE a.tenant_id = @tenant_id AND a.id = @id AND t.number = @number;
+
+-- name: EventCountOfKind :one
+SELECT count(*) FROM ticket_events WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND kind = @kind;
+
+-- name: CustomerEmailsMove :exec
+UPDATE customer_emails SET customer_id = @to_customer WHERE tenant_id = @tenant_id AND email = ANY(@emails::text[]);
+
+-- name: CustomerIdentitiesMove :exec
+UPDATE customer_identities SET customer_id = @to_customer
+WHERE tenant_id = @tenant_id AND (channel || chr(31) || external_id) = ANY(@keys::text[]);

@@ -1,0 +1,82 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+)
+
+// Detail is everything the ticket page shows.
+type Detail struct {
+	Ticket       Ticket
+	Messages     []Message
+	Events       []dbsqlc.TicketEvent
+	Customer     dbsqlc.Customer
+	Emails       []string
+	Identities   []dbsqlc.CustomerIdentity
+	Orders       []dbsqlc.Order
+	Earlier      []dbsqlc.TicketsOfCustomerRow
+	Duplicates   []dbsqlc.TicketOpenOfCustomerRow // the same customer's other open tickets
+	Members      []dbsqlc.MembersForMentionRow
+	Names        map[uuid.UUID]string // people by id, for authors and events
+	LatestMerge  *dbsqlc.TicketMerge  // the merge into this ticket that can still be undone
+}
+
+// Detail loads a ticket with its thread, customer and context, and marks it read for the viewer.
+func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (Detail, error) {
+	var d Detail
+	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		t, err := q.TicketByNumber(ctx, dbsqlc.TicketByNumberParams{TenantID: sc.TenantID(), Number: number})
+		if err != nil {
+			return notFound(err)
+		}
+		d.Ticket = t
+		tid := sc.TenantID()
+		if d.Messages, err = q.MessagesOfTicket(ctx, dbsqlc.MessagesOfTicketParams{TenantID: tid, TicketID: t.ID}); err != nil {
+			return err
+		}
+		if d.Events, err = q.EventsOfTicket(ctx, dbsqlc.EventsOfTicketParams{TenantID: tid, TicketID: t.ID}); err != nil {
+			return err
+		}
+		if d.Customer, err = q.CustomerGet(ctx, dbsqlc.CustomerGetParams{TenantID: tid, ID: t.CustomerID}); err != nil {
+			return err
+		}
+		if d.Emails, err = q.CustomerEmails(ctx, dbsqlc.CustomerEmailsParams{TenantID: tid, CustomerID: t.CustomerID}); err != nil {
+			return err
+		}
+		if d.Identities, err = q.CustomerIdentities(ctx, dbsqlc.CustomerIdentitiesParams{TenantID: tid, CustomerID: t.CustomerID}); err != nil {
+			return err
+		}
+		if d.Orders, err = q.CustomerOrders(ctx, dbsqlc.CustomerOrdersParams{TenantID: tid, CustomerID: uuid.NullUUID{UUID: t.CustomerID, Valid: true}}); err != nil {
+			return err
+		}
+		if d.Earlier, err = q.TicketsOfCustomer(ctx, dbsqlc.TicketsOfCustomerParams{TenantID: tid, CustomerID: t.CustomerID, ExceptID: t.ID}); err != nil {
+			return err
+		}
+		if d.Duplicates, err = q.TicketOpenOfCustomer(ctx, dbsqlc.TicketOpenOfCustomerParams{TenantID: tid, CustomerID: t.CustomerID, ExceptID: t.ID}); err != nil {
+			return err
+		}
+		if d.Members, err = q.MembersForMention(ctx, tid); err != nil {
+			return err
+		}
+		d.Names = make(map[uuid.UUID]string, len(d.Members))
+		for _, m := range d.Members {
+			d.Names[m.UserID] = m.Name
+		}
+		if m, err := q.MergeLatestOfTarget(ctx, dbsqlc.MergeLatestOfTargetParams{TenantID: tid, TargetID: t.ID}); err == nil {
+			d.LatestMerge = &m
+		} else if err != pgx.ErrNoRows {
+			return err
+		}
+		return q.TicketMarkRead(ctx, dbsqlc.TicketMarkReadParams{TenantID: tid, TicketID: t.ID, UserID: sc.UserID})
+	})
+	if err != nil {
+		return d, fmt.Errorf("conversation: ticket #%d: %w", number, err)
+	}
+	return d, nil
+}

@@ -1,0 +1,238 @@
+package conversation
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+	"github.com/shopdesk/shopdesk/internal/validate"
+)
+
+// snapshot is what a merge changes on the source ticket and its customer, so undo can put it back.
+type snapshot struct {
+	Status       string        `json:"status"`
+	AssigneeID   uuid.NullUUID `json:"assignee_id"`
+	Priority     int16         `json:"priority"`
+	Tags         []string      `json:"tags"`
+	ResolvedAt   *time.Time    `json:"resolved_at"`
+	CustomerID   uuid.UUID     `json:"customer_id"`
+	Emails       []string      `json:"emails"`
+	IdentityKeys [][2]string   `json:"identities"`
+}
+
+// Merge moves the source ticket's messages (and, when the customers differ, the source
+// customer's addresses and identities) into the target, and closes the source. It returns the
+// merge's id, which UndoMerge takes.
+func (s *Service) Merge(ctx context.Context, sc tenant.Scope, sourceNumber, targetNumber int64) (int64, error) {
+	var id int64
+	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		var err error
+		id, err = s.merge(ctx, q, tx, sc, sourceNumber, targetNumber)
+		return err
+	})
+	return id, err
+}
+
+func (s *Service) merge(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, sourceNumber, targetNumber int64) (int64, error) {
+	tid := sc.TenantID()
+	if sourceNumber == targetNumber {
+		return 0, validate.Errors{"target": "merge.same_ticket"}
+	}
+	locked, err := q.TicketsByNumbersForUpdate(ctx, dbsqlc.TicketsByNumbersForUpdateParams{TenantID: tid, Numbers: []int64{sourceNumber, targetNumber}})
+	if err != nil {
+		return 0, err
+	}
+	var src, tgt Ticket
+	for _, t := range locked {
+		if t.Number == sourceNumber {
+			src = t
+		} else {
+			tgt = t
+		}
+	}
+	if src.ID == 0 || tgt.ID == 0 {
+		return 0, store.ErrNotFound
+	}
+	if src.MergedInto.Valid || tgt.MergedInto.Valid {
+		return 0, validate.Errors{"target": "merge.already_merged"}
+	}
+	msgIDs, err := q.MessageIDsOfTicket(ctx, dbsqlc.MessageIDsOfTicketParams{TenantID: tid, TicketID: src.ID})
+	if err != nil {
+		return 0, err
+	}
+	snap := snapshot{Status: src.Status, AssigneeID: src.AssigneeID, Priority: src.Priority, Tags: src.Tags, ResolvedAt: src.ResolvedAt, CustomerID: src.CustomerID}
+	if src.CustomerID != tgt.CustomerID {
+		if snap.Emails, err = q.CustomerEmails(ctx, dbsqlc.CustomerEmailsParams{TenantID: tid, CustomerID: src.CustomerID}); err != nil {
+			return 0, err
+		}
+		ids, err := q.CustomerIdentities(ctx, dbsqlc.CustomerIdentitiesParams{TenantID: tid, CustomerID: src.CustomerID})
+		if err != nil {
+			return 0, err
+		}
+		for _, i := range ids {
+			snap.IdentityKeys = append(snap.IdentityKeys, [2]string{i.Channel, i.ExternalID})
+		}
+		if err := moveCustomerKeys(ctx, q, tid, tgt.CustomerID, snap.Emails, snap.IdentityKeys); err != nil {
+			return 0, err
+		}
+	}
+	if err := q.MessagesMove(ctx, dbsqlc.MessagesMoveParams{TenantID: tid, ToTicket: tgt.ID, Ids: msgIDs}); err != nil {
+		return 0, err
+	}
+	if err := q.TicketSetMergedInto(ctx, dbsqlc.TicketSetMergedIntoParams{TenantID: tid, ID: src.ID, MergedInto: int8Of(tgt.ID), Status: "closed"}); err != nil {
+		return 0, err
+	}
+	sb, err := json.Marshal(snap)
+	if err != nil {
+		return 0, err
+	}
+	tb, err := json.Marshal(snapshot{Status: tgt.Status, CustomerID: tgt.CustomerID})
+	if err != nil {
+		return 0, err
+	}
+	mg, err := q.MergeCreate(ctx, dbsqlc.MergeCreateParams{TenantID: tid, SourceID: src.ID, TargetID: tgt.ID, MessageIds: msgIDs,
+		SourceBefore: sb, TargetBefore: tb, MergedBy: uuid.NullUUID{UUID: sc.UserID, Valid: sc.UserID != uuid.Nil}})
+	if err != nil {
+		return 0, fmt.Errorf("conversation: record merge: %w", err)
+	}
+	for _, id := range []int64{src.ID, tgt.ID} {
+		if err := q.TicketRefreshSummary(ctx, dbsqlc.TicketRefreshSummaryParams{TenantID: tid, ID: id}); err != nil {
+			return 0, err
+		}
+	}
+	if err := event(ctx, q, tx, sc, src.ID, "merged_into", map[string]any{"number": tgt.Number, "merge_id": mg.ID}); err != nil {
+		return 0, err
+	}
+	return mg.ID, event(ctx, q, tx, sc, tgt.ID, "merged_from", map[string]any{"number": src.Number, "merge_id": mg.ID, "messages": len(msgIDs)})
+}
+
+// UndoMerge puts a merge back exactly: the messages, addresses and identities return to the
+// source, and the source gets its status, assignee, priority and tags again.
+func (s *Service) UndoMerge(ctx context.Context, sc tenant.Scope, mergeID int64) error {
+	tid := sc.TenantID()
+	return s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		mg, err := q.MergeGetForUpdate(ctx, dbsqlc.MergeGetForUpdateParams{TenantID: tid, ID: mergeID})
+		if err != nil {
+			return notFound(err)
+		}
+		if mg.UndoneAt != nil {
+			return validate.Errors{"merge": "merge.already_undone"}
+		}
+		src, err := q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: tid, ID: mg.SourceID})
+		if err != nil {
+			return err
+		}
+		tgt, err := q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: tid, ID: mg.TargetID})
+		if err != nil {
+			return err
+		}
+		if _, err := q.TicketsByNumbersForUpdate(ctx, dbsqlc.TicketsByNumbersForUpdateParams{TenantID: tid, Numbers: []int64{src.Number, tgt.Number}}); err != nil {
+			return err
+		}
+		var snap snapshot
+		if err := json.Unmarshal(mg.SourceBefore, &snap); err != nil {
+			return fmt.Errorf("conversation: merge %d snapshot: %w", mergeID, err)
+		}
+		if err := q.MessagesMove(ctx, dbsqlc.MessagesMoveParams{TenantID: tid, ToTicket: src.ID, Ids: mg.MessageIds}); err != nil {
+			return err
+		}
+		if err := moveCustomerKeys(ctx, q, tid, snap.CustomerID, snap.Emails, snap.IdentityKeys); err != nil {
+			return err
+		}
+		if snap.Tags == nil {
+			snap.Tags = []string{}
+		}
+		if err := q.TicketRestore(ctx, dbsqlc.TicketRestoreParams{TenantID: tid, ID: src.ID, Status: snap.Status, AssigneeID: snap.AssigneeID,
+			Priority: snap.Priority, Tags: snap.Tags, ResolvedAt: snap.ResolvedAt}); err != nil {
+			return err
+		}
+		if err := q.MergeUndone(ctx, dbsqlc.MergeUndoneParams{TenantID: tid, ID: mergeID}); err != nil {
+			return err
+		}
+		for _, id := range []int64{src.ID, tgt.ID} {
+			if err := q.TicketRefreshSummary(ctx, dbsqlc.TicketRefreshSummaryParams{TenantID: tid, ID: id}); err != nil {
+				return err
+			}
+		}
+		if err := event(ctx, q, tx, sc, src.ID, "merge_undone", map[string]any{"number": tgt.Number, "merge_id": mergeID}); err != nil {
+			return err
+		}
+		return event(ctx, q, tx, sc, tgt.ID, "merge_undone", map[string]any{"number": src.Number, "merge_id": mergeID})
+	})
+}
+
+func moveCustomerKeys(ctx context.Context, q *dbsqlc.Queries, tid, to uuid.UUID, emails []string, identities [][2]string) error {
+	if len(emails) > 0 {
+		if err := q.CustomerEmailsMove(ctx, dbsqlc.CustomerEmailsMoveParams{TenantID: tid, ToCustomer: to, Emails: emails}); err != nil {
+			return err
+		}
+	}
+	if len(identities) > 0 {
+		// channel and external id joined by the unit separator, which neither contains.
+		var keys []string
+		for _, k := range identities {
+			keys = append(keys, k[0]+"\x1f"+k[1])
+		}
+		if err := q.CustomerIdentitiesMove(ctx, dbsqlc.CustomerIdentitiesMoveParams{TenantID: tid, ToCustomer: to, Keys: keys}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Split moves one customer message out of a ticket into a new ticket of the same customer and
+// channel.
+func (s *Service) Split(ctx context.Context, sc tenant.Scope, number, messageID int64) (Ticket, error) {
+	tid := sc.TenantID()
+	var nt Ticket
+	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		t, err := q.TicketForUpdate(ctx, dbsqlc.TicketForUpdateParams{TenantID: tid, Number: number})
+		if err != nil {
+			return notFound(err)
+		}
+		m, err := q.MessageForUpdate(ctx, dbsqlc.MessageForUpdateParams{TenantID: tid, ID: messageID})
+		if err != nil || m.TicketID != t.ID {
+			return store.ErrNotFound
+		}
+		if m.Kind != "inbound" {
+			return validate.Errors{"message": "split.only_customer_messages"}
+		}
+		if t.MessageCount <= 1 {
+			return validate.Errors{"message": "split.last_message"}
+		}
+		n, err := q.TicketNextNumber(ctx, tid)
+		if err != nil {
+			return err
+		}
+		newID, err := q.TicketCreate(ctx, dbsqlc.TicketCreateParams{TenantID: tid, Number: n, Channel: t.Channel, Marketplace: t.Marketplace,
+			Store: t.Store, Subject: t.Subject, CustomerID: t.CustomerID, Status: "open", Priority: t.Priority, Tags: t.Tags,
+			Language: t.Language, Presale: t.Presale, SlaDueAt: t.SlaDueAt, CreatedAt: m.CreatedAt, Terms: ticketTerms(t.Subject)})
+		if err != nil {
+			return err
+		}
+		if err := q.MessagesMove(ctx, dbsqlc.MessagesMoveParams{TenantID: tid, ToTicket: newID, Ids: []int64{m.ID}}); err != nil {
+			return err
+		}
+		for _, id := range []int64{t.ID, newID} {
+			if err := q.TicketRefreshSummary(ctx, dbsqlc.TicketRefreshSummaryParams{TenantID: tid, ID: id}); err != nil {
+				return err
+			}
+		}
+		if err := event(ctx, q, tx, sc, t.ID, "split_out", map[string]any{"number": n, "message_id": m.ID}); err != nil {
+			return err
+		}
+		if err := event(ctx, q, tx, sc, newID, "split_from", map[string]any{"number": t.Number, "message_id": m.ID}); err != nil {
+			return err
+		}
+		nt, err = q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: tid, ID: newID})
+		return err
+	})
+	return nt, err
+}

@@ -1,0 +1,203 @@
+package conversation
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/riverqueue/river"
+
+	"github.com/shopdesk/shopdesk/internal/search"
+	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+	"github.com/shopdesk/shopdesk/internal/validate"
+)
+
+// Attachment limits for replies and notes.
+const (
+	MaxAttachmentBytes = 10 << 20
+	MaxAttachments     = 10
+	MaxBodyChars       = 100_000
+)
+
+// Upload is an attachment an agent adds to a reply or note.
+type Upload struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// ReplyInput is what the composer sends.
+type ReplyInput struct {
+	Body string
+	Note bool
+	// Status, when set, moves the ticket after the reply ("Send and resolve").
+	Status string
+	// SeenCustomerAt is the ticket's last customer message time when the composer was opened; a
+	// newer customer message holds the reply unless Confirm is set.
+	SeenCustomerAt *time.Time
+	Confirm        bool
+	Uploads        []Upload
+}
+
+// SendArgs is the River job that delivers one outbound reply.
+type SendArgs struct {
+	TenantID  uuid.UUID `json:"tenant_id"`
+	MessageID int64     `json:"message_id"`
+	// Resend counts manual resends, so a resend is a new unique job after a failed one completed.
+	Resend int `json:"resend,omitempty"`
+}
+
+// Kind names the job.
+func (SendArgs) Kind() string { return "reply.send" }
+
+// InsertOpts: one send job per message, whatever retries the web request makes.
+func (SendArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: "send", UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// Reply adds a reply (queued for sending in the same transaction) or an internal note.
+func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in ReplyInput) (Message, error) {
+	in.Body = strings.TrimSpace(in.Body)
+	errs := validate.Errors{}
+	switch {
+	case in.Body == "" && len(in.Uploads) == 0:
+		errs.Add("body", "reply.empty")
+	case utf8.RuneCountInString(in.Body) > MaxBodyChars:
+		errs.Add("body", "reply.too_long")
+	}
+	if len(in.Uploads) > MaxAttachments {
+		errs.Add("attachments", "reply.too_many_files")
+	}
+	for _, u := range in.Uploads {
+		if len(u.Data) > MaxAttachmentBytes {
+			errs.Add("attachments", "reply.file_too_large")
+		}
+	}
+	if in.Status != "" && (in.Note || (in.Status != "resolved" && in.Status != "pending")) {
+		errs.Add("status", "ticket.status_invalid")
+	}
+	if err := errs.Err(); err != nil {
+		return Message{}, err
+	}
+	var m Message
+	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		t, err := q.TicketForUpdate(ctx, dbsqlc.TicketForUpdateParams{TenantID: sc.TenantID(), Number: number})
+		if err != nil {
+			return notFound(err)
+		}
+		if !in.Note && !in.Confirm && t.LastCustomerAt != nil && (in.SeenCustomerAt == nil || t.LastCustomerAt.After(*in.SeenCustomerAt)) {
+			return ErrCustomerWroteAgain
+		}
+		kind, state := "outbound", "queued"
+		if in.Note {
+			kind, state = "note", ""
+		}
+		id, err := q.MessageCreate(ctx, dbsqlc.MessageCreateParams{
+			TenantID: sc.TenantID(), TicketID: t.ID, Kind: kind, AuthorUserID: uuid.NullUUID{UUID: sc.UserID, Valid: true},
+			BodyText: in.Body, DeliveryState: state, CreatedAt: s.now(), Terms: search.Terms(in.Body),
+		})
+		if err != nil {
+			return fmt.Errorf("conversation: add reply: %w", err)
+		}
+		for _, u := range in.Uploads {
+			if err := addUpload(ctx, q, sc.TenantID(), id, u); err != nil {
+				return err
+			}
+		}
+		if err := q.TicketRefreshSummary(ctx, dbsqlc.TicketRefreshSummaryParams{TenantID: sc.TenantID(), ID: t.ID}); err != nil {
+			return err
+		}
+		if in.Note {
+			if err := s.notifyMentions(ctx, q, sc, t, id, in.Body); err != nil {
+				return err
+			}
+		} else if s.jobs != nil {
+			if _, err := s.jobs.InsertTx(ctx, tx, SendArgs{TenantID: sc.TenantID(), MessageID: id}, &river.InsertOpts{Metadata: tenantMetadata(sc.TenantID())}); err != nil {
+				return fmt.Errorf("conversation: queue send: %w", err)
+			}
+		}
+		if in.Status != "" {
+			kind, data, err := s.setStatus(ctx, q, sc, t, in.Status, nil)
+			if err != nil {
+				return err
+			}
+			if kind != "" {
+				if err := event(ctx, q, tx, sc, t.ID, kind, data); err != nil {
+					return err
+				}
+			}
+		}
+		if m, err = q.MessageGet(ctx, dbsqlc.MessageGetParams{TenantID: sc.TenantID(), ID: id}); err != nil {
+			return err
+		}
+		return Notify(ctx, tx, sc.TenantID(), t.ID, "message."+kind)
+	})
+	return m, err
+}
+
+func addUpload(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, messageID int64, u Upload) error {
+	sum := sha256.Sum256(u.Data)
+	if err := q.BlobPut(ctx, dbsqlc.BlobPutParams{TenantID: tenantID, Sha256: sum[:], Data: u.Data}); err != nil {
+		return fmt.Errorf("conversation: store attachment: %w", err)
+	}
+	name := strings.TrimSpace(u.Name)
+	if name == "" {
+		name = "attachment"
+	}
+	ct := u.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	return q.AttachmentAdd(ctx, dbsqlc.AttachmentAddParams{TenantID: tenantID, MessageID: messageID, Name: name, ContentType: ct, Size: int64(len(u.Data)), Sha256: sum[:]})
+}
+
+var mentionPattern = regexp.MustCompile(`@([\p{L}\p{N}._-]+)`)
+
+// notifyMentions notifies each member named in a note as @firstname or @email-local-part.
+func (s *Service) notifyMentions(ctx context.Context, q *dbsqlc.Queries, sc tenant.Scope, t Ticket, messageID int64, body string) error {
+	handles := map[string]bool{}
+	for _, m := range mentionPattern.FindAllStringSubmatch(body, -1) {
+		handles[strings.ToLower(strings.TrimRight(m[1], "._-"))] = true
+	}
+	if len(handles) == 0 {
+		return nil
+	}
+	members, err := q.MembersForMention(ctx, sc.TenantID())
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		local, _, _ := strings.Cut(m.Email, "@")
+		first, _, _ := strings.Cut(strings.ToLower(m.Name), " ")
+		if m.UserID == sc.UserID || !(handles[strings.ToLower(local)] || handles[first]) {
+			continue
+		}
+		if err := q.NotificationAdd(ctx, dbsqlc.NotificationAddParams{TenantID: sc.TenantID(), UserID: m.UserID, Kind: "mention",
+			TicketID: pgtype.Int8{Int64: t.ID, Valid: true}, MessageID: pgtype.Int8{Int64: messageID, Valid: true}, ActorID: uuid.NullUUID{UUID: sc.UserID, Valid: true}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Notification is an unread notice for one person.
+type Notification = dbsqlc.NotificationsUnreadRow
+
+// Notifications lists the person's unread notices, newest first.
+func (s *Service) Notifications(ctx context.Context, sc tenant.Scope) ([]Notification, error) {
+	var out []Notification
+	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		var err error
+		out, err = q.NotificationsUnread(ctx, dbsqlc.NotificationsUnreadParams{TenantID: sc.TenantID(), UserID: sc.UserID})
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,288 @@
+package conversation_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+	"github.com/shopdesk/shopdesk/internal/validate"
+)
+
+func open(t *testing.T, w *world, sc tenant.Scope, subject, text string, cust conversation.CustomerRef) conversation.Ticket {
+	t.Helper()
+	tk, err := w.svc.CreateInbound(context.Background(), sc, conversation.NewTicket{Channel: "email", Subject: subject, Customer: cust,
+		Message: conversation.Inbound{Text: text, At: w.now}})
+	require.NoError(t, err)
+	return tk
+}
+
+func TestReplyAndNotes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+
+	t.Run("CustomerWroteAgainHoldsTheReply", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t)
+		tk := open(t, w, w.a, "Where is my parcel", "Hi, where is it?", conversation.CustomerRef{Email: "ann@example.com", Name: "Ann"})
+		seen := tk.LastCustomerAt
+		w.now = w.now.Add(time.Minute)
+		_, err := w.svc.AppendInbound(ctx, w.a, tk.Number, conversation.Inbound{Text: "Any news?"})
+		require.NoError(t, err)
+		_, err = w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "It ships today.", SeenCustomerAt: seen})
+		require.ErrorIs(t, err, conversation.ErrCustomerWroteAgain)
+		m, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "It ships today.", SeenCustomerAt: seen, Confirm: true, Status: "resolved"})
+		require.NoError(t, err)
+		require.Equal(t, "queued", m.DeliveryState)
+		got, err := w.svc.Ticket(ctx, w.a, tk.Number)
+		require.NoError(t, err)
+		require.Equal(t, "resolved", got.Status)
+		require.Equal(t, int32(3), got.MessageCount)
+		require.NotNil(t, got.FirstReplyAt)
+	})
+
+	t.Run("EmptyReplyIsAFieldError", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t)
+		tk := open(t, w, w.a, "Hello", "Hi", conversation.CustomerRef{Email: "bo@example.com"})
+		_, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "  ", SeenCustomerAt: tk.LastCustomerAt})
+		require.Equal(t, validate.Errors{"body": "reply.empty"}, err)
+	})
+
+	t.Run("MentionNotifiesThePerson", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t)
+		tk := open(t, w, w.a, "Refund?", "I want a refund", conversation.CustomerRef{Email: "cy@example.com"})
+		_, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "@two can you check the refund?", Note: true})
+		require.NoError(t, err)
+		n, err := w.svc.Notifications(ctx, w.a2)
+		require.NoError(t, err)
+		require.Len(t, n, 1)
+		require.Equal(t, tk.Number, n[0].Number)
+		mine, err := w.svc.Notifications(ctx, w.a)
+		require.NoError(t, err)
+		require.Empty(t, mine)
+	})
+
+	t.Run("DeliverIsIdempotentAndFailuresCanBeResent", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t)
+		tk := open(t, w, w.a, "Hello", "Hi", conversation.CustomerRef{Email: "di@example.com"})
+		m, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "Hello back", SeenCustomerAt: tk.LastCustomerAt})
+		require.NoError(t, err)
+		s := &countingSender{}
+		require.NoError(t, w.svc.Deliver(ctx, s, w.a.TenantID(), m.ID))
+		require.NoError(t, w.svc.Deliver(ctx, s, w.a.TenantID(), m.ID))
+		require.Equal(t, 1, s.n, "a retried job does not send again")
+
+		m2, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "Second", SeenCustomerAt: tk.LastCustomerAt})
+		require.NoError(t, err)
+		s.fail = &conversation.PermanentError{Reason: "550 mailbox unavailable"}
+		require.NoError(t, w.svc.Deliver(ctx, s, w.a.TenantID(), m2.ID))
+		d, err := w.svc.Detail(ctx, w.a, tk.Number)
+		require.NoError(t, err)
+		last := d.Messages[len(d.Messages)-1]
+		require.Equal(t, "failed", last.DeliveryState)
+		require.Equal(t, "550 mailbox unavailable", last.DeliveryError)
+		require.NoError(t, w.svc.Resend(ctx, w.a, m2.ID))
+		s.fail = nil
+		require.NoError(t, w.svc.Deliver(ctx, s, w.a.TenantID(), m2.ID))
+		require.Equal(t, 3, s.n)
+
+		s.fail = errors.New("connection reset")
+		m3, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "Third", SeenCustomerAt: tk.LastCustomerAt})
+		require.NoError(t, err)
+		require.Error(t, w.svc.Deliver(ctx, s, w.a.TenantID(), m3.ID), "a temporary failure is retried by River")
+	})
+
+	t.Run("OtherWorkspaceCannotTouchTheTicket", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t)
+		tk := open(t, w, w.a, "Private", "secret text", conversation.CustomerRef{Email: "ev@example.com"})
+		_, err := w.svc.Detail(ctx, w.b, tk.Number)
+		require.ErrorIs(t, err, store.ErrNotFound)
+		require.ErrorIs(t, w.svc.Assign(ctx, w.b, tk.Number, w.b.UserID), store.ErrNotFound)
+		_, err = w.svc.Reply(ctx, w.b, tk.Number, conversation.ReplyInput{Body: "x", Confirm: true})
+		require.ErrorIs(t, err, store.ErrNotFound)
+		// Assigning to someone outside the workspace is refused.
+		require.Equal(t, validate.Errors{"assignee": "ticket.assignee_invalid"}, w.svc.Assign(ctx, w.a, tk.Number, w.b.UserID))
+	})
+}
+
+type countingSender struct {
+	n    int
+	fail error
+}
+
+func (c *countingSender) Send(context.Context, conversation.Outgoing) error {
+	c.n++
+	return c.fail
+}
+
+// state is everything a merge touches, for comparing before and after undo.
+type state struct {
+	Tickets    []conversation.Ticket
+	Messages   [][]int64
+	Emails     [][]string
+	Identities [][]string
+}
+
+func capture(t *testing.T, w *world, sc tenant.Scope, numbers ...int64) state {
+	t.Helper()
+	var s state
+	for _, n := range numbers {
+		d, err := w.svc.Detail(context.Background(), sc, n)
+		require.NoError(t, err)
+		d.Ticket.UpdatedAt = time.Time{}
+		s.Tickets = append(s.Tickets, d.Ticket)
+		var ids []int64
+		for _, m := range d.Messages {
+			ids = append(ids, m.ID)
+		}
+		s.Messages = append(s.Messages, ids)
+		s.Emails = append(s.Emails, d.Emails)
+		var idents []string
+		for _, i := range d.Identities {
+			idents = append(idents, i.Channel+":"+i.ExternalID)
+		}
+		s.Identities = append(s.Identities, idents)
+	}
+	return s
+}
+
+func TestMergeUndoSplit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+
+	t.Run("MergeThenUndoRestoresBothExactly", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t)
+		a := open(t, w, w.a, "Broken item", "It arrived broken", conversation.CustomerRef{Email: "fay@example.com", Name: "Fay", Channel: "amazon", ExternalID: "fay123@marketplace.amazon.de"})
+		b := open(t, w, w.a, "Re: Broken item", "Photos attached", conversation.CustomerRef{Email: "fay.other@example.com", Name: "Fay O"})
+		require.NoError(t, w.svc.Assign(ctx, w.a, a.Number, w.a2.UserID))
+		require.NoError(t, w.svc.SetTags(ctx, w.a, a.Number, []string{"damaged", "vip"}))
+		require.NoError(t, w.svc.SetPriority(ctx, w.a, a.Number, 1))
+		before := capture(t, w, w.a, a.Number, b.Number)
+
+		mergeID, err := w.svc.Merge(ctx, w.a, a.Number, b.Number)
+		require.NoError(t, err)
+		merged := capture(t, w, w.a, a.Number, b.Number)
+		require.Empty(t, merged.Messages[0])
+		require.Len(t, merged.Messages[1], 2)
+		require.Equal(t, "closed", merged.Tickets[0].Status)
+		require.Contains(t, merged.Identities[1], "amazon:fay123@marketplace.amazon.de")
+		require.ElementsMatch(t, []string{"fay@example.com", "fay.other@example.com"}, merged.Emails[1])
+		// A merged ticket leaves the open views.
+		p, err := w.svc.List(ctx, w.a, conversation.Filter{View: "open", Priority: -1}, "", 50)
+		require.NoError(t, err)
+		require.Len(t, p.Items, 1)
+
+		require.NoError(t, w.svc.UndoMerge(ctx, w.a, mergeID))
+		after := capture(t, w, w.a, a.Number, b.Number)
+		require.Equal(t, before, after)
+		require.Error(t, w.svc.UndoMerge(ctx, w.a, mergeID), "an undo happens once")
+	})
+
+	t.Run("SplitMovesOneMessageOut", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t)
+		tk := open(t, w, w.a, "Two questions", "First question", conversation.CustomerRef{Email: "gus@example.com"})
+		m, err := w.svc.AppendInbound(ctx, w.a, tk.Number, conversation.Inbound{Text: "Unrelated second question"})
+		require.NoError(t, err)
+		nt, err := w.svc.Split(ctx, w.a, tk.Number, m.ID)
+		require.NoError(t, err)
+		require.Equal(t, int32(1), nt.MessageCount)
+		require.Equal(t, tk.CustomerID, nt.CustomerID)
+		orig, err := w.svc.Ticket(ctx, w.a, tk.Number)
+		require.NoError(t, err)
+		require.Equal(t, int32(1), orig.MessageCount)
+		_, err = w.svc.Split(ctx, w.a, tk.Number, m.ID)
+		require.ErrorIs(t, err, store.ErrNotFound, "the message is no longer in this ticket")
+	})
+}
+
+func TestBulk(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	var numbers []int64
+	for i := range 4 {
+		numbers = append(numbers, open(t, w, w.a, "Bulk", "text", conversation.CustomerRef{Email: string(rune('a'+i)) + "@example.com"}).Number)
+	}
+	require.NoError(t, w.svc.Bulk(ctx, w.a, numbers[:3], conversation.BulkAction{Kind: conversation.BulkAssign, UserID: w.a2.UserID}))
+	p, err := w.svc.List(ctx, w.a2, conversation.Filter{View: "mine", Priority: -1}, "", 50)
+	require.NoError(t, err)
+	require.Len(t, p.Items, 3)
+	require.NoError(t, w.svc.Bulk(ctx, w.a, numbers, conversation.BulkAction{Kind: conversation.BulkTag, Tag: "Wave-1"}))
+	tk, err := w.svc.Ticket(ctx, w.a, numbers[3])
+	require.NoError(t, err)
+	require.Equal(t, []string{"wave-1"}, tk.Tags)
+	// One bad ticket number fails the whole action: nothing half-done.
+	err = w.svc.Bulk(ctx, w.a, []int64{numbers[3], 9999}, conversation.BulkAction{Kind: conversation.BulkStatus, Status: "resolved"})
+	require.ErrorIs(t, err, store.ErrNotFound)
+	tk, err = w.svc.Ticket(ctx, w.a, numbers[3])
+	require.NoError(t, err)
+	require.Equal(t, "open", tk.Status)
+	require.NoError(t, w.svc.Bulk(ctx, w.a, numbers, conversation.BulkAction{Kind: conversation.BulkMerge}))
+	first, err := w.svc.Ticket(ctx, w.a, numbers[0])
+	require.NoError(t, err)
+	require.Equal(t, int32(4), first.MessageCount)
+}
+
+func TestSearch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	ro := open(t, w, w.a, "Problemă cu aplicația", "Aplicație nu pornește după actualizare. Comanda 405-1234567-7654321.", conversation.CustomerRef{Email: "ion@example.ro", Name: "Ion Popescu"})
+	ko := open(t, w, w.a, "배송 문의", "주문이 아직 도착하지 않았어요. 환불 가능한가요?", conversation.CustomerRef{Email: "kim@example.kr", Name: "김민수"})
+	en := open(t, w, w.a, "Refund request", "Please refund my order, the applications crashed", conversation.CustomerRef{Email: "sam@example.com", Name: "Sam Smith"})
+	open(t, w, w.b, "Aplicatie in alt spatiu", "aplicatie 주문 refund", conversation.CustomerRef{Email: "other@example.com"})
+
+	find := func(q string) []int64 {
+		items, err := w.svc.Search(ctx, w.a, q, 10)
+		require.NoError(t, err)
+		var out []int64
+		for _, it := range items {
+			require.Equal(t, w.a.TenantID(), it.TenantID)
+			out = append(out, it.Number)
+		}
+		return out
+	}
+	require.Equal(t, []int64{ro.Number}, find("aplicatie"), "Romanian without diacritics")
+	require.Equal(t, []int64{ro.Number}, find("aplicație"))
+	require.Equal(t, []int64{ro.Number}, find("porneste"))
+	require.Equal(t, []int64{ko.Number}, find("주문"), "a Korean word with its particle attached")
+	require.Equal(t, []int64{ko.Number}, find("환불"))
+	require.Equal(t, []int64{ko.Number}, find("김민수"))
+	require.Equal(t, []int64{ro.Number}, find("405-1234567-7654321"))
+	require.Equal(t, []int64{en.Number}, find("sam@example.com"))
+	require.Equal(t, []int64{en.Number}, find("refu"), "prefix while typing")
+	require.Empty(t, find("nothing-like-this"))
+	// The subject outranks a body mention.
+	appl := find("appl")
+	require.Equal(t, []int64{en.Number}, appl)
+}
+
+func TestNothingLeaksWithoutAPinnedWorkspace(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	open(t, w, w.a, "x", "y", conversation.CustomerRef{Email: "z@example.com"})
+	db := w.db
+	require.NoError(t, db.Store.InTx(context.Background(), func(_ *dbsqlc.Queries, tx pgx.Tx) error {
+		var n int
+		require.NoError(t, tx.QueryRow(context.Background(), "SELECT count(*) FROM tickets").Scan(&n))
+		require.Zero(t, n)
+		require.NoError(t, tx.QueryRow(context.Background(), "SELECT count(*) FROM ticket_rows").Scan(&n))
+		require.Zero(t, n, "the row views check security as the querying role")
+		return nil
+	}))
+	_ = uuid.Nil
+}
