@@ -13,18 +13,18 @@ import (
 
 // Detail is everything the ticket page shows.
 type Detail struct {
-	Ticket       Ticket
-	Messages     []Message
-	Events       []dbsqlc.TicketEvent
-	Customer     dbsqlc.Customer
-	Emails       []string
-	Identities   []dbsqlc.CustomerIdentity
-	Orders       []dbsqlc.Order
-	Earlier      []dbsqlc.TicketsOfCustomerRow
-	Duplicates   []dbsqlc.TicketOpenOfCustomerRow // the same customer's other open tickets
-	Members      []dbsqlc.MembersForMentionRow
-	Names        map[uuid.UUID]string // people by id, for authors and events
-	LatestMerge  *dbsqlc.TicketMerge  // the merge into this ticket that can still be undone
+	Ticket      Ticket
+	Messages    []Message
+	Events      []dbsqlc.TicketEvent
+	Customer    dbsqlc.Customer
+	Emails      []string
+	Identities  []dbsqlc.CustomerIdentity
+	Orders      []dbsqlc.Order
+	Earlier     []dbsqlc.TicketsOfCustomerRow
+	Duplicates  []dbsqlc.TicketOpenOfCustomerRow // the same customer's other open tickets
+	Members     []dbsqlc.MembersForMentionRow
+	Names       map[uuid.UUID]string // people by id, for authors and events
+	LatestMerge *dbsqlc.TicketMerge  // the merge into this ticket that can still be undone
 }
 
 // Detail loads a ticket with its thread, customer and context, and marks it read for the viewer.

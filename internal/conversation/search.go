@@ -70,4 +70,3 @@ func (s *Service) Search(ctx context.Context, sc tenant.Scope, typed string, lim
 
 // SearchSQL is the search statement, for EXPLAIN in benchmarks.
 func SearchSQL() string { return searchSQL }
-
