@@ -16,7 +16,9 @@ import (
 
 	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/config"
+	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/jobs"
+	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/migrate"
 	"github.com/shopdesk/shopdesk/internal/server"
 	"github.com/shopdesk/shopdesk/internal/store"
@@ -66,10 +68,13 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready fu
 
 	runWorkers := cfg.Role == config.RoleAll || cfg.Role == config.RoleWorker
 	runWeb := cfg.Role == config.RoleAll || cfg.Role == config.RoleWeb
-	river, err := jobs.NewClient(pool, logger, jobs.Options{Work: runWorkers, MaxWorkers: cfg.WorkerCount, SoftStop: cfg.ShutdownTimeout}, jobs.Deps{Auth: authSvc})
+	conversations := conversation.New(st, nil, nil)
+	river, err := jobs.NewClient(pool, logger, jobs.Options{Work: runWorkers, MaxWorkers: cfg.WorkerCount, SoftStop: cfg.ShutdownTimeout},
+		jobs.Deps{Auth: authSvc, Conversations: conversations})
 	if err != nil {
 		return err
 	}
+	conversations.UseJobs(river)
 	if runWorkers {
 		if err := river.Start(ctx); err != nil {
 			return fmt.Errorf("start background workers: %w", err)
@@ -80,7 +85,10 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready fu
 	var srv *http.Server
 	srvErr := make(chan error, 1)
 	if runWeb {
-		handler := server.New(server.Deps{Config: cfg, Logger: logger, Store: st, Auth: authSvc, Tenants: tenants, Jobs: jobs.NewAdmin(river)})
+		hub := live.New(pool, logger)
+		go hub.Run(ctx)
+		handler := server.New(server.Deps{Config: cfg, Logger: logger, Store: st, Auth: authSvc, Tenants: tenants, Jobs: jobs.NewAdmin(river),
+			Conversations: conversations, Live: hub})
 		ln, err := net.Listen("tcp", cfg.Addr)
 		if err != nil {
 			return fmt.Errorf("listen on SHOPDESK_ADDR=%s: %w", cfg.Addr, err)

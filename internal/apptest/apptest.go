@@ -19,7 +19,9 @@ import (
 
 	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/config"
+	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/jobs"
+	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/pgtest"
 	"github.com/shopdesk/shopdesk/internal/server"
 	"github.com/shopdesk/shopdesk/internal/tenant"
@@ -37,6 +39,9 @@ type App struct {
 	Auth    *auth.Service
 	Tenants *tenant.Service
 	Jobs    *jobs.Client
+	// Conversations is the inbox service; Live the change hub.
+	Conversations *conversation.Service
+	Live          *live.Hub
 }
 
 // Start boots the handler on an httptest server. The River client is insert-only: tests that need
@@ -63,9 +68,21 @@ func Start(t testing.TB) *App {
 	a := &App{URL: ts.URL, DB: db, Config: cfg, Logger: logger}
 	a.Auth = auth.New(db.Store, auth.DefaultThrottle, nil)
 	a.Tenants = tenant.New(db.Store, nil)
-	a.Jobs, err = jobs.NewClient(db.App, logger, jobs.Options{}, jobs.Deps{Auth: a.Auth})
+	a.Conversations = conversation.New(db.Store, nil, nil)
+	// Workers run, so replies go through the real send path (with the development sender).
+	a.Jobs, err = jobs.NewClient(db.App, logger, jobs.Options{Work: true, MaxWorkers: 4, SoftStop: time.Second}, jobs.Deps{Auth: a.Auth, Conversations: a.Conversations})
 	require.NoError(t, err)
-	ts.Config.Handler = server.New(server.Deps{Config: cfg, Logger: logger, Store: db.Store, Auth: a.Auth, Tenants: a.Tenants, Jobs: jobs.NewAdmin(a.Jobs)})
+	a.Conversations.UseJobs(a.Jobs)
+	ctx, cancel := context.WithCancel(context.Background())
+	require.NoError(t, a.Jobs.Start(ctx))
+	a.Live = live.New(db.App, logger)
+	go a.Live.Run(ctx)
+	t.Cleanup(func() {
+		cancel()
+		<-a.Jobs.Stopped()
+	})
+	ts.Config.Handler = server.New(server.Deps{Config: cfg, Logger: logger, Store: db.Store, Auth: a.Auth, Tenants: a.Tenants, Jobs: jobs.NewAdmin(a.Jobs),
+		Conversations: a.Conversations, Live: a.Live})
 	return a
 }
 

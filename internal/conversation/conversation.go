@@ -39,6 +39,10 @@ var Channels = []string{"email", "amazon", "ebay", "walmart", "tiktok", "etsy", 
 // ErrCustomerWroteAgain holds a reply because the customer wrote after the composer was opened.
 var ErrCustomerWroteAgain = errors.New("conversation: the customer wrote again since the reply was started")
 
+// ErrRepliedMeanwhile holds a reply because someone else replied after the composer was opened,
+// so two agents do not answer the same message.
+var ErrRepliedMeanwhile = errors.New("conversation: someone else replied since the reply was started")
+
 // Service is the inbox service.
 type Service struct {
 	st   *store.Store
@@ -53,6 +57,10 @@ func New(st *store.Store, jobs *river.Client[pgx.Tx], now func() time.Time) *Ser
 	}
 	return &Service{st: st, jobs: jobs, now: now}
 }
+
+// UseJobs gives the service its River client after both exist (the client's workers call the
+// service, and the service inserts the client's jobs).
+func (s *Service) UseJobs(c *river.Client[pgx.Tx]) { s.jobs = c }
 
 func (s *Service) inTenant(ctx context.Context, sc tenant.Scope, fn store.TxFunc) error {
 	return s.st.InTenantTx(ctx, sc.TenantID(), fn)

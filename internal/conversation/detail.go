@@ -25,6 +25,7 @@ type Detail struct {
 	Members     []dbsqlc.MembersForMentionRow
 	Names       map[uuid.UUID]string // people by id, for authors and events
 	LatestMerge *dbsqlc.TicketMerge  // the merge into this ticket that can still be undone
+	Attachments map[int64][]dbsqlc.Attachment
 }
 
 // Detail loads a ticket with its thread, customer and context, and marks it read for the viewer.
@@ -64,6 +65,14 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 		if d.Members, err = q.MembersForMention(ctx, tid); err != nil {
 			return err
 		}
+		atts, err := q.AttachmentsOfTicket(ctx, dbsqlc.AttachmentsOfTicketParams{TenantID: tid, TicketID: t.ID})
+		if err != nil {
+			return err
+		}
+		d.Attachments = map[int64][]dbsqlc.Attachment{}
+		for _, a := range atts {
+			d.Attachments[a.MessageID] = append(d.Attachments[a.MessageID], a)
+		}
 		d.Names = make(map[uuid.UUID]string, len(d.Members))
 		for _, m := range d.Members {
 			d.Names[m.UserID] = m.Name
@@ -79,4 +88,20 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 		return d, fmt.Errorf("conversation: ticket #%d: %w", number, err)
 	}
 	return d, nil
+}
+
+// Attachment returns one attachment of a ticket with its bytes.
+func (s *Service) Attachment(ctx context.Context, sc tenant.Scope, number, id int64) (dbsqlc.Attachment, []byte, error) {
+	var a dbsqlc.Attachment
+	var data []byte
+	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		var err error
+		a, err = q.AttachmentGet(ctx, dbsqlc.AttachmentGetParams{TenantID: sc.TenantID(), ID: id, Number: number})
+		if err != nil {
+			return notFound(err)
+		}
+		data, err = q.BlobGet(ctx, dbsqlc.BlobGetParams{TenantID: sc.TenantID(), Sha256: a.Sha256})
+		return err
+	})
+	return a, data, err
 }

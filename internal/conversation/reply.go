@@ -40,11 +40,11 @@ type ReplyInput struct {
 	Note bool
 	// Status, when set, moves the ticket after the reply ("Send and resolve").
 	Status string
-	// SeenCustomerAt is the ticket's last customer message time when the composer was opened; a
-	// newer customer message holds the reply unless Confirm is set.
-	SeenCustomerAt *time.Time
-	Confirm        bool
-	Uploads        []Upload
+	// SeenLastMessageAt is the ticket's last message time when the composer was opened; a newer
+	// customer message or someone else's reply holds the reply unless Confirm is set.
+	SeenLastMessageAt *time.Time
+	Confirm           bool
+	Uploads           []Upload
 }
 
 // SendArgs is the River job that delivers one outbound reply.
@@ -93,8 +93,11 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 		if err != nil {
 			return notFound(err)
 		}
-		if !in.Note && !in.Confirm && t.LastCustomerAt != nil && (in.SeenCustomerAt == nil || t.LastCustomerAt.After(*in.SeenCustomerAt)) {
-			return ErrCustomerWroteAgain
+		if !in.Note && !in.Confirm && (in.SeenLastMessageAt == nil || t.LastMessageAt.After(*in.SeenLastMessageAt)) {
+			if in.SeenLastMessageAt == nil || (t.LastCustomerAt != nil && t.LastCustomerAt.After(*in.SeenLastMessageAt)) {
+				return ErrCustomerWroteAgain
+			}
+			return ErrRepliedMeanwhile
 		}
 		kind, state := "outbound", "queued"
 		if in.Note {

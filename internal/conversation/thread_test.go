@@ -33,13 +33,16 @@ func TestReplyAndNotes(t *testing.T) {
 		t.Parallel()
 		w := newWorld(t)
 		tk := open(t, w, w.a, "Where is my parcel", "Hi, where is it?", conversation.CustomerRef{Email: "ann@example.com", Name: "Ann"})
-		seen := tk.LastCustomerAt
+		seen := &tk.LastMessageAt
 		w.now = w.now.Add(time.Minute)
 		_, err := w.svc.AppendInbound(ctx, w.a, tk.Number, conversation.Inbound{Text: "Any news?"})
 		require.NoError(t, err)
-		_, err = w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "It ships today.", SeenCustomerAt: seen})
+		_, err = w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "It ships today.", SeenLastMessageAt: seen})
 		require.ErrorIs(t, err, conversation.ErrCustomerWroteAgain)
-		m, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "It ships today.", SeenCustomerAt: seen, Confirm: true, Status: "resolved"})
+		now, err := w.svc.Ticket(ctx, w.a, tk.Number)
+		require.NoError(t, err)
+		w.now = w.now.Add(time.Minute)
+		m, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "It ships today.", SeenLastMessageAt: seen, Confirm: true, Status: "resolved"})
 		require.NoError(t, err)
 		require.Equal(t, "queued", m.DeliveryState)
 		got, err := w.svc.Ticket(ctx, w.a, tk.Number)
@@ -47,13 +50,17 @@ func TestReplyAndNotes(t *testing.T) {
 		require.Equal(t, "resolved", got.Status)
 		require.Equal(t, int32(3), got.MessageCount)
 		require.NotNil(t, got.FirstReplyAt)
+
+		// Someone else's reply holds a reply started before it, too.
+		_, err = w.svc.Reply(ctx, w.a2, tk.Number, conversation.ReplyInput{Body: "Late answer", SeenLastMessageAt: &now.LastMessageAt})
+		require.ErrorIs(t, err, conversation.ErrRepliedMeanwhile)
 	})
 
 	t.Run("EmptyReplyIsAFieldError", func(t *testing.T) {
 		t.Parallel()
 		w := newWorld(t)
 		tk := open(t, w, w.a, "Hello", "Hi", conversation.CustomerRef{Email: "bo@example.com"})
-		_, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "  ", SeenCustomerAt: tk.LastCustomerAt})
+		_, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "  ", SeenLastMessageAt: &tk.LastMessageAt})
 		require.Equal(t, validate.Errors{"body": "reply.empty"}, err)
 	})
 
@@ -76,14 +83,14 @@ func TestReplyAndNotes(t *testing.T) {
 		t.Parallel()
 		w := newWorld(t)
 		tk := open(t, w, w.a, "Hello", "Hi", conversation.CustomerRef{Email: "di@example.com"})
-		m, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "Hello back", SeenCustomerAt: tk.LastCustomerAt})
+		m, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "Hello back", SeenLastMessageAt: &tk.LastMessageAt})
 		require.NoError(t, err)
 		s := &countingSender{}
 		require.NoError(t, w.svc.Deliver(ctx, s, w.a.TenantID(), m.ID))
 		require.NoError(t, w.svc.Deliver(ctx, s, w.a.TenantID(), m.ID))
 		require.Equal(t, 1, s.n, "a retried job does not send again")
 
-		m2, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "Second", SeenCustomerAt: tk.LastCustomerAt})
+		m2, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "Second", SeenLastMessageAt: &tk.LastMessageAt})
 		require.NoError(t, err)
 		s.fail = &conversation.PermanentError{Reason: "550 mailbox unavailable"}
 		require.NoError(t, w.svc.Deliver(ctx, s, w.a.TenantID(), m2.ID))
@@ -98,7 +105,7 @@ func TestReplyAndNotes(t *testing.T) {
 		require.Equal(t, 3, s.n)
 
 		s.fail = errors.New("connection reset")
-		m3, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "Third", SeenCustomerAt: tk.LastCustomerAt})
+		m3, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "Third", SeenLastMessageAt: &tk.LastMessageAt})
 		require.NoError(t, err)
 		require.Error(t, w.svc.Deliver(ctx, s, w.a.TenantID(), m3.ID), "a temporary failure is retried by River")
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/conversation"
 )
 
 // Client is River's client over pgx transactions.
@@ -31,7 +32,10 @@ type Options struct {
 
 // Deps are the domain services workers call.
 type Deps struct {
-	Auth *auth.Service
+	Auth          *auth.Service
+	Conversations *conversation.Service
+	// Sender delivers replies; nil uses the development sender until channels are connected.
+	Sender conversation.Sender
 }
 
 // NewClient builds the River client. Without Work it is insert-only, which is what a web-only
@@ -41,12 +45,21 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 	if opts.Work {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &CleanupWorker{auth: deps.Auth, logger: logger})
+		sender := deps.Sender
+		if sender == nil {
+			sender = conversation.DevSender{Logger: logger}
+		}
+		river.AddWorker(workers, &SendWorker{conversations: deps.Conversations, sender: sender})
 		every := opts.PeriodicEvery
 		if every == 0 {
 			every = 15 * time.Minute
 		}
 		cfg.Workers = workers
-		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(opts.MaxWorkers, 1)}}
+		// Replies have their own queue, so slow background work never delays a customer's answer.
+		cfg.Queues = map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: max(opts.MaxWorkers, 1)},
+			"send":             {MaxWorkers: max(opts.MaxWorkers/2, 1)},
+		}
 		cfg.SoftStopTimeout = opts.SoftStop
 		cfg.PeriodicJobs = []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(every), func() (river.JobArgs, *river.InsertOpts) {
@@ -87,4 +100,16 @@ func (w *CleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) err
 	}
 	w.logger.DebugContext(ctx, "cleanup", "expired_sessions", sessions, "stale_throttles", throttles)
 	return nil
+}
+
+// SendWorker delivers one reply through the channel's sender.
+type SendWorker struct {
+	river.WorkerDefaults[conversation.SendArgs]
+	conversations *conversation.Service
+	sender        conversation.Sender
+}
+
+// Work calls the conversation service, which makes the send idempotent.
+func (w *SendWorker) Work(ctx context.Context, job *river.Job[conversation.SendArgs]) error {
+	return w.conversations.Deliver(ctx, w.sender, job.Args.TenantID, job.Args.MessageID)
 }

@@ -14,7 +14,9 @@ import (
 
 	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/config"
+	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/jobs"
+	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/migrate"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/tenant"
@@ -30,6 +32,9 @@ type Deps struct {
 	Auth    *auth.Service
 	Tenants *tenant.Service
 	Jobs    *jobs.Admin
+	// Conversations and Live serve the inbox.
+	Conversations *conversation.Service
+	Live          *live.Hub
 }
 
 // New returns the complete handler.
@@ -54,11 +59,9 @@ func New(d Deps) http.Handler {
 		http.Redirect(w, r, static.Path("icons/favicon.svg"), http.StatusMovedPermanently)
 	})
 
-	h := ui.New(ui.Deps{Config: d.Config, Logger: d.Logger, Store: d.Store, Auth: d.Auth, Tenants: d.Tenants, Jobs: d.Jobs})
-	r.Group(func(r chi.Router) {
-		r.Use(middleware.Timeout(30 * time.Second))
-		h.Routes(r)
-	})
+	h := ui.New(ui.Deps{Config: d.Config, Logger: d.Logger, Store: d.Store, Auth: d.Auth, Tenants: d.Tenants, Jobs: d.Jobs,
+		Conversations: d.Conversations, Live: d.Live})
+	r.Group(h.Routes)
 
 	// Rejects cross-site state-changing browser requests by Sec-Fetch-Site, or Origin against Host.
 	cop := http.NewCrossOriginProtection()

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,9 +10,11 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
 	"github.com/shopdesk/shopdesk/internal/apptest"
+	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/pgtest"
 	"github.com/shopdesk/shopdesk/internal/tenant"
@@ -43,6 +46,8 @@ type fixture struct {
 	a, b              tenant.Scope
 	agentA, managerA  tenant.Scope
 	bInvitation, bJob string
+	bTicket, bMessage string
+	bMerge            string
 	adminAC, agentAC  *apptest.Client
 	managerAC         *apptest.Client
 }
@@ -58,11 +63,30 @@ func setup(t *testing.T) *fixture {
 	inv, _, err := app.Tenants.Invite(context.Background(), f.b, "new@bravo.test", tenant.RoleAgent)
 	require.NoError(t, err)
 	f.bInvitation = inv.ID.String()
-	res, err := app.Jobs.Insert(context.Background(), noopArgs{}, nil)
+	// Inserted by an insert-only client into a queue nobody works, so it stays where the tests put it.
+	inserter, err := jobs.NewClient(app.DB.App, app.Logger, jobs.Options{}, jobs.Deps{})
+	require.NoError(t, err)
+	res, err := inserter.Insert(context.Background(), noopArgs{}, &river.InsertOpts{Queue: "test_only"})
 	require.NoError(t, err)
 	_, err = app.DB.App.Exec(context.Background(), "UPDATE river_job SET metadata = $1 WHERE id = $2", jobs.TenantMetadata(f.b.TenantID()), res.Job.ID)
 	require.NoError(t, err)
 	f.bJob = strconv.FormatInt(res.Job.ID, 10)
+	// Bravo has more tickets than Alpha, so Bravo's highest number does not exist in Alpha.
+	var last conversation.Ticket
+	for i := range 3 {
+		var err error
+		last, err = app.Conversations.CreateInbound(context.Background(), f.b, conversation.NewTicket{Channel: "email", Subject: "Bravo secret",
+			Customer: conversation.CustomerRef{Email: fmt.Sprintf("buyer%d@bravo.test", i)}, Message: conversation.Inbound{Text: "Bravo secret text"}})
+		require.NoError(t, err)
+	}
+	_, err = app.Conversations.CreateInbound(context.Background(), f.a, conversation.NewTicket{Channel: "email", Subject: "Alpha ticket",
+		Customer: conversation.CustomerRef{Email: "buyer@alpha.test"}, Message: conversation.Inbound{Text: "Alpha text"}})
+	require.NoError(t, err)
+	mergeID, err := app.Conversations.Merge(context.Background(), f.b, 1, 2)
+	require.NoError(t, err)
+	d, err := app.Conversations.Detail(context.Background(), f.b, last.Number)
+	require.NoError(t, err)
+	f.bTicket, f.bMessage, f.bMerge = strconv.FormatInt(last.Number, 10), strconv.FormatInt(d.Messages[0].ID, 10), strconv.FormatInt(mergeID, 10)
 	f.adminAC = app.SignIn(t, "admin@alpha.test")
 	f.agentAC = app.SignIn(t, "agent@alpha.test")
 	f.managerAC = app.SignIn(t, "manager@alpha.test")
@@ -77,7 +101,8 @@ func fill(route string, f *fixture, slug string) (method, path string) {
 	method, path, _ = strings.Cut(route, " ")
 	path = strings.TrimSuffix(path, "/*")
 	r := strings.NewReplacer("{workspace}", slug, "{userID}", f.b.UserID.String(),
-		"{invitationID}", f.bInvitation, "{jobID}", f.bJob)
+		"{invitationID}", f.bInvitation, "{jobID}", f.bJob, "{number}", f.bTicket, "{messageID}", f.bMessage,
+		"{mergeID}", f.bMerge, "{attachmentID}", "1")
 	return method, r.Replace(path)
 }
 
@@ -101,6 +126,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 				res := request(c, method, path)
 				require.Equal(t, http.StatusNotFound, res.StatusCode, "%s %s", method, path)
 				require.NotContains(t, res.Body, "Bravo Shop")
+				require.NotContains(t, res.Body, "Bravo secret")
 			}
 		}
 	})
@@ -108,13 +134,18 @@ func TestWorkspaceIsolation(t *testing.T) {
 	t.Run("GuessedIDsOfAnotherWorkspaceAre404", func(t *testing.T) {
 		t.Parallel()
 		for _, rt := range routes {
-			if !strings.Contains(rt.Pattern, "ID}") {
+			if !strings.Contains(rt.Pattern, "ID}") && !strings.Contains(rt.Pattern, "{number}") {
 				continue
 			}
 			method, path := fill(rt.Pattern, f, "alpha")
 			res := request(f.adminAC, method, path)
 			require.Equal(t, http.StatusNotFound, res.StatusCode, "%s %s", method, path)
+			require.NotContains(t, res.Body, "Bravo secret")
 		}
+		// Bravo's merge is still in place: Alpha's admin could not undo it.
+		tk, err := f.app.Conversations.Ticket(context.Background(), f.b, 1)
+		require.NoError(t, err)
+		require.True(t, tk.MergedInto.Valid)
 		// Nothing of B changed.
 		sc, err := f.app.Tenants.Resolve(context.Background(), "bravo", f.b.UserID)
 		require.NoError(t, err)

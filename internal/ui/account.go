@@ -76,12 +76,8 @@ func (h *Handler) workspaceHome(w http.ResponseWriter, r *http.Request) {
 	seeOther(w, r, "/w/"+currentScope(r.Context()).Workspace.Slug+"/inbox")
 }
 
-// The inbox, reports and knowledge base are built in their own issues; until then their pages say
-// what is coming instead of pretending.
-func (h *Handler) showInbox(w http.ResponseWriter, r *http.Request) {
-	h.comingSoon(w, r, "inbox", "nav.inbox", "inbox.coming")
-}
-
+// Reports and the knowledge base are built in their own issues; until then their pages say what
+// is coming instead of pretending.
 func (h *Handler) showReports(w http.ResponseWriter, r *http.Request) {
 	h.comingSoon(w, r, "reports", "nav.reports", "reports.coming")
 }

@@ -15,11 +15,14 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/config"
+	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/i18n"
 	"github.com/shopdesk/shopdesk/internal/jobs"
+	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/reqctx"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/tenant"
@@ -36,6 +39,9 @@ type Deps struct {
 	Auth    *auth.Service
 	Tenants *tenant.Service
 	Jobs    *jobs.Admin
+	// Conversations and Live serve the inbox.
+	Conversations *conversation.Service
+	Live          *live.Hub
 }
 
 // Handler serves every page.
@@ -70,26 +76,53 @@ func (h *Handler) Routes(r chi.Router) {
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
 	})
-	r.Get("/", h.home)
-	r.Get("/login", h.showLogin)
-	r.Post("/login", h.login)
-	r.Post("/logout", h.logout)
-	r.Get("/signup", h.showSignup)
-	r.Post("/signup", h.signup)
-	r.Get("/invite/{workspace}/{token}", h.showInvite)
-	r.Post("/invite/{workspace}/{token}", h.acceptInvite)
-
+	// Everything but the live event stream answers within the timeout.
+	timeout := middleware.Timeout(30 * time.Second)
 	r.Group(func(r chi.Router) {
-		r.Use(h.requireUser)
-		r.Get("/workspaces", h.showWorkspaces)
-		r.Get("/account", h.showAccount)
-		r.Post("/account", h.saveAccount)
-		r.Post("/account/password", h.changePassword)
+		r.Use(timeout)
+		r.Get("/", h.home)
+		r.Get("/login", h.showLogin)
+		r.Post("/login", h.login)
+		r.Post("/logout", h.logout)
+		r.Get("/signup", h.showSignup)
+		r.Post("/signup", h.signup)
+		r.Get("/invite/{workspace}/{token}", h.showInvite)
+		r.Post("/invite/{workspace}/{token}", h.acceptInvite)
+		r.Group(func(r chi.Router) {
+			r.Use(h.requireUser)
+			r.Get("/workspaces", h.showWorkspaces)
+			r.Get("/account", h.showAccount)
+			r.Post("/account", h.saveAccount)
+			r.Post("/account/password", h.changePassword)
+		})
+	})
 
-		r.Route("/w/{workspace}", func(r chi.Router) {
-			r.Use(h.workspace)
+	r.Route("/w/{workspace}", func(r chi.Router) {
+		r.Use(h.requireUser, h.workspace)
+		r.Get("/events", h.events)
+		r.Group(func(r chi.Router) {
+			r.Use(timeout)
 			r.Get("/", h.workspaceHome)
 			r.Get("/inbox", h.showInbox)
+			r.Get("/search", h.showSearch)
+			r.Post("/bulk", h.bulk)
+			r.Get("/notifications", h.showNotifications)
+			r.Route("/t/{number}", func(r chi.Router) {
+				r.Get("/", h.showTicket)
+				r.Get("/thread", h.showThread)
+				r.Post("/reply", h.reply)
+				r.Post("/assign", h.assign)
+				r.Post("/status", h.setStatus)
+				r.Post("/priority", h.setPriority)
+				r.Post("/tags", h.setTags)
+				r.Post("/category", h.setCategory)
+				r.Post("/merge", h.merge)
+				r.Post("/merges/{mergeID}/undo", h.undoMerge)
+				r.Post("/messages/{messageID}/split", h.split)
+				r.Post("/messages/{messageID}/resend", h.resend)
+				r.Post("/presence", h.presence)
+				r.Get("/attachments/{attachmentID}", h.attachment)
+			})
 			r.Get("/kb", h.showKnowledgeBase)
 			r.Group(func(r chi.Router) {
 				r.Use(h.requireRole(tenant.RoleManager))

@@ -1,0 +1,381 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/i18n"
+	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+	"github.com/shopdesk/shopdesk/web/pages"
+)
+
+// filterFrom reads the list's view and filters from the query string; the same parameters ride
+// along on every link so the list stays as it was when a ticket opens.
+func filterFrom(q url.Values) conversation.Filter {
+	f := conversation.Filter{View: q.Get("view"), Status: q.Get("status"), Channel: q.Get("channel"),
+		Marketplace: q.Get("marketplace"), Store: q.Get("store"), Tag: q.Get("tag"), Language: q.Get("language"), Priority: -1}
+	if f.View == "" {
+		f.View = conversation.ViewOpen
+	}
+	if p, err := strconv.Atoi(q.Get("priority")); err == nil {
+		f.Priority = p
+	}
+	if id, err := uuid.Parse(q.Get("assignee")); err == nil {
+		f.AssigneeID = id
+	}
+	return f
+}
+
+// listParams keeps only the list-defining parameters of a query string.
+func listParams(q url.Values) url.Values {
+	out := url.Values{}
+	for _, k := range []string{"view", "status", "channel", "marketplace", "store", "tag", "language", "priority", "assignee"} {
+		if v := q.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	return out
+}
+
+func (h *Handler) inboxView(r *http.Request, active int64) (pages.InboxView, error) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	p := i18n.FromContext(ctx)
+	q := r.URL.Query()
+	f := filterFrom(q)
+	v := pages.InboxView{Shell: h.shell(r, p.T("nav.inbox"), "inbox"), Slug: sc.Workspace.Slug, Params: listParams(q), Filter: f, Now: time.Now()}
+	counts, err := h.Conversations.Counts(ctx, sc)
+	if err != nil {
+		return v, err
+	}
+	v.Counts = counts
+	page, err := h.Conversations.List(ctx, sc, f, q.Get("after"), 50)
+	if err != nil {
+		return v, err
+	}
+	v.Items, v.Next = page.Items, page.Next
+	v.Active = active
+	members, err := h.Tenants.Members(ctx, tenant.Scope{Workspace: sc.Workspace, UserID: sc.UserID, Role: tenant.RoleAdmin})
+	if err != nil {
+		return v, err
+	}
+	for _, m := range members {
+		v.Members = append(v.Members, pages.Person{ID: m.UserID.String(), Name: m.Name})
+	}
+	return v, nil
+}
+
+func (h *Handler) showInbox(w http.ResponseWriter, r *http.Request) {
+	v, err := h.inboxView(r, 0)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, pages.Inbox(v))
+}
+
+func (h *Handler) showSearch(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	v, err := h.inboxView(r, 0)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.Query = r.URL.Query().Get("q")
+	v.Searching = true
+	v.Items, v.Next = nil, ""
+	if v.Items, err = h.Conversations.Search(ctx, sc, v.Query, 50); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, pages.Inbox(v))
+}
+
+func ticketNumber(r *http.Request) (int64, error) {
+	n, err := strconv.ParseInt(chi.URLParam(r, "number"), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, store.ErrNotFound
+	}
+	return n, nil
+}
+
+func (h *Handler) ticketView(r *http.Request) (pages.TicketView, error) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	n, err := ticketNumber(r)
+	if err != nil {
+		return pages.TicketView{}, err
+	}
+	d, err := h.Conversations.Detail(ctx, sc, n)
+	if err != nil {
+		return pages.TicketView{}, err
+	}
+	tv := pages.TicketView{Slug: sc.Workspace.Slug, Me: sc.UserID, Detail: d, Params: listParams(r.URL.Query())}
+	for _, s := range h.Live.Present(sc.TenantID(), d.Ticket.ID, sc.UserID) {
+		tv.Present = append(tv.Present, pages.Presence{Name: d.Names[s.UserID], State: s.State})
+	}
+	return tv, nil
+}
+
+func (h *Handler) showTicket(w http.ResponseWriter, r *http.Request) {
+	tv, err := h.ticketView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.renderTicket(w, r, http.StatusOK, tv)
+}
+
+func (h *Handler) renderTicket(w http.ResponseWriter, r *http.Request, status int, tv pages.TicketView) {
+	v, err := h.inboxView(r, tv.Detail.Ticket.Number)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.Ticket = &tv
+	v.Shell.Title = "#" + strconv.FormatInt(tv.Detail.Ticket.Number, 10) + " " + tv.Detail.Ticket.Subject
+	h.render(w, r, status, pages.Inbox(v))
+}
+
+// showThread is the live-refresh fragment: the thread and presence of one ticket.
+func (h *Handler) showThread(w http.ResponseWriter, r *http.Request) {
+	tv, err := h.ticketView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, pages.ThreadFragment(tv))
+}
+
+func (h *Handler) ticketURL(r *http.Request, n int64) string {
+	u := "/w/" + currentScope(r.Context()).Workspace.Slug + "/t/" + strconv.FormatInt(n, 10)
+	if p := listParams(r.URL.Query()); len(p) > 0 {
+		u += "?" + p.Encode()
+	}
+	return u
+}
+
+// ticketAction runs one change and returns to the ticket; a rule violation comes back as a
+// message on the page.
+func (h *Handler) ticketAction(w http.ResponseWriter, r *http.Request, fn func(sc tenant.Scope, n int64) error, okKey string) {
+	sc := currentScope(r.Context())
+	n, err := ticketNumber(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// An unknown ticket is a 404 before any validation of the form, for every action alike.
+	if _, err := h.Conversations.Ticket(r.Context(), sc, n); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := fn(sc, n); err != nil {
+		if key, ok := firstProblem(err); ok {
+			h.flash(r, "error", key)
+			seeOther(w, r, h.ticketURL(r, n))
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	if okKey != "" {
+		h.flash(r, "success", okKey)
+	}
+	seeOther(w, r, h.ticketURL(r, n))
+}
+
+func (h *Handler) assign(w http.ResponseWriter, r *http.Request) {
+	h.ticketAction(w, r, func(sc tenant.Scope, n int64) error {
+		id := uuid.Nil
+		switch v := r.PostFormValue("assignee"); v {
+		case "":
+		case "me":
+			id = sc.UserID
+		default:
+			parsed, err := uuid.Parse(v)
+			if err != nil {
+				return store.ErrNotFound
+			}
+			id = parsed
+		}
+		return h.Conversations.Assign(r.Context(), sc, n, id)
+	}, "")
+}
+
+func (h *Handler) setStatus(w http.ResponseWriter, r *http.Request) {
+	h.ticketAction(w, r, func(sc tenant.Scope, n int64) error {
+		var until *time.Time
+		if v := r.PostFormValue("snooze_until"); v != "" {
+			if t, err := time.ParseInLocation("2006-01-02T15:04", v, i18n.FromContext(r.Context()).Location()); err == nil {
+				until = &t
+			}
+		}
+		return h.Conversations.SetStatus(r.Context(), sc, n, r.PostFormValue("status"), until)
+	}, "")
+}
+
+func (h *Handler) setPriority(w http.ResponseWriter, r *http.Request) {
+	h.ticketAction(w, r, func(sc tenant.Scope, n int64) error {
+		p, err := strconv.Atoi(r.PostFormValue("priority"))
+		if err != nil {
+			p = -1
+		}
+		return h.Conversations.SetPriority(r.Context(), sc, n, int16(p))
+	}, "")
+}
+
+func (h *Handler) setTags(w http.ResponseWriter, r *http.Request) {
+	h.ticketAction(w, r, func(sc tenant.Scope, n int64) error {
+		return h.Conversations.SetTags(r.Context(), sc, n, []string{r.PostFormValue("tags")})
+	}, "")
+}
+
+func (h *Handler) setCategory(w http.ResponseWriter, r *http.Request) {
+	h.ticketAction(w, r, func(sc tenant.Scope, n int64) error {
+		return h.Conversations.SetCategory(r.Context(), sc, n, r.PostFormValue("category"))
+	}, "")
+}
+
+func (h *Handler) merge(w http.ResponseWriter, r *http.Request) {
+	sc := currentScope(r.Context())
+	n, err := ticketNumber(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, err := h.Conversations.Ticket(r.Context(), sc, n); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	target, err := strconv.ParseInt(r.PostFormValue("target"), 10, 64)
+	if err != nil {
+		h.flash(r, "error", "merge.target_invalid")
+		seeOther(w, r, h.ticketURL(r, n))
+		return
+	}
+	if _, err := h.Conversations.Merge(r.Context(), sc, n, target); err != nil {
+		if key, ok := firstProblem(err); ok {
+			h.flash(r, "error", key)
+			seeOther(w, r, h.ticketURL(r, n))
+			return
+		}
+		if err == store.ErrNotFound {
+			h.flash(r, "error", "merge.target_invalid")
+			seeOther(w, r, h.ticketURL(r, n))
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "success", "merge.done")
+	seeOther(w, r, h.ticketURL(r, target))
+}
+
+func (h *Handler) undoMerge(w http.ResponseWriter, r *http.Request) {
+	h.ticketAction(w, r, func(sc tenant.Scope, _ int64) error {
+		id, err := strconv.ParseInt(chi.URLParam(r, "mergeID"), 10, 64)
+		if err != nil {
+			return store.ErrNotFound
+		}
+		return h.Conversations.UndoMerge(r.Context(), sc, id)
+	}, "merge.undone")
+}
+
+func (h *Handler) split(w http.ResponseWriter, r *http.Request) {
+	sc := currentScope(r.Context())
+	n, err := ticketNumber(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	id, err := strconv.ParseInt(chi.URLParam(r, "messageID"), 10, 64)
+	if err != nil {
+		h.fail(w, r, store.ErrNotFound)
+		return
+	}
+	nt, err := h.Conversations.Split(r.Context(), sc, n, id)
+	if key, ok := firstProblem(err); ok {
+		h.flash(r, "error", key)
+		seeOther(w, r, h.ticketURL(r, n))
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "success", "split.done")
+	seeOther(w, r, h.ticketURL(r, nt.Number))
+}
+
+func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
+	h.ticketAction(w, r, func(sc tenant.Scope, _ int64) error {
+		id, err := strconv.ParseInt(chi.URLParam(r, "messageID"), 10, 64)
+		if err != nil {
+			return store.ErrNotFound
+		}
+		return h.Conversations.Resend(r.Context(), sc, id)
+	}, "reply.resent")
+}
+
+func (h *Handler) bulk(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var numbers []int64
+	for _, v := range r.PostForm["ticket"] {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			numbers = append(numbers, n)
+		}
+	}
+	a := conversation.BulkAction{Kind: r.PostFormValue("action")}
+	switch a.Kind {
+	case conversation.BulkAssign:
+		if v := r.PostFormValue("assignee"); v == "me" {
+			a.UserID = sc.UserID
+		} else if id, err := uuid.Parse(v); err == nil {
+			a.UserID = id
+		}
+	case conversation.BulkStatus:
+		a.Status = r.PostFormValue("status")
+	case conversation.BulkTag:
+		a.Tag = r.PostFormValue("tag")
+	}
+	back := "/w/" + sc.Workspace.Slug + "/inbox"
+	if p := listParams(r.URL.Query()); len(p) > 0 {
+		back += "?" + p.Encode()
+	}
+	err := h.Conversations.Bulk(ctx, sc, numbers, a)
+	if key, ok := firstProblem(err); ok {
+		h.flash(r, "error", key)
+	} else if err == store.ErrNotFound {
+		h.flash(r, "error", "bulk.not_found")
+	} else if err != nil {
+		h.fail(w, r, err)
+		return
+	} else {
+		h.flash(r, "success", "bulk.done")
+	}
+	seeOther(w, r, back)
+}
+
+func (h *Handler) showNotifications(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	n, err := h.Conversations.Notifications(ctx, sc)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, pages.Notifications(h.shell(r, i18n.T(ctx, "notifications.title"), "inbox"), sc.Workspace.Slug, n))
+}

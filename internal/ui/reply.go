@@ -1,0 +1,222 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/live"
+	"github.com/shopdesk/shopdesk/internal/store"
+)
+
+// maxReplyRequest bounds a reply with its attachments.
+const maxReplyRequest = conversation.MaxAttachments*conversation.MaxAttachmentBytes + 1<<20
+
+func (h *Handler) reply(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	n, err := ticketNumber(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxReplyRequest)
+	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		h.flash(r, "error", "reply.file_too_large")
+		seeOther(w, r, h.ticketURL(r, n))
+		return
+	}
+	in := conversation.ReplyInput{Body: r.FormValue("body"), Note: r.FormValue("mode") == "note", Status: r.FormValue("then"), Confirm: r.FormValue("confirm") == "1"}
+	if v := r.FormValue("seen_last_message_at"); v != "" {
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			in.SeenLastMessageAt = &t
+		}
+	}
+	if r.MultipartForm != nil {
+		for _, fh := range r.MultipartForm.File["attachments"] {
+			if fh.Size == 0 {
+				continue
+			}
+			f, err := fh.Open()
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			data, err := io.ReadAll(io.LimitReader(f, conversation.MaxAttachmentBytes+1))
+			f.Close()
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			in.Uploads = append(in.Uploads, conversation.Upload{Name: fh.Filename, ContentType: fh.Header.Get("Content-Type"), Data: data})
+		}
+	}
+	_, err = h.Conversations.Reply(ctx, sc, n, in)
+	changed := errors.Is(err, conversation.ErrCustomerWroteAgain) || errors.Is(err, conversation.ErrRepliedMeanwhile)
+	if changed || err != nil && isValidation(err) {
+		// The composer comes back with the draft, the newer customer message in the thread and
+		// the reason, so nothing typed is lost.
+		tv, verr := h.ticketView(r)
+		if verr != nil {
+			h.fail(w, r, verr)
+			return
+		}
+		tv.Draft, tv.DraftNote, tv.DraftThen = in.Body, in.Note, in.Status
+		if changed {
+			tv.ThreadChanged = "reply.customer_wrote_again"
+			if errors.Is(err, conversation.ErrRepliedMeanwhile) {
+				tv.ThreadChanged = "reply.replied_meanwhile"
+			}
+		} else {
+			tv.Errors, _ = fieldErrors(ctx, err)
+		}
+		h.renderTicket(w, r, http.StatusConflict, tv)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	key := "reply.queued"
+	if in.Note {
+		key = "reply.note_added"
+	}
+	h.flash(r, "success", key)
+	seeOther(w, r, h.ticketURL(r, n))
+}
+
+func isValidation(err error) bool {
+	_, ok := firstProblem(err)
+	return ok
+}
+
+// presence records that the person is viewing or typing on a ticket (a heartbeat from the page).
+func (h *Handler) presence(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	n, err := ticketNumber(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	t, err := h.Conversations.Ticket(ctx, sc, n)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	state := r.PostFormValue("state")
+	if state != live.Viewing && state != live.Typing && state != live.Left {
+		http.Error(w, "state must be viewing, typing or left", http.StatusBadRequest)
+		return
+	}
+	if err := h.Live.Announce(ctx, conversation.Change{TenantID: sc.TenantID(), TicketID: t.ID, Kind: "presence", UserID: sc.UserID, Detail: state}); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// events is the page's server-sent event stream: "ticket" with a changed ticket's id, and, on a
+// ticket page, "presence" with who else is there.
+func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	var ticketID int64
+	var names map[string]string
+	if v := r.URL.Query().Get("ticket"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			h.fail(w, r, store.ErrNotFound)
+			return
+		}
+		d, err := h.Conversations.Detail(ctx, sc, n)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		ticketID = d.Ticket.ID
+		names = make(map[string]string, len(d.Names))
+		for id, name := range d.Names {
+			names[id.String()] = name
+		}
+	}
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{})
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	sub, done := h.Live.Subscribe(sc.TenantID(), sc.UserID, ticketID)
+	defer done()
+	sendPresence := func() {
+		list := map[string]string{}
+		for _, s := range h.Live.Present(sc.TenantID(), ticketID, sc.UserID) {
+			list[names[s.UserID.String()]] = s.State
+		}
+		b, _ := json.Marshal(list)
+		fmt.Fprintf(w, "event: presence\ndata: %s\n\n", b)
+	}
+	fmt.Fprint(w, "retry: 3000\n\n")
+	if ticketID != 0 {
+		sendPresence()
+	}
+	_ = rc.Flush()
+	tick := time.NewTicker(15 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case c := <-sub.C:
+			if c.Kind == "presence" {
+				if c.TicketID == ticketID && ticketID != 0 {
+					sendPresence()
+				}
+			} else {
+				fmt.Fprintf(w, "event: ticket\ndata: %d\n\n", c.TicketID)
+			}
+		case <-tick.C:
+			// A comment keeps proxies from closing an idle stream; presence expiry shows up here too.
+			if ticketID != 0 {
+				sendPresence()
+			} else {
+				fmt.Fprint(w, ": ping\n\n")
+			}
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
+}
+
+func (h *Handler) attachment(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	n, err := ticketNumber(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	id, err := strconv.ParseInt(chi.URLParam(r, "attachmentID"), 10, 64)
+	if err != nil {
+		h.fail(w, r, store.ErrNotFound)
+		return
+	}
+	a, data, err := h.Conversations.Attachment(ctx, sc, n, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// Always a download: an uploaded HTML or SVG file must never run in our origin.
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", a.Name))
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	_, _ = w.Write(data)
+}

@@ -1,0 +1,197 @@
+package pages
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/i18n"
+	"github.com/shopdesk/shopdesk/web/components"
+)
+
+// InboxView is the three-pane inbox: views, the list, and the open ticket (if any).
+type InboxView struct {
+	Shell     components.Shell
+	Slug      string
+	Params    url.Values // the list's view and filters, kept on every link
+	Filter    conversation.Filter
+	Counts    map[string]int
+	Items     []conversation.ListItem
+	Next      string
+	Active    int64 // the open ticket's number
+	Members   []Person
+	Query     string
+	Searching bool
+	Now       time.Time
+	Ticket    *TicketView
+}
+
+// Person is a member, for pickers.
+type Person struct{ ID, Name string }
+
+// Presence is someone else on the ticket.
+type Presence struct{ Name, State string }
+
+// TicketView is the right pane.
+type TicketView struct {
+	Slug          string
+	Me            uuid.UUID
+	Detail        conversation.Detail
+	Params        url.Values
+	Present       []Presence
+	Draft         string
+	DraftNote     bool
+	DraftThen     string
+	ThreadChanged string // message key when the thread moved on since the composer opened
+	Errors        map[string]string
+}
+
+func (v InboxView) viewHref(view, key, val string) string {
+	q := url.Values{"view": {view}}
+	if key != "" {
+		q.Set(key, val)
+	}
+	return "/w/" + v.Slug + "/inbox?" + q.Encode()
+}
+
+func (v InboxView) isView(view, channel string) bool {
+	if v.Searching {
+		return false
+	}
+	return v.Filter.View == view && (channel == "" || v.Filter.Channel == channel)
+}
+
+func (v InboxView) ticketHref(n int64) string {
+	u := "/w/" + v.Slug + "/t/" + strconv.FormatInt(n, 10)
+	if len(v.Params) > 0 {
+		u += "?" + v.Params.Encode()
+	}
+	return u
+}
+
+func (v InboxView) nextHref() string {
+	q := url.Values{}
+	for k, vals := range v.Params {
+		q[k] = vals
+	}
+	q.Set("after", v.Next)
+	return "/w/" + v.Slug + "/inbox?" + q.Encode()
+}
+
+func (v InboxView) bulkAction() string {
+	u := "/w/" + v.Slug + "/bulk"
+	if len(v.Params) > 0 {
+		u += "?" + v.Params.Encode()
+	}
+	return u
+}
+
+func countLabel(n int) string {
+	if n >= conversation.CountCap {
+		return strconv.Itoa(conversation.CountCap) + "+"
+	}
+	return strconv.Itoa(n)
+}
+
+func viewLabel(ctx context.Context, view string) string {
+	return i18n.T(ctx, "inbox.view_"+view)
+}
+
+func channelLabel(ctx context.Context, ch string) string {
+	return i18n.T(ctx, "channel."+ch)
+}
+
+func priorityLabel(ctx context.Context, p int16) string {
+	if p < 0 || int(p) >= len(conversation.Priorities) {
+		return ""
+	}
+	return i18n.T(ctx, "priority."+conversation.Priorities[p])
+}
+
+func statusLabel(ctx context.Context, s string) string { return i18n.T(ctx, "status."+s) }
+
+// dueLabel is the SLA chip: time left, or how long overdue.
+func dueLabel(ctx context.Context, due *time.Time, now time.Time) (string, string) {
+	if due == nil {
+		return "", ""
+	}
+	d := due.Sub(now)
+	if d < 0 {
+		return i18n.T(ctx, "sla.overdue", shortDuration(-d)), "sla-overdue"
+	}
+	class := "sla-ok"
+	if d < conversation.BreachingWindow {
+		class = "sla-warning"
+	}
+	return i18n.T(ctx, "sla.left", shortDuration(d)), class
+}
+
+func shortDuration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	h := int(d / time.Hour)
+	m := int((d % time.Hour) / time.Minute)
+	switch {
+	case h >= 48:
+		return fmt.Sprintf("%dd %dh", h/24, h%24)
+	case h > 0:
+		return fmt.Sprintf("%dh %dm", h, m)
+	default:
+		return fmt.Sprintf("%dm", m)
+	}
+}
+
+// relTime is "5 min" style for lists; the exact time sits in the title attribute.
+func relTime(ctx context.Context, t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return i18n.T(ctx, "time.now")
+	case d < time.Hour:
+		return i18n.N(ctx, "time.minutes", int(d/time.Minute))
+	case d < 24*time.Hour:
+		return i18n.N(ctx, "time.hours", int(d/time.Hour))
+	default:
+		return i18n.N(ctx, "time.days", int(d/(24*time.Hour)))
+	}
+}
+
+func (t TicketView) action(path string) string {
+	u := "/w/" + t.Slug + "/t/" + strconv.FormatInt(t.Detail.Ticket.Number, 10) + path
+	if len(t.Params) > 0 {
+		u += "?" + t.Params.Encode()
+	}
+	return u
+}
+
+func (t TicketView) seenLastMessageAt() string {
+	return t.Detail.Ticket.LastMessageAt.Format(time.RFC3339Nano)
+}
+
+func (t TicketView) assignee() string {
+	if !t.Detail.Ticket.AssigneeID.Valid {
+		return ""
+	}
+	return t.Detail.Ticket.AssigneeID.UUID.String()
+}
+
+func (t TicketView) author(m conversation.Message) string {
+	if m.AuthorUserID.Valid {
+		return t.Detail.Names[m.AuthorUserID.UUID]
+	}
+	return t.Detail.Customer.Name
+}
+
+func (t TicketView) eventText(ctx context.Context, kind string, data []byte) string {
+	return i18n.T(ctx, "event."+kind) + eventDetail(data)
+}
+
+func i64(n int64) string { return strconv.FormatInt(n, 10) }
+
+func money(minor int64, currency string) string {
+	return fmt.Sprintf("%d.%02d %s", minor/100, minor%100, currency)
+}
