@@ -38,9 +38,9 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	switch {
 	case res.WorkspaceCreated:
-		fmt.Fprintf(stdout, "seed: created the demo workspace %q with %d logins\n", seed.DemoSlug, res.UsersCreated)
-	case res.UsersCreated > 0:
-		fmt.Fprintf(stdout, "seed: demo workspace existed; added %d missing logins\n", res.UsersCreated)
+		fmt.Fprintf(stdout, "seed: created the demo workspace %q with %d logins and %d sample tickets\n", seed.DemoSlug, res.UsersCreated, res.TicketsCreated)
+	case res.UsersCreated > 0 || res.TicketsCreated > 0:
+		fmt.Fprintf(stdout, "seed: demo workspace existed; added %d missing logins and %d sample tickets\n", res.UsersCreated, res.TicketsCreated)
 	default:
 		fmt.Fprintln(stdout, "seed: demo workspace already complete; nothing to do")
 	}

@@ -113,3 +113,12 @@ func (p *Person) Screenshot(label string) string {
 	}
 	return path
 }
+
+// Until waits for a JavaScript condition to become true (the page's own updates, such as a live
+// reply arriving), failing after 15 s with a screenshot.
+func (p *Person) Until(expr string) {
+	p.t.Helper()
+	if _, err := chromedp.Run(p.Ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+		p.t.Fatalf("%s: waiting for %s: %v (screenshot: %s)", p.name, expr, err, p.Screenshot("failure"))
+	}
+}

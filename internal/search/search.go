@@ -123,18 +123,37 @@ func Query(typed string) (tsquery string, ok bool) {
 			terms = terms[:1]
 		}
 		for j, t := range terms {
-			q := quote(t)
 			r, _ := utf8.DecodeRuneInString(t)
-			if last && j == len(terms)-1 && !cjk(r) {
-				q += ":*"
+			switch n := utf8.RuneCountInString(t); {
+			case cjk(r) || strings.IndexFunc(t, unicode.IsDigit) >= 0 && n > 4:
+				// CJK pairs and numbers (order numbers, SKUs) match exactly, or as typed so far.
+				if last && j == len(terms)-1 && !cjk(r) {
+					t += "\x00"
+				}
+				parts = append(parts, prefixed(t))
+			case n >= 5:
+				// A poor man's stemmer: the word without its last letter, as a prefix, finds the
+				// other inflections ("aplicatie" finds "aplicatia", "refund" finds "refunded").
+				parts = append(parts, quote(string([]rune(t)[:n-1]))+":*")
+			case last && j == len(terms)-1:
+				parts = append(parts, quote(t)+":*")
+			default:
+				parts = append(parts, quote(t))
 			}
-			parts = append(parts, q)
 		}
 	}
 	if len(parts) == 0 {
 		return "", false
 	}
 	return strings.Join(parts, " & "), true
+}
+
+// prefixed quotes t, as a prefix when it carries the typing marker.
+func prefixed(t string) string {
+	if strings.HasSuffix(t, "\x00") {
+		return quote(strings.TrimSuffix(t, "\x00")) + ":*"
+	}
+	return quote(t)
 }
 
 // quote writes a tsquery lexeme literally.

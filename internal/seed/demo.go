@@ -6,12 +6,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
+	"github.com/shopdesk/shopdesk/internal/tenant"
 )
 
 // Demo logins, printed by `make run`.
@@ -38,6 +42,7 @@ var DemoUsers = []DemoUser{
 type Result struct {
 	WorkspaceCreated bool
 	UsersCreated     int
+	TicketsCreated   int
 }
 
 // Demo creates or completes the demo workspace.
@@ -47,8 +52,11 @@ func Demo(ctx context.Context, st *store.Store) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	var ws dbsqlc.Tenant
+	users := map[string]uuid.UUID{}
 	err = st.InTx(ctx, func(q *dbsqlc.Queries, tx pgx.Tx) error {
-		ws, err := q.TenantBySlug(ctx, DemoSlug)
+		var err error
+		ws, err = q.TenantBySlug(ctx, DemoSlug)
 		if errors.Is(err, pgx.ErrNoRows) {
 			ws, err = q.TenantCreate(ctx, dbsqlc.TenantCreateParams{Slug: DemoSlug, Name: "Demo Shop", TimeZone: "Europe/Bucharest", DefaultLanguage: "en"})
 			res.WorkspaceCreated = err == nil
@@ -70,6 +78,7 @@ func Demo(ctx context.Context, st *store.Store) (Result, error) {
 			if err != nil {
 				return fmt.Errorf("seed: user %s: %w", du.Email, err)
 			}
+			users[du.Email] = u.ID
 			if _, err := q.MembershipGet(ctx, dbsqlc.MembershipGetParams{TenantID: ws.ID, UserID: u.ID}); errors.Is(err, pgx.ErrNoRows) {
 				if err := q.MembershipCreate(ctx, dbsqlc.MembershipCreateParams{TenantID: ws.ID, UserID: u.ID, Role: du.Role}); err != nil {
 					return fmt.Errorf("seed: membership %s: %w", du.Email, err)
@@ -80,5 +89,10 @@ func Demo(ctx context.Context, st *store.Store) (Result, error) {
 		}
 		return nil
 	})
+	if err != nil {
+		return res, err
+	}
+	admin := tenant.Scope{Workspace: ws, UserID: users["admin@demo.test"], Role: tenant.RoleAdmin}
+	res.TicketsCreated, err = demoConversations(ctx, st, admin, users, time.Now())
 	return res, err
 }
