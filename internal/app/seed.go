@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"time"
 
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/seed"
@@ -14,11 +16,18 @@ import (
 func runSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlags("seed", stderr)
 	demo := fs.Bool("demo", false, "create the demo workspace (slug demo) with its demo logins")
+	scale := fs.Bool("scale", false, "generate the large benchmark data set (runs as the owner, MIGRATE_DATABASE_URL)")
+	so := seed.DefaultScale
+	fs.IntVar(&so.Workspaces, "workspaces", so.Workspaces, "with --scale: number of workspaces")
+	fs.IntVar(&so.Tickets, "tickets", so.Tickets, "with --scale: number of tickets in all")
+	fs.IntVar(&so.Messages, "messages", so.Messages, "with --scale: number of messages in all")
+	fs.IntVar(&so.BigTickets, "big-tickets", so.BigTickets, "with --scale: tickets of the one big workspace (scale-big)")
+	fs.Uint64Var(&so.Seed, "seed", so.Seed, "with --scale: random seed (same seed, same data)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !*demo {
-		return errors.New("say what to seed: shopdesk seed --demo")
+	if *demo == *scale {
+		return errors.New("say what to seed: shopdesk seed --demo, or shopdesk seed --scale")
 	}
 	cfg, err := config.Load(envOr(getenv), true, false)
 	if err != nil {
@@ -26,6 +35,9 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	if cfg.Env == config.EnvProduction {
 		return errors.New("refusing to seed demo data with SHOPDESK_ENV=production: the demo logins have a published password")
+	}
+	if *scale {
+		return runScale(ctx, cfg, so, stdout, stderr)
 	}
 	pool, err := store.Open(ctx, cfg.DatabaseURL, 4)
 	if err != nil {
@@ -44,5 +56,27 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	default:
 		fmt.Fprintln(stdout, "seed: demo workspace already complete; nothing to do")
 	}
+	return nil
+}
+
+func runScale(ctx context.Context, cfg config.Config, so seed.ScaleOptions, stdout, stderr io.Writer) error {
+	pool, err := store.Open(ctx, cfg.MigrateDatabaseURL, 4)
+	if err != nil {
+		return fmt.Errorf("%w\n(check MIGRATE_DATABASE_URL)", err)
+	}
+	defer pool.Close()
+	so.Progress = stderr
+	if f, ok := stderr.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			so.Terminal = true
+		}
+	}
+	fmt.Fprintf(stdout, "seed: generating %d workspaces, %d tickets (%d in %s), %d messages\n", so.Workspaces, so.Tickets, so.BigTickets, seed.ScaleBigSlug, so.Messages)
+	res, err := seed.Scale(ctx, pool, so)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seed: done in %s: %d workspaces, %d people, %d tickets, %d messages\n", res.Elapsed.Round(time.Second), res.Workspaces, res.Users, res.Tickets, res.Messages)
+	fmt.Fprintf(stdout, "seed: sign in as agent001@%s.test / %s; tickets with 50 messages: %v\n", seed.ScaleBigSlug, seed.ScalePassword, res.FiftyMessageTickets)
 	return nil
 }
