@@ -1,0 +1,289 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/config"
+	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/jobs"
+	"github.com/shopdesk/shopdesk/internal/live"
+	"github.com/shopdesk/shopdesk/internal/seed"
+	"github.com/shopdesk/shopdesk/internal/server"
+	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+)
+
+type scenario struct {
+	name  string
+	paths []string // rotated through
+	who   string   // email signed in
+}
+
+func run(ctx context.Context, ownerURL, appURL string, d time.Duration) error {
+	if d == 0 {
+		d = 10 * time.Second
+	}
+	owner, err := pgxpool.New(ctx, ownerURL)
+	if err != nil {
+		return err
+	}
+	defer owner.Close()
+	pool, err := store.Open(ctx, appURL, 40)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+
+	// The real handler, wired as `shopdesk serve` wires it (web role).
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st := store.New(pool)
+	ts := httptest.NewUnstartedServer(nil)
+	ts.Start()
+	defer ts.Close()
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"DATABASE_URL": appURL, "SHOPDESK_SECRET_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "SHOPDESK_BASE_URL": ts.URL}[k]
+	}, true, true)
+	if err != nil {
+		return err
+	}
+	authSvc := auth.New(st, auth.DefaultThrottle, nil)
+	tenants := tenant.New(st, nil)
+	conversations := conversation.New(st, nil, nil)
+	rc, err := jobs.NewClient(pool, logger, jobs.Options{}, jobs.Deps{Auth: authSvc, Conversations: conversations})
+	if err != nil {
+		return err
+	}
+	conversations.UseJobs(rc)
+	hub := live.New(pool, logger)
+	go hub.Run(ctx)
+	ts.Config.Handler = server.New(server.Deps{Config: cfg, Logger: logger, Store: st, Auth: authSvc, Tenants: tenants, Jobs: jobs.NewAdmin(rc), Conversations: conversations, Live: hub})
+
+	// Pick the people and tickets the scenarios use.
+	var bigID uuid.UUID
+	var tickets, open int
+	if err := owner.QueryRow(ctx, `SELECT id FROM tenants WHERE slug = $1`, seed.ScaleBigSlug).Scan(&bigID); err != nil {
+		return err
+	}
+	if err := owner.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE status IN ('open','pending')) FROM tickets WHERE tenant_id = $1`, bigID).Scan(&tickets, &open); err != nil {
+		return err
+	}
+	var mineEmail string
+	var mineOpen int
+	if err := owner.QueryRow(ctx, `SELECT u.email, count(*) FROM tickets t JOIN users u ON u.id = t.assignee_id
+		WHERE t.tenant_id = $1 AND t.status IN ('open','pending','snoozed') GROUP BY u.email ORDER BY count(*) DESC LIMIT 1`, bigID).Scan(&mineEmail, &mineOpen); err != nil {
+		return err
+	}
+	var fifty []int64
+	rows, err := owner.Query(ctx, `SELECT number FROM tickets WHERE tenant_id = $1 AND message_count = 50 ORDER BY number LIMIT 10`, bigID)
+	if err != nil {
+		return err
+	}
+	if fifty, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil || len(fifty) == 0 {
+		return fmt.Errorf("no ticket with 50 messages in %s: %v", seed.ScaleBigSlug, err)
+	}
+	var order, email string
+	if err := owner.QueryRow(ctx, `SELECT substring(subject from '[0-9]{3}-[0-9]{7}-[0-9]{7}') FROM tickets WHERE tenant_id = $1 AND subject ~ '[0-9]{3}-[0-9]{7}-[0-9]{7}' LIMIT 1`, bigID).Scan(&order); err != nil {
+		return err
+	}
+	if err := owner.QueryRow(ctx, `SELECT email FROM customer_emails WHERE tenant_id = $1 LIMIT 1 OFFSET 777`, bigID).Scan(&email); err != nil {
+		return err
+	}
+	var smallSlug string
+	var smallOpen int
+	if err := owner.QueryRow(ctx, `SELECT w.slug, count(*) FROM tenants w JOIN tickets t ON t.tenant_id = w.id AND t.status IN ('open','pending')
+		WHERE w.slug LIKE 'scale-0%' GROUP BY w.slug HAVING count(*) BETWEEN 20 AND 200 ORDER BY count(*) LIMIT 1`).Scan(&smallSlug, &smallOpen); err != nil {
+		return err
+	}
+	admin := "agent001@" + seed.ScaleBigSlug + ".test"
+	base := "/w/" + seed.ScaleBigSlug
+	var ticketPaths []string
+	for _, n := range fifty {
+		ticketPaths = append(ticketPaths, fmt.Sprintf("%s/t/%d", base, n))
+	}
+	searches := []string{"refund", "rambursare", "배송", "aplicatie", order, email, "damaged glass lid", "환불"}
+	var searchPaths []string
+	for _, q := range searches {
+		searchPaths = append(searchPaths, base+"/search?q="+url.QueryEscape(q))
+	}
+	scenarios := []scenario{
+		{"All open, first page (" + seed.ScaleBigSlug + ")", []string{base + "/inbox?view=open"}, admin},
+		{"Mine, first page (" + seed.ScaleBigSlug + ")", []string{base + "/inbox?view=mine"}, mineEmail},
+		{"All open, first page (small workspace " + smallSlug + ")", []string{"/w/" + smallSlug + "/inbox?view=open"}, "agent001@" + smallSlug + ".test"},
+		{"Ticket with 50 messages", ticketPaths, admin},
+		{"Search (8 queries in turn)", searchPaths, admin},
+	}
+
+	fmt.Printf("## Inbox at scale\n\n")
+	fmt.Printf("- machine: %d cores (%s/%s), %s; PostgreSQL: %s\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, cpuModel(), pgVersion(ctx, owner))
+	fmt.Printf("- data: %s tickets / %s messages in all; %s holds %d tickets (%d open); \"Mine\" = %s with %d open tickets; %s has %d open\n",
+		count(ctx, owner, "tickets"), count(ctx, owner, "messages"), seed.ScaleBigSlug, tickets, open, mineEmail, mineOpen, smallSlug, smallOpen)
+	fmt.Printf("- each measurement: %s of back-to-back HTTP GETs through the full stack (session, tenancy, database, templ rendering), after 2 s of warm-up\n\n", d)
+	fmt.Printf("| scenario | users | requests | p50 ms | p95 ms | req/s |\n|---|---|---|---|---|---|\n")
+	for _, s := range scenarios {
+		client, err := signIn(ts.URL, s.who)
+		if err != nil {
+			return fmt.Errorf("sign in as %s: %w", s.who, err)
+		}
+		for _, users := range []int{1, 16} {
+			_, _, _, _ = measure(ctx, client, ts.URL, s.paths, users, 2*time.Second)
+			n, p50, p95, rps := measure(ctx, client, ts.URL, s.paths, users, d)
+			fmt.Printf("| %s | %d | %d | %.1f | %.1f | %.0f |\n", s.name, users, n, ms(p50), ms(p95), rps)
+		}
+	}
+
+	fmt.Printf("\n### Query plans (EXPLAIN ANALYZE, application role, workspace pinned)\n")
+	me, err := userID(ctx, owner, mineEmail)
+	if err != nil {
+		return err
+	}
+	for _, v := range []struct {
+		title string
+		f     conversation.Filter
+		user  uuid.UUID
+	}{
+		{"All open", conversation.Filter{View: "open", Priority: -1}, me},
+		{"Mine", conversation.Filter{View: "mine", Priority: -1}, me},
+	} {
+		sc := tenant.Scope{Workspace: tenant.Workspace{ID: bigID}, UserID: v.user, Role: tenant.RoleAgent}
+		sql, args, err := conversations.ListSQL(sc, v.f, "", 50)
+		if err != nil {
+			return err
+		}
+		plan, err := explain(ctx, st, bigID, sql, args)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("\n%s:\n\n```\n%s```\n", v.title, plan)
+	}
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func measure(ctx context.Context, c *http.Client, base string, paths []string, users int, d time.Duration) (int, time.Duration, time.Duration, float64) {
+	var mu sync.Mutex
+	var lat []time.Duration
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	var failures int
+	for u := range users {
+		wg.Go(func() {
+			i := u
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				p := paths[i%len(paths)]
+				i++
+				start := time.Now()
+				res, err := c.Get(base + p)
+				if err == nil {
+					_, _ = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
+				el := time.Since(start)
+				mu.Lock()
+				if err != nil || res.StatusCode != http.StatusOK {
+					failures++
+				}
+				lat = append(lat, el)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if failures > 0 {
+		fmt.Fprintf(os.Stderr, "bench: %d failed requests on %s\n", failures, paths[0])
+	}
+	slices.Sort(lat)
+	if len(lat) == 0 {
+		return 0, 0, 0, 0
+	}
+	return len(lat), lat[len(lat)*50/100], lat[len(lat)*95/100], float64(len(lat)) / d.Seconds()
+}
+
+func signIn(base, email string) (*http.Client, error) {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	req, _ := http.NewRequest(http.MethodPost, base+"/login", strings.NewReader(url.Values{"email": {email}, "password": {seed.ScalePassword}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", base)
+	res, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("status %d", res.StatusCode)
+	}
+	return c, nil
+}
+
+func explain(ctx context.Context, st *store.Store, tenantID uuid.UUID, sql string, args []any) (string, error) {
+	var out strings.Builder
+	err := pgx.BeginFunc(ctx, st.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT set_config('app.tenant_id', $1, true)", tenantID.String()); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+sql, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				return err
+			}
+			out.WriteString(line + "\n")
+		}
+		return rows.Err()
+	})
+	return out.String(), err
+}
+
+func userID(ctx context.Context, owner *pgxpool.Pool, email string) (uuid.UUID, error) {
+	var id uuid.UUID
+	return id, owner.QueryRow(ctx, "SELECT id FROM users WHERE email = $1", email).Scan(&id)
+}
+
+func count(ctx context.Context, owner *pgxpool.Pool, table string) string {
+	var n int64
+	_ = owner.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n)
+	return fmt.Sprintf("%d", n)
+}
+
+func pgVersion(ctx context.Context, owner *pgxpool.Pool) string {
+	var v string
+	_ = owner.QueryRow(ctx, "SHOW server_version").Scan(&v)
+	return v
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "model name") {
+			_, v, _ := strings.Cut(line, ":")
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
+}
