@@ -211,6 +211,27 @@ func scanListItem(row pgx.Row, it *ListItem) error {
 		&it.CustomerName, &it.AssigneeName, &it.Unread)
 }
 
+// queryItems runs a list-shaped statement in the workspace.
+func (s *Service) queryItems(ctx context.Context, sc tenant.Scope, sql string, args ...any) ([]ListItem, error) {
+	var out []ListItem
+	err := s.inTenant(ctx, sc, func(_ *dbsqlc.Queries, tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, sql, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var it ListItem
+			if err := scanListItem(rows, &it); err != nil {
+				return err
+			}
+			out = append(out, it)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
 // ListSQL returns the statement and arguments of a list page, for EXPLAIN in benchmarks.
 func (s *Service) ListSQL(sc tenant.Scope, f Filter, after string, limit int) (string, []any, error) {
 	sql, args, _, err := s.buildList(sc, f, after, limit)
@@ -225,21 +246,7 @@ func (s *Service) List(ctx context.Context, sc tenant.Scope, f Filter, after str
 		return Page{}, err
 	}
 	var p Page
-	err = s.inTenant(ctx, sc, func(_ *dbsqlc.Queries, tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, sql, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var it ListItem
-			if err := scanListItem(rows, &it); err != nil {
-				return err
-			}
-			p.Items = append(p.Items, it)
-		}
-		return rows.Err()
-	})
+	p.Items, err = s.queryItems(ctx, sc, sql, args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("conversation: list %s: %w", f.View, err)
 	}

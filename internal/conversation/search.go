@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/shopdesk/shopdesk/internal/search"
-	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
 
@@ -46,22 +43,7 @@ func (s *Service) Search(ctx context.Context, sc tenant.Scope, typed string, lim
 		return nil, nil
 	}
 	limit = min(max(limit, 1), 100)
-	var out []ListItem
-	err := s.inTenant(ctx, sc, func(_ *dbsqlc.Queries, tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, searchSQL, sc.TenantID(), q, limit, sc.UserID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var it ListItem
-			if err := scanListItem(rows, &it); err != nil {
-				return err
-			}
-			out = append(out, it)
-		}
-		return rows.Err()
-	})
+	out, err := s.queryItems(ctx, sc, searchSQL, sc.TenantID(), q, limit, sc.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("conversation: search: %w", err)
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/i18n"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/tenant"
+	"github.com/shopdesk/shopdesk/internal/validate"
 	"github.com/shopdesk/shopdesk/web/pages"
 )
 
@@ -99,13 +101,16 @@ func (h *Handler) showSearch(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, pages.Inbox(v))
 }
 
-func ticketNumber(r *http.Request) (int64, error) {
-	n, err := strconv.ParseInt(chi.URLParam(r, "number"), 10, 64)
+// idParam reads a positive numeric route parameter; anything else is a page that does not exist.
+func idParam(r *http.Request, name string) (int64, error) {
+	n, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
 	if err != nil || n <= 0 {
 		return 0, store.ErrNotFound
 	}
 	return n, nil
 }
+
+func ticketNumber(r *http.Request) (int64, error) { return idParam(r, "number") }
 
 func (h *Handler) ticketView(r *http.Request) (pages.TicketView, error) {
 	ctx := r.Context()
@@ -163,9 +168,9 @@ func (h *Handler) ticketURL(r *http.Request, n int64) string {
 	return u
 }
 
-// ticketAction runs one change and returns to the ticket; a rule violation comes back as a
-// message on the page.
-func (h *Handler) ticketAction(w http.ResponseWriter, r *http.Request, fn func(sc tenant.Scope, n int64) error, okKey string) {
+// ticketAction runs one change and returns to the ticket (or to the ticket fn names, such as a
+// merge target); a rule violation comes back as a message on the page.
+func (h *Handler) ticketAction(w http.ResponseWriter, r *http.Request, fn func(sc tenant.Scope, n int64) (int64, error), okKey string) {
 	sc := currentScope(r.Context())
 	n, err := ticketNumber(r)
 	if err != nil {
@@ -177,7 +182,8 @@ func (h *Handler) ticketAction(w http.ResponseWriter, r *http.Request, fn func(s
 		h.fail(w, r, err)
 		return
 	}
-	if err := fn(sc, n); err != nil {
+	to, err := fn(sc, n)
+	if err != nil {
 		if key, ok := firstProblem(err); ok {
 			h.flash(r, "error", key)
 			seeOther(w, r, h.ticketURL(r, n))
@@ -189,11 +195,17 @@ func (h *Handler) ticketAction(w http.ResponseWriter, r *http.Request, fn func(s
 	if okKey != "" {
 		h.flash(r, "success", okKey)
 	}
-	seeOther(w, r, h.ticketURL(r, n))
+	if to == 0 {
+		to = n
+	}
+	seeOther(w, r, h.ticketURL(r, to))
 }
 
+// same adapts an action that stays on its ticket.
+func same(err error) (int64, error) { return 0, err }
+
 func (h *Handler) assign(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, n int64) error {
+	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
 		id := uuid.Nil
 		switch v := r.PostFormValue("assignee"); v {
 		case "":
@@ -202,126 +214,90 @@ func (h *Handler) assign(w http.ResponseWriter, r *http.Request) {
 		default:
 			parsed, err := uuid.Parse(v)
 			if err != nil {
-				return store.ErrNotFound
+				return 0, store.ErrNotFound
 			}
 			id = parsed
 		}
-		return h.Conversations.Assign(r.Context(), sc, n, id)
+		return same(h.Conversations.Assign(r.Context(), sc, n, id))
 	}, "")
 }
 
 func (h *Handler) setStatus(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, n int64) error {
+	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
 		var until *time.Time
 		if v := r.PostFormValue("snooze_until"); v != "" {
 			if t, err := time.ParseInLocation("2006-01-02T15:04", v, i18n.FromContext(r.Context()).Location()); err == nil {
 				until = &t
 			}
 		}
-		return h.Conversations.SetStatus(r.Context(), sc, n, r.PostFormValue("status"), until)
+		return same(h.Conversations.SetStatus(r.Context(), sc, n, r.PostFormValue("status"), until))
 	}, "")
 }
 
 func (h *Handler) setPriority(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, n int64) error {
+	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
 		p, err := strconv.Atoi(r.PostFormValue("priority"))
 		if err != nil {
 			p = -1
 		}
-		return h.Conversations.SetPriority(r.Context(), sc, n, int16(p))
+		return same(h.Conversations.SetPriority(r.Context(), sc, n, int16(p)))
 	}, "")
 }
 
 func (h *Handler) setTags(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, n int64) error {
-		return h.Conversations.SetTags(r.Context(), sc, n, []string{r.PostFormValue("tags")})
+	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
+		return same(h.Conversations.SetTags(r.Context(), sc, n, []string{r.PostFormValue("tags")}))
 	}, "")
 }
 
 func (h *Handler) setCategory(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, n int64) error {
-		return h.Conversations.SetCategory(r.Context(), sc, n, r.PostFormValue("category"))
+	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
+		return same(h.Conversations.SetCategory(r.Context(), sc, n, r.PostFormValue("category")))
 	}, "")
 }
 
 func (h *Handler) merge(w http.ResponseWriter, r *http.Request) {
-	sc := currentScope(r.Context())
-	n, err := ticketNumber(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if _, err := h.Conversations.Ticket(r.Context(), sc, n); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	target, err := strconv.ParseInt(r.PostFormValue("target"), 10, 64)
-	if err != nil {
-		h.flash(r, "error", "merge.target_invalid")
-		seeOther(w, r, h.ticketURL(r, n))
-		return
-	}
-	if _, err := h.Conversations.Merge(r.Context(), sc, n, target); err != nil {
-		if key, ok := firstProblem(err); ok {
-			h.flash(r, "error", key)
-			seeOther(w, r, h.ticketURL(r, n))
-			return
+	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
+		target, err := strconv.ParseInt(r.PostFormValue("target"), 10, 64)
+		if err != nil {
+			return 0, validate.Errors{"target": "merge.target_invalid"}
 		}
-		if err == store.ErrNotFound {
-			h.flash(r, "error", "merge.target_invalid")
-			seeOther(w, r, h.ticketURL(r, n))
-			return
+		_, err = h.Conversations.Merge(r.Context(), sc, n, target)
+		if errors.Is(err, store.ErrNotFound) {
+			return 0, validate.Errors{"target": "merge.target_invalid"}
 		}
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(r, "success", "merge.done")
-	seeOther(w, r, h.ticketURL(r, target))
+		return target, err
+	}, "merge.done")
 }
 
 func (h *Handler) undoMerge(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, _ int64) error {
-		id, err := strconv.ParseInt(chi.URLParam(r, "mergeID"), 10, 64)
+	h.ticketAction(w, r, func(sc tenant.Scope, _ int64) (int64, error) {
+		id, err := idParam(r, "mergeID")
 		if err != nil {
-			return store.ErrNotFound
+			return 0, err
 		}
-		return h.Conversations.UndoMerge(r.Context(), sc, id)
+		return same(h.Conversations.UndoMerge(r.Context(), sc, id))
 	}, "merge.undone")
 }
 
 func (h *Handler) split(w http.ResponseWriter, r *http.Request) {
-	sc := currentScope(r.Context())
-	n, err := ticketNumber(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	id, err := strconv.ParseInt(chi.URLParam(r, "messageID"), 10, 64)
-	if err != nil {
-		h.fail(w, r, store.ErrNotFound)
-		return
-	}
-	nt, err := h.Conversations.Split(r.Context(), sc, n, id)
-	if key, ok := firstProblem(err); ok {
-		h.flash(r, "error", key)
-		seeOther(w, r, h.ticketURL(r, n))
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(r, "success", "split.done")
-	seeOther(w, r, h.ticketURL(r, nt.Number))
+	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
+		id, err := idParam(r, "messageID")
+		if err != nil {
+			return 0, err
+		}
+		nt, err := h.Conversations.Split(r.Context(), sc, n, id)
+		return nt.Number, err
+	}, "split.done")
 }
 
 func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, _ int64) error {
-		id, err := strconv.ParseInt(chi.URLParam(r, "messageID"), 10, 64)
+	h.ticketAction(w, r, func(sc tenant.Scope, _ int64) (int64, error) {
+		id, err := idParam(r, "messageID")
 		if err != nil {
-			return store.ErrNotFound
+			return 0, err
 		}
-		return h.Conversations.Resend(r.Context(), sc, id)
+		return same(h.Conversations.Resend(r.Context(), sc, id))
 	}, "reply.resent")
 }
 

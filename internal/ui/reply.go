@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/live"
@@ -204,9 +203,9 @@ func (h *Handler) attachment(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	id, err := strconv.ParseInt(chi.URLParam(r, "attachmentID"), 10, 64)
+	id, err := idParam(r, "attachmentID")
 	if err != nil {
-		h.fail(w, r, store.ErrNotFound)
+		h.fail(w, r, err)
 		return
 	}
 	a, data, err := h.Conversations.Attachment(ctx, sc, n, id)
