@@ -20,13 +20,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/app"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
-	"github.com/shopdesk/shopdesk/internal/jobs"
-	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/seed"
-	"github.com/shopdesk/shopdesk/internal/server"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
@@ -54,7 +51,7 @@ func run(ctx context.Context, ownerURL, appURL string, d time.Duration) error {
 
 	// The real handler, wired as `shopdesk serve` wires it (web role).
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st := store.New(pool)
+
 	ts := httptest.NewUnstartedServer(nil)
 	ts.Start()
 	defer ts.Close()
@@ -64,17 +61,12 @@ func run(ctx context.Context, ownerURL, appURL string, d time.Duration) error {
 	if err != nil {
 		return err
 	}
-	authSvc := auth.New(st, auth.DefaultThrottle, nil)
-	tenants := tenant.New(st, nil)
-	conversations := conversation.New(st, nil, nil)
-	rc, err := jobs.NewClient(pool, logger, jobs.Options{}, jobs.Deps{Auth: authSvc, Conversations: conversations})
+	parts, err := app.Wire(ctx, pool, cfg, logger, false)
 	if err != nil {
 		return err
 	}
-	conversations.UseJobs(rc)
-	hub := live.New(pool, logger)
-	go hub.Run(ctx)
-	ts.Config.Handler = server.New(server.Deps{Config: cfg, Logger: logger, Store: st, Auth: authSvc, Tenants: tenants, Jobs: jobs.NewAdmin(rc), Conversations: conversations, Live: hub})
+	conversations := parts.Conversations
+	ts.Config.Handler = parts.Handler
 
 	// Pick the people and tickets the scenarios use.
 	var bigID uuid.UUID
@@ -167,7 +159,7 @@ func run(ctx context.Context, ownerURL, appURL string, d time.Duration) error {
 		if err != nil {
 			return err
 		}
-		plan, err := explain(ctx, st, bigID, sql, args)
+		plan, err := explain(ctx, parts.Store, bigID, sql, args)
 		if err != nil {
 			return err
 		}

@@ -14,15 +14,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/config"
-	"github.com/shopdesk/shopdesk/internal/conversation"
-	"github.com/shopdesk/shopdesk/internal/jobs"
-	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/migrate"
-	"github.com/shopdesk/shopdesk/internal/server"
 	"github.com/shopdesk/shopdesk/internal/store"
-	"github.com/shopdesk/shopdesk/internal/tenant"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -62,19 +56,13 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready fu
 	if err := checkDatabase(ctx, pool, cfg, logger); err != nil {
 		return err
 	}
-	st := store.New(pool)
-	authSvc := auth.New(st, auth.DefaultThrottle, nil)
-	tenants := tenant.New(st, nil)
-
 	runWorkers := cfg.Role == config.RoleAll || cfg.Role == config.RoleWorker
 	runWeb := cfg.Role == config.RoleAll || cfg.Role == config.RoleWeb
-	conversations := conversation.New(st, nil, nil)
-	river, err := jobs.NewClient(pool, logger, jobs.Options{Work: runWorkers, MaxWorkers: cfg.WorkerCount, SoftStop: cfg.ShutdownTimeout},
-		jobs.Deps{Auth: authSvc, Conversations: conversations})
+	parts, err := Wire(ctx, pool, cfg, logger, runWorkers)
 	if err != nil {
 		return err
 	}
-	conversations.UseJobs(river)
+	river := parts.Jobs
 	if runWorkers {
 		if err := river.Start(ctx); err != nil {
 			return fmt.Errorf("start background workers: %w", err)
@@ -85,10 +73,7 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready fu
 	var srv *http.Server
 	srvErr := make(chan error, 1)
 	if runWeb {
-		hub := live.New(pool, logger)
-		go hub.Run(ctx)
-		handler := server.New(server.Deps{Config: cfg, Logger: logger, Store: st, Auth: authSvc, Tenants: tenants, Jobs: jobs.NewAdmin(river),
-			Conversations: conversations, Live: hub})
+		handler := parts.Handler
 		ln, err := net.Listen("tcp", cfg.Addr)
 		if err != nil {
 			return fmt.Errorf("listen on SHOPDESK_ADDR=%s: %w", cfg.Addr, err)

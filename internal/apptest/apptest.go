@@ -17,13 +17,13 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shopdesk/shopdesk/internal/app"
 	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/pgtest"
-	"github.com/shopdesk/shopdesk/internal/server"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
 
@@ -66,23 +66,17 @@ func Start(t testing.TB) *App {
 		logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 	a := &App{URL: ts.URL, DB: db, Config: cfg, Logger: logger}
-	a.Auth = auth.New(db.Store, auth.DefaultThrottle, nil)
-	a.Tenants = tenant.New(db.Store, nil)
-	a.Conversations = conversation.New(db.Store, nil, nil)
-	// Workers run, so replies go through the real send path (with the development sender).
-	a.Jobs, err = jobs.NewClient(db.App, logger, jobs.Options{Work: true, MaxWorkers: 4, SoftStop: time.Second}, jobs.Deps{Auth: a.Auth, Conversations: a.Conversations})
-	require.NoError(t, err)
-	a.Conversations.UseJobs(a.Jobs)
 	ctx, cancel := context.WithCancel(context.Background())
+	// Workers run, so replies go through the real send path (with the development sender).
+	parts, err := app.Wire(ctx, db.App, cfg, logger, true)
+	require.NoError(t, err)
+	a.Auth, a.Tenants, a.Conversations, a.Jobs, a.Live = parts.Auth, parts.Tenants, parts.Conversations, parts.Jobs, parts.Live
 	require.NoError(t, a.Jobs.Start(ctx))
-	a.Live = live.New(db.App, logger)
-	go a.Live.Run(ctx)
 	t.Cleanup(func() {
 		cancel()
 		<-a.Jobs.Stopped()
 	})
-	ts.Config.Handler = server.New(server.Deps{Config: cfg, Logger: logger, Store: db.Store, Auth: a.Auth, Tenants: a.Tenants, Jobs: jobs.NewAdmin(a.Jobs),
-		Conversations: a.Conversations, Live: a.Live})
+	ts.Config.Handler = parts.Handler
 	return a
 }
 

@@ -1,0 +1,56 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/config"
+	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/jobs"
+	"github.com/shopdesk/shopdesk/internal/live"
+	"github.com/shopdesk/shopdesk/internal/server"
+	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+)
+
+// Parts are one process's services, built the same way for `serve`, the HTTP and browser tests
+// and the benchmark.
+type Parts struct {
+	Store         *store.Store
+	Auth          *auth.Service
+	Tenants       *tenant.Service
+	Conversations *conversation.Service
+	Jobs          *jobs.Client
+	Live          *live.Hub
+	Handler       http.Handler
+}
+
+// Wire builds the services on pool. With work, the River client works jobs (start it with
+// Jobs.Start); the live hub listens until ctx ends.
+func Wire(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger *slog.Logger, work bool) (*Parts, error) {
+	p := &Parts{Store: store.New(pool)}
+	p.Auth = auth.New(p.Store, auth.DefaultThrottle, nil)
+	p.Tenants = tenant.New(p.Store, nil)
+	p.Conversations = conversation.New(p.Store, nil, nil)
+	softStop := cfg.ShutdownTimeout
+	if softStop == 0 {
+		softStop = time.Second
+	}
+	var err error
+	p.Jobs, err = jobs.NewClient(pool, logger, jobs.Options{Work: work, MaxWorkers: max(cfg.WorkerCount, 1), SoftStop: softStop},
+		jobs.Deps{Auth: p.Auth, Conversations: p.Conversations})
+	if err != nil {
+		return nil, err
+	}
+	p.Conversations.UseJobs(p.Jobs)
+	p.Live = live.New(pool, logger)
+	go p.Live.Run(ctx)
+	p.Handler = server.New(server.Deps{Config: cfg, Logger: logger, Store: p.Store, Auth: p.Auth, Tenants: p.Tenants,
+		Jobs: jobs.NewAdmin(p.Jobs), Conversations: p.Conversations, Live: p.Live})
+	return p, nil
+}
