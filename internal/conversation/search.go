@@ -14,19 +14,10 @@ import (
 const searchCandidates = 2000
 
 // searchSQL ranks tickets by their best hit: a match in the ticket itself (subject, customer,
-// addresses, order numbers) weighs double a match in one of its messages.
+// addresses, order numbers) weighs double a match in one of its messages. The matching runs in
+// search_tickets (migration 000004), which can use the text-search indexes.
 var searchSQL = `
-WITH q AS (SELECT $2::tsquery AS q),
-hits AS (
-	(SELECT t.id AS ticket_id, ts_rank(t.search_tsv, q.q) * 2 AS rank
-	 FROM tickets t, q WHERE t.tenant_id = $1 AND t.search_tsv @@ q.q AND t.merged_into IS NULL
-	 LIMIT ` + strconv.Itoa(searchCandidates) + `)
-	UNION ALL
-	(SELECT m.ticket_id, ts_rank(m.search_tsv, q.q)
-	 FROM messages m, q WHERE m.tenant_id = $1 AND m.search_tsv @@ q.q
-	 LIMIT ` + strconv.Itoa(searchCandidates) + `)
-),
-best AS (SELECT ticket_id, max(rank) AS rank FROM hits GROUP BY ticket_id ORDER BY max(rank) DESC, ticket_id DESC LIMIT $3)
+WITH best AS (SELECT * FROM search_tickets($1, $2::tsquery, ` + strconv.Itoa(searchCandidates) + `, $3))
 SELECT ` + listColumns + `, c.name, coalesce(u.name, ''), (r.read_at IS NULL OR r.read_at < t.last_message_at)
 FROM best b
 JOIN tickets t ON t.tenant_id = $1 AND t.id = b.ticket_id

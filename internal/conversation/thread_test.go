@@ -293,3 +293,19 @@ func TestNothingLeaksWithoutAPinnedWorkspace(t *testing.T) {
 	}))
 	_ = uuid.Nil
 }
+
+func TestSearchFunctionOnlySearchesThePinnedWorkspace(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	open(t, w, w.a, "Secret alpha subject", "alpha body", conversation.CustomerRef{Email: "p@example.com"})
+	err := w.db.Store.InTenantTx(context.Background(), w.b.TenantID(), func(_ *dbsqlc.Queries, tx pgx.Tx) error {
+		var n int
+		return tx.QueryRow(context.Background(), "SELECT count(*) FROM search_tickets($1, 'secret'::tsquery, 10, 10)", w.a.TenantID()).Scan(&n)
+	})
+	require.ErrorContains(t, err, "not the workspace pinned")
+	err = w.db.Store.InTx(context.Background(), func(_ *dbsqlc.Queries, tx pgx.Tx) error {
+		var n int
+		return tx.QueryRow(context.Background(), "SELECT count(*) FROM search_tickets($1, 'secret'::tsquery, 10, 10)", w.a.TenantID()).Scan(&n)
+	})
+	require.ErrorContains(t, err, "not the workspace pinned", "nothing pinned, nothing searched")
+}

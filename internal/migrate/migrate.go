@@ -216,6 +216,8 @@ func EnsureAppRole(ctx context.Context, pool *pgxpool.Pool, role, password strin
 		"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "+ident,
 		"REVOKE INSERT, UPDATE, DELETE ON schema_migrations, river_migration FROM "+ident,
 		"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "+ident,
+		// The reviewed SECURITY DEFINER functions (see their migrations), and nothing else of them.
+		"GRANT EXECUTE ON FUNCTION search_tickets(uuid, tsquery, integer, integer) TO "+ident,
 	)
 	for _, s := range stmts {
 		if _, err := pool.Exec(ctx, s); err != nil {

@@ -53,7 +53,7 @@ func (h *Handler) inboxView(r *http.Request, active int64) (pages.InboxView, err
 	q := r.URL.Query()
 	f := filterFrom(q)
 	v := pages.InboxView{Shell: h.shell(r, p.T("nav.inbox"), "inbox"), Slug: sc.Workspace.Slug, Params: listParams(q), Filter: f, Now: time.Now()}
-	counts, err := h.Conversations.Counts(ctx, sc)
+	counts, err := h.counts.get(ctx, sc, h.Conversations.Counts)
 	if err != nil {
 		return v, err
 	}

@@ -48,6 +48,7 @@ type Deps struct {
 type Handler struct {
 	Deps
 	sessions *scs.SessionManager
+	counts   countsCache
 }
 
 // New builds the handler and its session manager (sessions live in PostgreSQL).
@@ -98,7 +99,7 @@ func (h *Handler) Routes(r chi.Router) {
 	})
 
 	r.Route("/w/{workspace}", func(r chi.Router) {
-		r.Use(h.requireUser, h.workspace)
+		r.Use(h.requireUser, h.workspace, h.forgetCountsOnChange)
 		r.Get("/events", h.events)
 		r.Group(func(r chi.Router) {
 			r.Use(timeout)

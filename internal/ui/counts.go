@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/shopdesk/shopdesk/internal/tenant"
+)
+
+// countsTTL is how long sidebar counts are reused: a team of agents reloading lists would
+// otherwise recount every view on every page. Any change made through this process forgets the
+// workspace's counts at once; changes from elsewhere show within the TTL.
+const countsTTL = 3 * time.Second
+
+type countsKey struct{ tenant, user uuid.UUID }
+
+type countsEntry struct {
+	at time.Time
+	v  map[string]int
+}
+
+type countsCache struct {
+	mu sync.Mutex
+	m  map[countsKey]countsEntry
+}
+
+func (c *countsCache) get(ctx context.Context, sc tenant.Scope, load func(context.Context, tenant.Scope) (map[string]int, error)) (map[string]int, error) {
+	k := countsKey{sc.TenantID(), sc.UserID}
+	c.mu.Lock()
+	e, ok := c.m[k]
+	c.mu.Unlock()
+	if ok && time.Since(e.at) < countsTTL {
+		return e.v, nil
+	}
+	v, err := load(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) > 10_000 {
+		c.m = map[countsKey]countsEntry{}
+	}
+	c.m[k] = countsEntry{at: time.Now(), v: v}
+	c.mu.Unlock()
+	return v, nil
+}
+
+func (c *countsCache) forget(tenantID uuid.UUID) {
+	c.mu.Lock()
+	for k := range c.m {
+		if k.tenant == tenantID {
+			delete(c.m, k)
+		}
+	}
+	c.mu.Unlock()
+}
+
+// forgetCountsOnChange drops a workspace's cached counts whenever a request may change tickets.
+func (h *Handler) forgetCountsOnChange(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			h.counts.forget(currentScope(r.Context()).TenantID())
+		}
+		next.ServeHTTP(w, r)
+	})
+}

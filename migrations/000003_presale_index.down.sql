@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS tickets_presale_idx;

@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS search_tickets(uuid, tsquery, integer, integer);

@@ -1,0 +1,39 @@
+-- Ticket search runs as the schema owner. Row-level security keeps operators that are not
+-- leakproof, such as tsvector @@ tsquery, out of index conditions, so under RLS a search scans
+-- every message of the workspace instead of reading the GIN index. Here the isolation is explicit
+-- instead: only the workspace pinned in the transaction can be searched, and both branches filter
+-- by it. (With an owner role that is subject to RLS the function stays correct, only slower.)
+CREATE FUNCTION search_tickets(p_tenant uuid, p_query tsquery, p_candidates integer, p_limit integer)
+    RETURNS TABLE (ticket_id bigint, rank real)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path = public, pg_temp
+AS $$
+BEGIN
+    IF p_tenant IS NULL OR p_tenant IS DISTINCT FROM app_tenant_id() THEN
+        RAISE EXCEPTION 'search_tickets: workspace % is not the workspace pinned in this transaction', p_tenant
+            USING ERRCODE = '42501';
+    END IF;
+    -- Dynamic SQL is planned for the actual query each time: a generic plan cannot tell a rare
+    -- word from a common one and picks sequential scans.
+    RETURN QUERY EXECUTE $q$
+        WITH hits AS (
+            (SELECT t.id AS ticket_id, ts_rank(t.search_tsv, $2) * 2 AS rank
+             FROM tickets t
+             WHERE t.tenant_id = $1 AND t.search_tsv @@ $2 AND t.merged_into IS NULL
+             LIMIT $3)
+            UNION ALL
+            (SELECT m.ticket_id, ts_rank(m.search_tsv, $2)
+             FROM messages m
+             WHERE m.tenant_id = $1 AND m.search_tsv @@ $2
+             LIMIT $3)
+        )
+        SELECT h.ticket_id, max(h.rank)::real
+        FROM hits h
+        GROUP BY h.ticket_id
+        ORDER BY max(h.rank) DESC, h.ticket_id DESC
+        LIMIT $4 $q$
+    USING p_tenant, p_query, p_candidates, p_limit;
+END
+$$;
+
+REVOKE ALL ON FUNCTION search_tickets(uuid, tsquery, integer, integer) FROM PUBLIC;
