@@ -73,8 +73,12 @@ func nullID(u uuid.NullUUID) string {
 
 // SetStatus moves the ticket; snoozed needs a time in the future.
 func (s *Service) SetStatus(ctx context.Context, sc tenant.Scope, number int64, status string, until *time.Time) error {
-	return s.change(ctx, sc, number, func(q *dbsqlc.Queries, _ pgx.Tx, t Ticket) (string, map[string]any, error) {
-		return s.setStatus(ctx, q, sc, t, status, until)
+	return s.change(ctx, sc, number, func(q *dbsqlc.Queries, tx pgx.Tx, t Ticket) (string, map[string]any, error) {
+		kind, data, err := s.setStatus(ctx, q, sc, t, status, until)
+		if err == nil && kind != "" && status == "snoozed" {
+			err = s.scheduleWake(ctx, tx, sc.TenantID(), t.ID, *until)
+		}
+		return kind, data, err
 	})
 }
 

@@ -309,3 +309,23 @@ func TestSearchFunctionOnlySearchesThePinnedWorkspace(t *testing.T) {
 	})
 	require.ErrorContains(t, err, "not the workspace pinned", "nothing pinned, nothing searched")
 }
+
+func TestSnoozeWakesAtItsTime(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	tk := open(t, w, w.a, "Call me back Monday", "Please write again on Monday", conversation.CustomerRef{Email: "sn@example.com"})
+	until := w.now.Add(time.Hour)
+	require.NoError(t, w.svc.SetStatus(ctx, w.a, tk.Number, "snoozed", &until))
+	args := conversation.WakeArgs{TenantID: w.a.TenantID(), TicketID: tk.ID, Until: until}
+	require.NoError(t, w.svc.Wake(ctx, args))
+	got, err := w.svc.Ticket(ctx, w.a, tk.Number)
+	require.NoError(t, err)
+	require.Equal(t, "snoozed", got.Status, "not yet")
+	w.now = until.Add(time.Second)
+	require.NoError(t, w.svc.Wake(ctx, args))
+	got, err = w.svc.Ticket(ctx, w.a, tk.Number)
+	require.NoError(t, err)
+	require.Equal(t, "open", got.Status)
+	require.NoError(t, w.svc.Wake(ctx, args), "a second wake-up changes nothing")
+}

@@ -50,6 +50,7 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 			sender = conversation.DevSender{Logger: logger}
 		}
 		river.AddWorker(workers, &SendWorker{conversations: deps.Conversations, sender: sender})
+		river.AddWorker(workers, &WakeWorker{conversations: deps.Conversations})
 		every := opts.PeriodicEvery
 		if every == 0 {
 			every = 15 * time.Minute
@@ -112,4 +113,15 @@ type SendWorker struct {
 // Work calls the conversation service, which makes the send idempotent.
 func (w *SendWorker) Work(ctx context.Context, job *river.Job[conversation.SendArgs]) error {
 	return w.conversations.Deliver(ctx, w.sender, job.Args.TenantID, job.Args.MessageID)
+}
+
+// WakeWorker reopens a snoozed ticket at its time.
+type WakeWorker struct {
+	river.WorkerDefaults[conversation.WakeArgs]
+	conversations *conversation.Service
+}
+
+// Work calls the conversation service.
+func (w *WakeWorker) Work(ctx context.Context, job *river.Job[conversation.WakeArgs]) error {
+	return w.conversations.Wake(ctx, job.Args)
 }
