@@ -121,7 +121,7 @@ func TestTenantIsolation(t *testing.T) {
 			require.Empty(t, ws)
 			ws, err2 := q.MembershipWorkspaces(ctx, tb.userA.ID)
 			require.Len(t, ws, 1)
-			require.Equal(t, "a", ws[0].Slug)
+			require.Equal(t, "a", ws[0].Tenant.Slug)
 			var n int
 			require.NoError(t, tx.QueryRow(ctx, "SELECT count(*) FROM invitations").Scan(&n))
 			require.Zero(t, n)

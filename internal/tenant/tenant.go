@@ -208,3 +208,31 @@ func (s *Service) Update(ctx context.Context, sc Scope, in WorkspaceInput, langu
 	})
 	return ws, err
 }
+
+// Person loads a signed-in person and every workspace they belong to, in one transaction: the
+// request needs both on every page (the session check, the workspace switcher and the role in
+// the workspace of the URL).
+func (s *Service) Person(ctx context.Context, userID uuid.UUID) (dbsqlc.User, []Membership, error) {
+	var u dbsqlc.User
+	var ms []Membership
+	err := s.st.InUserTx(ctx, userID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		var err error
+		if u, err = q.UserByID(ctx, userID); err != nil {
+			return store.NotFound(err)
+		}
+		ms, err = q.MembershipWorkspaces(ctx, userID)
+		return err
+	})
+	return u, ms, err
+}
+
+// ScopeIn finds the workspace with slug among a person's memberships; not being a member and a
+// workspace that does not exist are the same store.ErrNotFound.
+func ScopeIn(ms []Membership, slug string, userID uuid.UUID) (Scope, error) {
+	for _, m := range ms {
+		if m.Tenant.Slug == slug {
+			return Scope{Workspace: m.Tenant, UserID: userID, Role: Role(m.Role)}, nil
+		}
+	}
+	return Scope{}, store.ErrNotFound
+}

@@ -60,14 +60,9 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) showWorkspaces(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	ws, err := h.Tenants.Workspaces(ctx, currentUser(ctx).ID)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	v := pages.WorkspacesView{Shell: h.shell(r, i18n.T(ctx, "workspaces.title"), "workspaces")}
-	for _, m := range ws {
-		v.Items = append(v.Items, pages.WorkspaceItem{Slug: m.Slug, Name: m.Name, Role: m.Role})
+	for _, m := range memberships(ctx) {
+		v.Items = append(v.Items, pages.WorkspaceItem{Slug: m.Tenant.Slug, Name: m.Tenant.Name, Role: m.Role})
 	}
 	h.render(w, r, http.StatusOK, pages.Workspaces(v))
 }

@@ -22,13 +22,8 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		seeOther(w, r, "/login")
 		return
 	}
-	ws, err := h.Tenants.Workspaces(r.Context(), u.ID)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if len(ws) == 1 {
-		seeOther(w, r, "/w/"+ws[0].Slug+"/inbox")
+	if ws := memberships(r.Context()); len(ws) == 1 {
+		seeOther(w, r, "/w/"+ws[0].Tenant.Slug+"/inbox")
 		return
 	}
 	seeOther(w, r, "/workspaces")

@@ -23,6 +23,7 @@ type ctxKey int
 const (
 	userKey ctxKey = iota
 	scopeKey
+	membershipsKey
 )
 
 // Session keys.
@@ -36,6 +37,12 @@ const (
 func currentUser(ctx context.Context) *auth.User {
 	u, _ := ctx.Value(userKey).(*auth.User)
 	return u
+}
+
+// memberships are the signed-in person's workspaces, loaded with the person.
+func memberships(ctx context.Context) []tenant.Membership {
+	ms, _ := ctx.Value(membershipsKey).([]tenant.Membership)
+	return ms
 }
 
 func currentScope(ctx context.Context) tenant.Scope {
@@ -58,7 +65,7 @@ func (h *Handler) loadUser(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		u, err := h.Auth.UserByID(ctx, id)
+		u, ms, err := h.Tenants.Person(ctx, id)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && h.sessions.GetInt64(ctx, sessPasswordVersion) != u.PasswordChangedAt.UnixNano()) {
 			_ = h.sessions.Destroy(ctx)
 			next.ServeHTTP(w, r)
@@ -68,7 +75,8 @@ func (h *Handler) loadUser(next http.Handler) http.Handler {
 			return
 		}
 		reqctx.SetUser(ctx, u.ID)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, userKey, &u)))
+		ctx = context.WithValue(ctx, userKey, &u)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, membershipsKey, ms)))
 	})
 }
 
@@ -116,7 +124,7 @@ func (h *Handler) workspace(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		u := currentUser(ctx)
-		sc, err := h.Tenants.Resolve(ctx, chi.URLParam(r, "workspace"), u.ID)
+		sc, err := tenant.ScopeIn(memberships(ctx), chi.URLParam(r, "workspace"), u.ID)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -159,10 +167,8 @@ func (h *Handler) shell(r *http.Request, title, active string) components.Shell 
 	if sc := currentScope(ctx); sc.UserID != uuid.Nil {
 		s.Workspace = &components.ShellWorkspace{Slug: sc.Workspace.Slug, Name: sc.Workspace.Name, Role: string(sc.Role)}
 	}
-	if ws, err := h.Tenants.Workspaces(ctx, u.ID); err == nil {
-		for _, m := range ws {
-			s.Workspaces = append(s.Workspaces, components.ShellWorkspace{Slug: m.Slug, Name: m.Name, Role: m.Role})
-		}
+	for _, m := range memberships(ctx) {
+		s.Workspaces = append(s.Workspaces, components.ShellWorkspace{Slug: m.Tenant.Slug, Name: m.Tenant.Name, Role: m.Role})
 	}
 	return s
 }

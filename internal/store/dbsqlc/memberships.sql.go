@@ -137,7 +137,7 @@ func (q *Queries) MembershipSetRole(ctx context.Context, arg MembershipSetRolePa
 }
 
 const membershipWorkspaces = `-- name: MembershipWorkspaces :many
-SELECT t.id, t.slug, t.name, m.role
+SELECT t.id, t.slug, t.name, t.time_zone, t.default_language, t.created_at, m.role
 FROM memberships m
 JOIN tenants t ON t.id = m.tenant_id
 WHERE m.user_id = $1
@@ -145,10 +145,8 @@ ORDER BY lower(t.name), t.id
 `
 
 type MembershipWorkspacesRow struct {
-	ID   uuid.UUID
-	Slug string
-	Name string
-	Role string
+	Tenant Tenant
+	Role   string
 }
 
 // Workspaces of one person, for the switcher. Reads through the own_memberships policy, so the
@@ -163,9 +161,12 @@ func (q *Queries) MembershipWorkspaces(ctx context.Context, userID uuid.UUID) ([
 	for rows.Next() {
 		var i MembershipWorkspacesRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.Slug,
-			&i.Name,
+			&i.Tenant.ID,
+			&i.Tenant.Slug,
+			&i.Tenant.Name,
+			&i.Tenant.TimeZone,
+			&i.Tenant.DefaultLanguage,
+			&i.Tenant.CreatedAt,
 			&i.Role,
 		); err != nil {
 			return nil, err
