@@ -11,6 +11,10 @@ import (
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
 
+// membersTTL is how long the workspace's people (for the assignee pickers) are reused; the server
+// checks every assignment anyway, so a picker a few seconds old is harmless.
+const membersTTL = 30 * time.Second
+
 // countsTTL is how long sidebar counts are reused: a team of agents reloading lists would
 // otherwise recount every view on every page. Any change made through this process forgets the
 // workspace's counts at once; changes from elsewhere show within the TTL.
@@ -24,8 +28,35 @@ type countsEntry struct {
 }
 
 type countsCache struct {
-	mu sync.Mutex
-	m  map[countsKey]countsEntry
+	mu      sync.Mutex
+	m       map[countsKey]countsEntry
+	members map[uuid.UUID]membersEntry
+}
+
+type membersEntry struct {
+	at time.Time
+	v  []tenant.Member
+}
+
+// people returns the workspace's members, reused for membersTTL.
+func (c *countsCache) people(ctx context.Context, sc tenant.Scope, load func(context.Context, tenant.Scope) ([]tenant.Member, error)) ([]tenant.Member, error) {
+	c.mu.Lock()
+	e, ok := c.members[sc.TenantID()]
+	c.mu.Unlock()
+	if ok && time.Since(e.at) < membersTTL {
+		return e.v, nil
+	}
+	v, err := load(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.members == nil || len(c.members) > 10_000 {
+		c.members = map[uuid.UUID]membersEntry{}
+	}
+	c.members[sc.TenantID()] = membersEntry{at: time.Now(), v: v}
+	c.mu.Unlock()
+	return v, nil
 }
 
 func (c *countsCache) get(ctx context.Context, sc tenant.Scope, load func(context.Context, tenant.Scope) (map[string]int, error)) (map[string]int, error) {
@@ -56,6 +87,7 @@ func (c *countsCache) forget(tenantID uuid.UUID) {
 			delete(c.m, k)
 		}
 	}
+	delete(c.members, tenantID)
 	c.mu.Unlock()
 }
 

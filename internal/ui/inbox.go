@@ -64,7 +64,8 @@ func (h *Handler) inboxView(r *http.Request, active int64) (pages.InboxView, err
 	}
 	v.Items, v.Next = page.Items, page.Next
 	v.Active = active
-	members, err := h.Tenants.Members(ctx, tenant.Scope{Workspace: sc.Workspace, UserID: sc.UserID, Role: tenant.RoleAdmin})
+	// Every role picks assignees, so the list is read with admin rights for this purpose only.
+	members, err := h.counts.people(ctx, tenant.Scope{Workspace: sc.Workspace, UserID: sc.UserID, Role: tenant.RoleAdmin}, h.Tenants.Members)
 	if err != nil {
 		return v, err
 	}
