@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 
 	"github.com/shopdesk/shopdesk/internal/seed"
 )
@@ -26,6 +27,7 @@ func main() {
 	flag.IntVar(&o.BigTickets, "big-tickets", o.BigTickets, "tickets of the big workspace")
 	duration := flag.Duration("duration", 0, "measuring time per scenario and concurrency (default 10s)")
 	prepareOnly := flag.Bool("prepare-only", false, "generate the data set and stop")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measuring phase to this file")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -37,6 +39,19 @@ func main() {
 	}
 	if *prepareOnly {
 		return
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if err := run(ctx, ownerURL, appURL, *duration); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
