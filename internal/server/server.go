@@ -5,37 +5,19 @@ package server
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
-	"github.com/shopdesk/shopdesk/internal/auth"
-	"github.com/shopdesk/shopdesk/internal/config"
-	"github.com/shopdesk/shopdesk/internal/conversation"
-	"github.com/shopdesk/shopdesk/internal/jobs"
-	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/migrate"
-	"github.com/shopdesk/shopdesk/internal/store"
-	"github.com/shopdesk/shopdesk/internal/tenant"
 	"github.com/shopdesk/shopdesk/internal/ui"
 	"github.com/shopdesk/shopdesk/web/static"
 )
 
-// Deps is everything the handler needs.
-type Deps struct {
-	Config  config.Config
-	Logger  *slog.Logger
-	Store   *store.Store
-	Auth    *auth.Service
-	Tenants *tenant.Service
-	Jobs    *jobs.Admin
-	// Conversations and Live serve the inbox.
-	Conversations *conversation.Service
-	Live          *live.Hub
-}
+// Deps is everything the handler needs: the UI's dependencies.
+type Deps = ui.Deps
 
 // New returns the complete handler.
 func New(d Deps) http.Handler {
@@ -59,8 +41,7 @@ func New(d Deps) http.Handler {
 		http.Redirect(w, r, static.Path("icons/favicon.svg"), http.StatusMovedPermanently)
 	})
 
-	h := ui.New(ui.Deps{Config: d.Config, Logger: d.Logger, Store: d.Store, Auth: d.Auth, Tenants: d.Tenants, Jobs: d.Jobs,
-		Conversations: d.Conversations, Live: d.Live})
+	h := ui.New(d)
 	r.Group(h.Routes)
 
 	// Rejects cross-site state-changing browser requests by Sec-Fetch-Site, or Origin against Host.

@@ -31,32 +31,16 @@ func roleOptions(ctx context.Context) []components.Option {
 
 func roleLabel(ctx context.Context, role string) string {
 	switch role {
-	case "agent":
-		return i18n.T(ctx, "roles.agent")
-	case "manager":
-		return i18n.T(ctx, "roles.manager")
-	case "admin":
-		return i18n.T(ctx, "roles.admin")
+	case "agent", "manager", "admin":
+		return i18n.T(ctx, "roles."+role)
 	}
 	return role
 }
 
 func jobStateLabel(ctx context.Context, state string) string {
 	switch state {
-	case "running":
-		return i18n.T(ctx, "jobs.state_running")
-	case "available":
-		return i18n.T(ctx, "jobs.state_available")
-	case "scheduled":
-		return i18n.T(ctx, "jobs.state_scheduled")
-	case "retryable":
-		return i18n.T(ctx, "jobs.state_retryable")
-	case "discarded":
-		return i18n.T(ctx, "jobs.state_discarded")
-	case "cancelled":
-		return i18n.T(ctx, "jobs.state_cancelled")
-	case "completed":
-		return i18n.T(ctx, "jobs.state_completed")
+	case "running", "available", "scheduled", "retryable", "discarded", "cancelled", "completed":
+		return i18n.T(ctx, "jobs.state_"+state)
 	}
 	return state
 }
