@@ -105,6 +105,12 @@ func (s *Service) AppendInbound(ctx context.Context, sc tenant.Scope, number int
 		if err != nil {
 			return notFound(err)
 		}
+		// A customer answering a ticket that was merged away is answering the merged ticket.
+		for hops := 0; t.MergedInto.Valid && hops < 10; hops++ {
+			if t, err = q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: sc.TenantID(), ID: t.MergedInto.Int64}); err != nil {
+				return err
+			}
+		}
 		if m, err = s.addInbound(ctx, q, sc.TenantID(), t.ID, t.CustomerID, msg); err != nil {
 			return err
 		}

@@ -198,6 +198,18 @@ func TestMergeUndoSplit(t *testing.T) {
 		require.Error(t, w.svc.UndoMerge(ctx, w.a, mergeID), "an undo happens once")
 	})
 
+	t.Run("AnswerToMergedTicketLandsInTarget", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t)
+		a := open(t, w, w.a, "First", "one", conversation.CustomerRef{Email: "hm@example.com"})
+		b := open(t, w, w.a, "Second", "two", conversation.CustomerRef{Email: "hm@example.com"})
+		_, err := w.svc.Merge(ctx, w.a, a.Number, b.Number)
+		require.NoError(t, err)
+		m, err := w.svc.AppendInbound(ctx, w.a, a.Number, conversation.Inbound{Text: "one more photo"})
+		require.NoError(t, err)
+		require.Equal(t, b.ID, m.TicketID)
+	})
+
 	t.Run("SplitMovesOneMessageOut", func(t *testing.T) {
 		t.Parallel()
 		w := newWorld(t)
