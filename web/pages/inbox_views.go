@@ -195,3 +195,10 @@ func i64(n int64) string { return strconv.FormatInt(n, 10) }
 func money(minor int64, currency string) string {
 	return fmt.Sprintf("%d.%02d %s", minor/100, minor%100, currency)
 }
+
+// filtered reports whether any filter beyond the view is set, so the filter box opens.
+func (v InboxView) filtered() bool {
+	f := v.Filter
+	return f.Status != "" || f.Priority >= 0 || f.Language != "" || f.Tag != "" || f.Store != "" ||
+		(f.Channel != "" && f.View != "channel") || (f.Marketplace != "" && f.View != "marketplace") || f.AssigneeID != uuid.Nil
+}
