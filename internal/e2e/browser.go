@@ -66,7 +66,7 @@ type Person struct {
 func (b *Browser) NewPerson(name string) *Person {
 	ctx, cancel := chromedp.NewContext(b.root, chromedp.WithNewBrowserContext())
 	b.t.Cleanup(cancel)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
 	b.t.Cleanup(cancelT)
 	if err := chromedp.Do(ctx); err != nil {
 		b.t.Fatalf("start browser for %s: %v", name, err)
@@ -114,11 +114,22 @@ func (p *Person) Screenshot(label string) string {
 	return path
 }
 
-// Until waits for a JavaScript condition to become true (the page's own updates, such as a live
-// reply arriving), failing after 15 s with a screenshot.
+// Until waits for a JavaScript condition to become true — the page's own updates, such as a live
+// reply arriving, or the page a form submission leads to. It checks every 100 ms and rides over
+// navigations (a check during one just fails and is retried), failing after 30 s with a screenshot.
 func (p *Person) Until(expr string) {
 	p.t.Helper()
-	if _, err := chromedp.Run(p.Ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
-		p.t.Fatalf("%s: waiting for %s: %v (screenshot: %s)", p.name, expr, err, p.Screenshot("failure"))
+	deadline := time.Now().Add(30 * time.Second)
+	var last error
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(p.Ctx, 2*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("(() => { try { return !!("+expr+"); } catch (e) { return false; } })()"))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		last = err
+		time.Sleep(100 * time.Millisecond)
 	}
+	p.t.Fatalf("%s: waiting for %s: timed out (last error: %v; screenshot: %s)", p.name, expr, last, p.Screenshot("failure"))
 }

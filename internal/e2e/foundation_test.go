@@ -88,7 +88,9 @@ func TestSignUpInviteAcceptKoreanSignOut(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=profile-form]`)),
 		chromedp.SetValue(chromedp.CSS(`[data-testid=profile-form] #language`), "ko"),
 		chromedp.Click(chromedp.CSS(`[data-testid=profile-save]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=flash]`)),
+	)
+	lee.Until(`!!document.querySelector("[data-testid=flash]")`)
+	lee.Do(
 		chromedp.Navigate(app.URL+"/w/seoul-sellers/inbox"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=nav-inbox]`)),
 	)

@@ -60,8 +60,8 @@ func TestTwoAgentsOnOneTicket(t *testing.T) {
 	p2.Do(
 		chromedp.SendKeys(chromedp.CSS(`[data-testid=reply-body]`), "It left our warehouse this morning."),
 		chromedp.Click(chromedp.CSS(`[data-testid=reply-send]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=flash]`)),
 	)
+	p2.Until(`!!document.querySelector("[data-testid=flash]") && document.querySelector("[data-testid=flash]").textContent.includes("queued")`)
 	p1.Until(`document.getElementById("thread").textContent.includes("It left our warehouse this morning.")`)
 	p1.Screenshot("live-reply")
 
@@ -89,24 +89,28 @@ func TestTwoAgentsOnOneTicket(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=undo-merge]`)),
 	)
 	require.Contains(t, p1.Text(`[data-testid=thread]`), "Parcel question again")
-	p1.Do(
-		chromedp.Click(chromedp.CSS(`[data-testid=undo-merge]`)),
-		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid=undo-merge]`)),
-	)
+	// Wait for the page after the undo (its message), not merely for the old page to go away.
+	p1.Do(chromedp.Click(chromedp.CSS(`[data-testid=undo-merge]`)))
+	p1.Until(`!!document.querySelector("[data-testid=flash]") && document.querySelector("[data-testid=flash]").textContent.includes("undone") && !document.querySelector("[data-testid=undo-merge]")`)
 	require.Equal(t, before, snapshot(t, app, one, 1, 2))
 
 	// Bulk-assign three tickets to agent 2.
 	p1.Do(
 		chromedp.Navigate(app.URL+"/w/shop/inbox?view=open"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=bulk-form]`)),
+	)
+	p1.Until(`document.readyState === "complete"`)
+	p1.Do(
 		chromedp.Click(chromedp.CSS(`[data-testid=select-3]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid=select-4]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid=select-5]`)),
 		chromedp.SetValue(chromedp.CSS(`[data-testid=bulk-action]`), "assign"),
 		chromedp.SetValue(chromedp.CSS(`[data-testid=bulk-assignee]`), two.UserID.String()),
-		chromedp.Click(chromedp.CSS(`[data-testid=bulk-apply]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=flash]`)),
 	)
+	p1.Until(`document.querySelectorAll("[data-testid=bulk-form] input[name=ticket]:checked").length === 3 && ` +
+		`document.querySelector("[data-testid=bulk-assignee]").value === "` + two.UserID.String() + `"`)
+	p1.Do(chromedp.Click(chromedp.CSS(`[data-testid=bulk-apply]`)))
+	p1.Until(`!!document.querySelector("[data-testid=flash]") && document.querySelector("[data-testid=flash]").textContent.includes("Done")`)
 	mine, err := app.Conversations.List(ctx, two, conversation.Filter{View: "mine", Priority: -1}, "", 50)
 	require.NoError(t, err)
 	var got []int64
@@ -153,8 +157,8 @@ func TestInboxScreens(t *testing.T) {
 		p.Do(
 			chromedp.SetValue(chromedp.CSS(`[data-testid=profile-form] #language`), lang),
 			chromedp.Click(chromedp.CSS(`[data-testid=profile-save]`)),
-			chromedp.WaitVisible(chromedp.CSS(`[data-testid=flash]`)),
 		)
+		p.Until(`!!document.querySelector("[data-testid=flash]")`)
 		p.Do(chromedp.Navigate(app.URL + "/w/demo/inbox?view=open"))
 		p.Until(`document.querySelectorAll("[data-row]").length === 9`)
 		p.Screenshot("inbox")
