@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -15,7 +14,6 @@ import (
 	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/tenant"
-	"github.com/shopdesk/shopdesk/internal/validate"
 	"github.com/shopdesk/shopdesk/web/pages"
 )
 
@@ -153,11 +151,8 @@ func (h *Handler) memberAction(w http.ResponseWriter, r *http.Request, fn func(t
 		return
 	}
 	err = fn(sc, id)
-	if ve, ok := errors.AsType[validate.Errors](err); ok {
-		for _, key := range ve {
-			h.flash(r, "error", key)
-			break
-		}
+	if key, ok := firstProblem(err); ok {
+		h.flash(r, "error", key)
 	} else if err != nil {
 		h.fail(w, r, err)
 		return
