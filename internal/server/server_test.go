@@ -1,9 +1,12 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
@@ -330,4 +333,60 @@ func TestFormsRerenderWithFieldMessages(t *testing.T) {
 	res = f.adminAC.PostForm("/w/alpha/settings/people/invite", url.Values{"email": {"agent@alpha.test"}, "role": {"agent"}})
 	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
 	require.Contains(t, res.Body, "already in the workspace")
+}
+
+func TestAttachmentsUploadAndServeSafely(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("body", "Photos attached")
+	_ = mw.WriteField("confirm", "1")
+	png := []byte("\x89PNG\r\n\x1a\n0000")
+	for _, file := range []struct {
+		name, ct string
+		data     []byte
+	}{
+		{"photo.png", "image/png", png},
+		{"page.html", "text/html", []byte("<script>alert(1)</script>")},
+	} {
+		h := make(textproto.MIMEHeader)
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="attachments"; filename=%q`, file.name))
+		h.Set("Content-Type", file.ct)
+		part, err := mw.CreatePart(h)
+		require.NoError(t, err)
+		_, _ = part.Write(file.data)
+	}
+	require.NoError(t, mw.Close())
+	req, err := http.NewRequest(http.MethodPost, f.app.URL+"/w/alpha/t/1/reply", &body)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Origin", f.app.URL)
+	res := f.agentAC.Do(req)
+	require.Equal(t, http.StatusSeeOther, res.StatusCode, res.Body)
+
+	d, err := f.app.Conversations.Detail(context.Background(), f.a, 1)
+	require.NoError(t, err)
+	var ids []int64
+	for _, atts := range d.Attachments {
+		for _, a := range atts {
+			ids = append(ids, a.ID)
+		}
+	}
+	require.Len(t, ids, 2)
+	for _, id := range ids {
+		res := f.agentAC.Get(fmt.Sprintf("/w/alpha/t/1/attachments/%d", id))
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		require.Contains(t, res.Header.Get("Content-Security-Policy"), "sandbox")
+		if res.Body == string(png) {
+			require.Equal(t, "image/png", res.Header.Get("Content-Type"))
+			require.True(t, strings.HasPrefix(res.Header.Get("Content-Disposition"), "inline"))
+		} else {
+			require.Equal(t, "application/octet-stream", res.Header.Get("Content-Type"), "HTML is never served as HTML")
+			require.True(t, strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment"))
+		}
+		// Another workspace cannot fetch it.
+		bravo := f.app.SignIn(t, "admin@bravo.test")
+		require.Equal(t, http.StatusNotFound, bravo.Get(fmt.Sprintf("/w/alpha/t/1/attachments/%d", id)).StatusCode)
+	}
 }

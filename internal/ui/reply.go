@@ -12,6 +12,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/web/pages"
 )
 
 // maxReplyRequest bounds a reply with its attachments.
@@ -212,9 +213,17 @@ func (h *Handler) attachment(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	// Always a download: an uploaded HTML or SVG file must never run in our origin.
-	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", a.Name))
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	// Raster images show inline (thumbnails in the thread); everything else is a download, so an
+	// uploaded HTML or SVG file never runs in our origin. The sandbox CSP covers both.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; sandbox")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	if ct := pages.InlineImageType(a.ContentType); ct != "" && r.URL.Query().Get("download") == "" {
+		w.Header().Set("Content-Type", ct)
+		w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", a.Name))
+	} else {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", a.Name))
+	}
 	_, _ = w.Write(data)
 }

@@ -202,3 +202,8 @@ func (v InboxView) filtered() bool {
 	return f.Status != "" || f.Priority >= 0 || f.Language != "" || f.Tag != "" || f.Store != "" ||
 		(f.Channel != "" && f.View != "channel") || (f.Marketplace != "" && f.View != "marketplace") || f.AssigneeID != uuid.Nil
 }
+
+func (t TicketView) attachmentDownload(id int64) string {
+	u := "/w/" + t.Slug + "/t/" + strconv.FormatInt(t.Detail.Ticket.Number, 10) + "/attachments/" + strconv.FormatInt(id, 10)
+	return u + "?download=1"
+}

@@ -2,6 +2,7 @@ package pages
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
@@ -36,4 +37,14 @@ func sizeLabel(n int64) string {
 		return fmt.Sprintf("%d KB", n/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// InlineImageType is the content type to show an attachment inline with, or "" when it must be
+// downloaded: only raster formats browsers decode without running anything.
+func InlineImageType(ct string) string {
+	switch strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0])) {
+	case "image/png", "image/jpeg", "image/gif", "image/webp":
+		return strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0]))
+	}
+	return ""
 }
