@@ -87,6 +87,9 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
 			return err
 		}
+		if err := q.NotificationsReadForTicket(ctx, dbsqlc.NotificationsReadForTicketParams{TenantID: tid, UserID: sc.UserID, TicketID: int8Of(t.ID)}); err != nil {
+			return err
+		}
 		return q.TicketMarkRead(ctx, dbsqlc.TicketMarkReadParams{TenantID: tid, TicketID: t.ID, UserID: sc.UserID})
 	})
 	if err != nil {

@@ -283,6 +283,9 @@ func (s *Service) Counts(ctx context.Context, sc tenant.Scope) (map[string]int, 
 		keys = append(keys, ViewChannel+":"+ch)
 		exprs = append(exprs, capped(openStatuses+" AND t.channel = '"+ch+"'"))
 	}
+	// The person's unread notifications ride along in the same round trip.
+	keys = append(keys, "notifications")
+	exprs = append(exprs, "(SELECT count(*) FROM (SELECT 1 FROM notifications n WHERE n.tenant_id = $1 AND n.user_id = $2 AND n.read_at IS NULL LIMIT "+strconv.Itoa(CountCap)+") s)")
 	out := make(map[string]int, len(keys))
 	err := s.inTenant(ctx, sc, func(_ *dbsqlc.Queries, tx pgx.Tx) error {
 		vals := make([]int, len(keys))

@@ -77,6 +77,14 @@ func TestReplyAndNotes(t *testing.T) {
 		mine, err := w.svc.Notifications(ctx, w.a)
 		require.NoError(t, err)
 		require.Empty(t, mine)
+		counts, err := w.svc.Counts(ctx, w.a2)
+		require.NoError(t, err)
+		require.Equal(t, 1, counts["notifications"], "the sidebar shows one unread notification")
+		_, err = w.svc.Detail(ctx, w.a2, tk.Number)
+		require.NoError(t, err)
+		n, err = w.svc.Notifications(ctx, w.a2)
+		require.NoError(t, err)
+		require.Empty(t, n, "opening the ticket reads its notifications")
 	})
 
 	t.Run("DeliverIsIdempotentAndFailuresCanBeResent", func(t *testing.T) {

@@ -662,6 +662,22 @@ func (q *Queries) NotificationAdd(ctx context.Context, arg NotificationAddParams
 	return err
 }
 
+const notificationsReadForTicket = `-- name: NotificationsReadForTicket :exec
+UPDATE notifications SET read_at = now()
+WHERE tenant_id = $1 AND user_id = $2 AND ticket_id = $3 AND read_at IS NULL
+`
+
+type NotificationsReadForTicketParams struct {
+	TenantID uuid.UUID
+	UserID   uuid.UUID
+	TicketID pgtype.Int8
+}
+
+func (q *Queries) NotificationsReadForTicket(ctx context.Context, arg NotificationsReadForTicketParams) error {
+	_, err := q.db.Exec(ctx, notificationsReadForTicket, arg.TenantID, arg.UserID, arg.TicketID)
+	return err
+}
+
 const notificationsUnread = `-- name: NotificationsUnread :many
 SELECT n.tenant_id, n.id, n.user_id, n.kind, n.ticket_id, n.message_id, n.actor_id, n.created_at, n.read_at, t.number, t.subject FROM notifications n JOIN tickets t ON t.tenant_id = n.tenant_id AND t.id = n.ticket_id
 WHERE n.tenant_id = $1 AND n.user_id = $2 AND n.read_at IS NULL

@@ -183,3 +183,7 @@ UPDATE customer_emails SET customer_id = @to_customer WHERE tenant_id = @tenant_
 -- name: CustomerIdentitiesMove :exec
 UPDATE customer_identities SET customer_id = @to_customer
 WHERE tenant_id = @tenant_id AND (channel || chr(31) || external_id) = ANY(@keys::text[]);
+
+-- name: NotificationsReadForTicket :exec
+UPDATE notifications SET read_at = now()
+WHERE tenant_id = @tenant_id AND user_id = @user_id AND ticket_id = @ticket_id AND read_at IS NULL;

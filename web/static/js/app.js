@@ -110,6 +110,10 @@
       case "Enter":
         if (focus >= 0 && rows[focus]) { rows[focus].querySelector("[data-row-link]").click(); }
         break;
+      case "?":
+        var help = document.querySelector("[data-shortcuts]");
+        if (help) help.open = !help.open;
+        break;
       case "/":
         var q = document.getElementById("q");
         if (q) { ev.preventDefault(); q.focus(); }
