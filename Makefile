@@ -12,6 +12,7 @@ run:
 ## test: every test (unit, database, browser) plus the formatting, vet and generated-code checks
 test: deps check
 	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 10s ./internal/ingest/
 
 ## build: the shopdesk binary in bin/
 build:
