@@ -11,6 +11,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/ingest"
 	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/server"
@@ -25,6 +26,7 @@ type Parts struct {
 	Auth          *auth.Service
 	Tenants       *tenant.Service
 	Conversations *conversation.Service
+	Ingest        *ingest.Service
 	Jobs          *jobs.Client
 	Live          *live.Hub
 	Handler       http.Handler
@@ -37,17 +39,19 @@ func Wire(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger *sl
 	p.Auth = auth.New(p.Store, auth.DefaultThrottle, nil)
 	p.Tenants = tenant.New(p.Store, nil)
 	p.Conversations = conversation.New(p.Store, nil, nil)
+	p.Ingest = ingest.New(p.Store, nil, p.Conversations)
 	softStop := cfg.ShutdownTimeout
 	if softStop == 0 {
 		softStop = time.Second
 	}
 	var err error
 	p.Jobs, err = jobs.NewClient(pool, logger, jobs.Options{Work: work, MaxWorkers: max(cfg.WorkerCount, 1), SoftStop: softStop},
-		jobs.Deps{Auth: p.Auth, Conversations: p.Conversations})
+		jobs.Deps{Auth: p.Auth, Conversations: p.Conversations, Ingest: p.Ingest})
 	if err != nil {
 		return nil, err
 	}
 	p.Conversations.UseJobs(p.Jobs)
+	p.Ingest.UseJobs(p.Jobs)
 	p.Live = live.New(pool, logger)
 	go p.Live.Run(ctx)
 	p.Handler = server.New(server.Deps{Config: cfg, Logger: logger, Store: p.Store, Auth: p.Auth, Tenants: p.Tenants,

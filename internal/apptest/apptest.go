@@ -21,6 +21,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/ingest"
 	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/pgtest"
@@ -41,6 +42,7 @@ type App struct {
 	Jobs    *jobs.Client
 	// Conversations is the inbox service; Live the change hub.
 	Conversations *conversation.Service
+	Ingest        *ingest.Service
 	Live          *live.Hub
 }
 
@@ -71,6 +73,7 @@ func Start(t testing.TB) *App {
 	parts, err := app.Wire(ctx, db.App, cfg, logger, true)
 	require.NoError(t, err)
 	a.Auth, a.Tenants, a.Conversations, a.Jobs, a.Live = parts.Auth, parts.Tenants, parts.Conversations, parts.Jobs, parts.Live
+	a.Ingest = parts.Ingest
 	require.NoError(t, a.Jobs.Start(ctx))
 	t.Cleanup(func() {
 		cancel()

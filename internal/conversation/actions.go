@@ -185,3 +185,14 @@ func (s *Service) MarkRead(ctx context.Context, sc tenant.Scope, ticketID int64)
 		return q.TicketMarkRead(ctx, dbsqlc.TicketMarkReadParams{TenantID: sc.TenantID(), TicketID: ticketID, UserID: sc.UserID})
 	})
 }
+
+// TicketByID loads a ticket by its internal id (threading finds tickets by their messages).
+func (s *Service) TicketByID(ctx context.Context, sc tenant.Scope, id int64) (Ticket, error) {
+	var t Ticket
+	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		var err error
+		t, err = q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: sc.TenantID(), ID: id})
+		return notFound(err)
+	})
+	return t, err
+}

@@ -31,6 +31,8 @@ type Inbound struct {
 	From             string
 	ChannelMessageID string
 	At               time.Time
+	// Automated marks mail no person wrote (bounces, auto-replies); automation never answers it.
+	Automated bool
 }
 
 // NewTicket opens a ticket with its first customer message.
@@ -128,7 +130,7 @@ func (s *Service) addInbound(ctx context.Context, q *dbsqlc.Queries, tenantID uu
 	id, err := q.MessageCreate(ctx, dbsqlc.MessageCreateParams{
 		TenantID: tenantID, TicketID: ticketID, Kind: "inbound", AuthorCustomerID: uuid.NullUUID{UUID: customerID, Valid: true},
 		FromAddress: msg.From, BodyText: msg.Text, BodyHtml: msg.HTML, ChannelMessageID: msg.ChannelMessageID,
-		CreatedAt: msg.At, Terms: search.Terms(msg.Text),
+		Automated: msg.Automated, CreatedAt: msg.At, Terms: search.Terms(msg.Text),
 	})
 	if err != nil {
 		return Message{}, fmt.Errorf("conversation: add message: %w", err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/ingest"
 )
 
 // Client is River's client over pgx transactions.
@@ -36,6 +37,7 @@ type Deps struct {
 	Conversations *conversation.Service
 	// Sender delivers replies; nil uses the development sender until channels are connected.
 	Sender conversation.Sender
+	Ingest *ingest.Service
 }
 
 // NewClient builds the River client. Without Work it is insert-only, which is what a web-only
@@ -51,6 +53,9 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 		}
 		river.AddWorker(workers, &SendWorker{conversations: deps.Conversations, sender: sender})
 		river.AddWorker(workers, &WakeWorker{conversations: deps.Conversations})
+		if deps.Ingest != nil {
+			river.AddWorker(workers, &ProcessWorker{ingest: deps.Ingest})
+		}
 		every := opts.PeriodicEvery
 		if every == 0 {
 			every = 15 * time.Minute
@@ -124,4 +129,16 @@ type WakeWorker struct {
 // Work calls the conversation service.
 func (w *WakeWorker) Work(ctx context.Context, job *river.Job[conversation.WakeArgs]) error {
 	return w.conversations.Wake(ctx, job.Args)
+}
+
+// ProcessWorker runs the mail pipeline for one stored message.
+type ProcessWorker struct {
+	river.WorkerDefaults[ingest.ProcessArgs]
+	ingest *ingest.Service
+}
+
+// Work processes the message; a quarantine is an outcome, not a job failure.
+func (w *ProcessWorker) Work(ctx context.Context, job *river.Job[ingest.ProcessArgs]) error {
+	_, err := w.ingest.Process(ctx, job.Args.TenantID, job.Args.ID)
+	return err
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/riverqueue/river"
@@ -389,4 +390,17 @@ func TestAttachmentsUploadAndServeSafely(t *testing.T) {
 		bravo := f.app.SignIn(t, "admin@bravo.test")
 		require.Equal(t, http.StatusNotFound, bravo.Get(fmt.Sprintf("/w/alpha/t/1/attachments/%d", id)).StatusCode)
 	}
+}
+
+// Mail stored by any source is processed by the River job into the inbox, where the agent sees it.
+func TestInboundMailReachesTheInbox(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	raw := "From: Dana <dana@example.com>\r\nSubject: Parcel never arrived\r\nMessage-ID: <dana-1@example.com>\r\n\r\nHello, my parcel never arrived.\r\n"
+	_, dup, err := f.app.Ingest.Accept(context.Background(), f.a.TenantID(), "test", []byte(raw))
+	require.NoError(t, err)
+	require.False(t, dup)
+	require.Eventually(t, func() bool {
+		return strings.Contains(f.agentAC.Get("/w/alpha/inbox?view=open").Body, "Parcel never arrived")
+	}, 15*time.Second, 100*time.Millisecond)
 }

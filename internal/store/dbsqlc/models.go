@@ -64,6 +64,20 @@ type CustomerIdentity struct {
 	CreatedAt  time.Time
 }
 
+type InboundMessage struct {
+	TenantID    uuid.UUID
+	ID          int64
+	Source      string
+	ReceivedAt  time.Time
+	RawSha256   []byte
+	Raw         []byte
+	State       string
+	Error       string
+	MessageID   string
+	TicketID    pgtype.Int8
+	ProcessedAt *time.Time
+}
+
 type Invitation struct {
 	TenantID   uuid.UUID
 	ID         uuid.UUID

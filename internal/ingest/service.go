@@ -1,0 +1,229 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+	"github.com/shopdesk/shopdesk/internal/validate"
+)
+
+// ProcessArgs is the River job that turns one stored raw message into a ticket message.
+type ProcessArgs struct {
+	TenantID uuid.UUID `json:"tenant_id"`
+	ID       int64     `json:"id"`
+	// Retry counts manual retries from the quarantine, so each is a new unique job.
+	Retry int `json:"retry,omitempty"`
+}
+
+// Kind names the job.
+func (ProcessArgs) Kind() string { return "mail.process" }
+
+// InsertOpts: one processing job per stored message (and per manual retry).
+func (ProcessArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// Service is the one pipeline every mail source feeds: store raw, then process by job.
+type Service struct {
+	st   *store.Store
+	jobs *river.Client[pgx.Tx]
+	conv *conversation.Service
+}
+
+// New builds the pipeline; jobs may be nil in tests that call Process directly.
+func New(st *store.Store, jobs *river.Client[pgx.Tx], conv *conversation.Service) *Service {
+	return &Service{st: st, jobs: jobs, conv: conv}
+}
+
+// UseJobs gives the service its River client after both exist.
+func (s *Service) UseJobs(c *river.Client[pgx.Tx]) { s.jobs = c }
+
+// Accept stores raw mail for a workspace and queues its processing in the same transaction. The
+// same bytes accepted twice are stored once (duplicate is true the second time).
+func (s *Service) Accept(ctx context.Context, tenantID uuid.UUID, source string, raw []byte) (id int64, duplicate bool, err error) {
+	sum := sha256.Sum256(raw)
+	err = s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		var err error
+		id, err = q.InboundAccept(ctx, dbsqlc.InboundAcceptParams{TenantID: tenantID, Source: source, RawSha256: sum[:], Raw: raw})
+		if errors.Is(err, pgx.ErrNoRows) {
+			duplicate = true
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("ingest: store raw mail: %w", err)
+		}
+		return s.queue(ctx, tx, ProcessArgs{TenantID: tenantID, ID: id})
+	})
+	return id, duplicate, err
+}
+
+func (s *Service) queue(ctx context.Context, tx pgx.Tx, a ProcessArgs) error {
+	if s.jobs == nil {
+		return nil
+	}
+	md := fmt.Appendf(nil, `{"tenant_id":%q}`, a.TenantID.String())
+	_, err := s.jobs.InsertTx(ctx, tx, a, &river.InsertOpts{Metadata: md})
+	return err
+}
+
+// Outcome says what processing did with a message.
+type Outcome struct {
+	State    string // processed, duplicate, quarantined
+	Reason   string
+	TicketID int64
+	Class    Class
+}
+
+// Process parses, classifies, dedupes and threads one stored message, then records the outcome.
+// It is idempotent: a message already finished is left alone, and the unique channel message id
+// on messages turns a retry after a crash into "duplicate" instead of a second copy.
+func (s *Service) Process(ctx context.Context, tenantID uuid.UUID, id int64) (Outcome, error) {
+	var row dbsqlc.InboundMessage
+	err := s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		var err error
+		row, err = q.InboundForUpdate(ctx, dbsqlc.InboundForUpdateParams{TenantID: tenantID, ID: id})
+		return store.NotFound(err)
+	})
+	if err != nil {
+		return Outcome{}, err
+	}
+	if row.State != "pending" {
+		return Outcome{State: row.State, Reason: row.Error}, nil
+	}
+	out, err := s.deliver(ctx, tenantID, row)
+	if err != nil {
+		return out, err
+	}
+	err = s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		tk := row.TicketID
+		if out.TicketID != 0 {
+			tk.Int64, tk.Valid = out.TicketID, true
+		}
+		return q.InboundFinish(ctx, dbsqlc.InboundFinishParams{TenantID: tenantID, ID: id, State: out.State, Error: out.Reason,
+			MessageID: row.MessageID, TicketID: tk})
+	})
+	return out, err
+}
+
+func (s *Service) deliver(ctx context.Context, tenantID uuid.UUID, row dbsqlc.InboundMessage) (Outcome, error) {
+	p, err := Parse(row.Raw)
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		return Outcome{State: "quarantined", Reason: pe.Reason}, nil
+	}
+	if err != nil {
+		return Outcome{}, err
+	}
+	class := Classify(p)
+	mid := p.MessageID
+	if mid == "" {
+		// Mail without a Message-ID still gets a stable one, so a retry is recognisable.
+		mid = "sha256-" + hex.EncodeToString(row.RawSha256) + "@inbound.shopdesk"
+	}
+	row.MessageID = mid
+	sc := tenant.Scope{Workspace: tenant.Workspace{ID: tenantID}}
+	var ticketID int64
+	refs := append(append([]string{}, p.InReplyTo...), p.References...)
+	if len(refs) > 0 {
+		err := s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+			var err error
+			ticketID, err = q.MessageTicketByChannelIDs(ctx, dbsqlc.MessageTicketByChannelIDsParams{TenantID: tenantID, Ids: refs})
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			return Outcome{}, err
+		}
+	}
+	text := strings.TrimSpace(p.Text)
+	msg := conversation.Inbound{Text: text, HTML: p.HTML, From: p.From.Address, ChannelMessageID: mid, Automated: class.Automatic}
+	if !p.Date.IsZero() {
+		msg.At = p.Date
+	}
+	var tk conversation.Ticket
+	if ticketID != 0 {
+		t, err := s.conv.TicketByID(ctx, sc, ticketID)
+		if err != nil {
+			return Outcome{}, err
+		}
+		_, err = s.conv.AppendInbound(ctx, sc, t.Number, msg)
+		tk = t
+		if err != nil {
+			return dup(err, class)
+		}
+	} else {
+		tags := []string{}
+		if class.Automatic {
+			tags = append(tags, "automatic")
+		}
+		subject := p.Subject
+		if subject == "" {
+			subject = "(no subject)"
+		}
+		tk, err = s.conv.CreateInbound(ctx, sc, conversation.NewTicket{Channel: "email", Subject: subject, Tags: tags,
+			Customer: conversation.CustomerRef{Name: p.From.Name, Email: p.From.Address}, Message: msg})
+		if err != nil {
+			return dup(err, class)
+		}
+	}
+	return Outcome{State: "processed", TicketID: tk.ID, Class: class}, nil
+}
+
+// dup turns the unique-id violation of a message stored before (another copy, or this one before a
+// crash) into the duplicate outcome.
+func dup(err error, class Class) (Outcome, error) {
+	if c, ok := store.UniqueViolation(err); ok && c == "messages_channel_id_idx" {
+		return Outcome{State: "duplicate", Reason: "a message with this Message-ID is already stored", Class: class}, nil
+	}
+	return Outcome{}, err
+}
+
+// Quarantined lists the workspace's quarantined messages, newest first.
+func (s *Service) Quarantined(ctx context.Context, sc tenant.Scope, limit int32) ([]dbsqlc.InboundQuarantinedRow, error) {
+	var out []dbsqlc.InboundQuarantinedRow
+	err := s.st.InTenantTx(ctx, sc.TenantID(), func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		var err error
+		out, err = q.InboundQuarantined(ctx, dbsqlc.InboundQuarantinedParams{TenantID: sc.TenantID(), MaxRows: limit})
+		return err
+	})
+	return out, err
+}
+
+// Retry puts a quarantined message back into processing (after a fix in the parser, say).
+func (s *Service) Retry(ctx context.Context, sc tenant.Scope, id int64, attempt int) error {
+	return s.st.InTenantTx(ctx, sc.TenantID(), func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		n, err := q.InboundRequeue(ctx, dbsqlc.InboundRequeueParams{TenantID: sc.TenantID(), ID: id})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return validate.Errors{"message": "quarantine.not_quarantined"}
+		}
+		return s.queue(ctx, tx, ProcessArgs{TenantID: sc.TenantID(), ID: id, Retry: attempt})
+	})
+}
+
+// Raw returns a stored message's bytes (the "download raw" of the quarantine list).
+func (s *Service) Raw(ctx context.Context, sc tenant.Scope, id int64) ([]byte, error) {
+	var raw []byte
+	err := s.st.InTenantTx(ctx, sc.TenantID(), func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		var err error
+		raw, err = q.InboundRaw(ctx, dbsqlc.InboundRawParams{TenantID: sc.TenantID(), ID: id})
+		return store.NotFound(err)
+	})
+	return raw, err
+}

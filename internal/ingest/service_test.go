@@ -1,0 +1,121 @@
+package ingest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/pgtest"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+type pipeline struct {
+	svc  *Service
+	conv *conversation.Service
+	sc   tenant.Scope
+}
+
+func newPipeline(t *testing.T) *pipeline {
+	t.Helper()
+	db := pgtest.NewDB(t)
+	tenants := tenant.New(db.Store, nil)
+	ws, uid, err := tenants.SignUp(context.Background(), tenant.SignUpInput{
+		Workspace: tenant.WorkspaceInput{Name: "Mail", Slug: "mail", TimeZone: "UTC", Language: "en"},
+		Name:      "Admin", Email: "admin@mail.test", Password: "a long password",
+	}, uuid.Nil, []string{"en", "ko", "ro"})
+	require.NoError(t, err)
+	sc, err := tenants.Resolve(context.Background(), ws.Slug, uid)
+	require.NoError(t, err)
+	conv := conversation.New(db.Store, nil, nil)
+	return &pipeline{svc: New(db.Store, nil, conv), conv: conv, sc: sc}
+}
+
+func (p *pipeline) feed(t *testing.T, raw string) (int64, Outcome) {
+	t.Helper()
+	id, dup, err := p.svc.Accept(context.Background(), p.sc.TenantID(), "test", []byte(raw))
+	require.NoError(t, err)
+	require.False(t, dup)
+	out, err := p.svc.Process(context.Background(), p.sc.TenantID(), id)
+	require.NoError(t, err)
+	return id, out
+}
+
+const customerMail = "From: Ana Pop <ana@example.ro>\r\nTo: shop@example.com\r\nSubject: Unde este comanda?\r\n" +
+	"Message-ID: <first@example.ro>\r\nDate: Sun, 22 Nov 2026 10:00:00 +0200\r\n\r\nBună ziua, comanda nu a ajuns.\r\n"
+
+func TestPipeline(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+
+	t.Run("CustomerMailBecomesATicketOnce", func(t *testing.T) {
+		t.Parallel()
+		p := newPipeline(t)
+		id, out := p.feed(t, customerMail)
+		require.Equal(t, "processed", out.State)
+		require.False(t, out.Class.Automatic)
+		tk, err := p.conv.TicketByID(ctx, p.sc, out.TicketID)
+		require.NoError(t, err)
+		require.Equal(t, "Unde este comanda?", tk.Subject)
+		// The same bytes again are stored once; processing the same row again changes nothing.
+		_, dup, err := p.svc.Accept(ctx, p.sc.TenantID(), "test", []byte(customerMail))
+		require.NoError(t, err)
+		require.True(t, dup)
+		again, err := p.svc.Process(ctx, p.sc.TenantID(), id)
+		require.NoError(t, err)
+		require.Equal(t, "processed", again.State)
+		// The same Message-ID in different bytes (a copy through another route) is a duplicate.
+		_, out2 := p.feed(t, customerMail+"\r\n-- forwarded copy\r\n")
+		require.Equal(t, "duplicate", out2.State)
+	})
+
+	t.Run("AnswerThreadsIntoTheTicket", func(t *testing.T) {
+		t.Parallel()
+		p := newPipeline(t)
+		_, first := p.feed(t, customerMail)
+		_, second := p.feed(t, "From: Ana Pop <ana@example.ro>\r\nSubject: Re: Unde este comanda?\r\nMessage-ID: <second@example.ro>\r\n"+
+			"In-Reply-To: <first@example.ro>\r\nReferences: <first@example.ro>\r\n\r\nAm uitat: comanda DS-10452.\r\n")
+		require.Equal(t, "processed", second.State)
+		require.Equal(t, first.TicketID, second.TicketID)
+		tk, err := p.conv.TicketByID(ctx, p.sc, first.TicketID)
+		require.NoError(t, err)
+		require.Equal(t, int32(2), tk.MessageCount)
+	})
+
+	t.Run("MalformedMailIsQuarantinedAndKept", func(t *testing.T) {
+		t.Parallel()
+		p := newPipeline(t)
+		id, out := p.feed(t, "Subject: nobody sent this\r\n\r\nbody")
+		require.Equal(t, "quarantined", out.State)
+		require.Contains(t, out.Reason, "From")
+		q, err := p.svc.Quarantined(ctx, p.sc, 10)
+		require.NoError(t, err)
+		require.Len(t, q, 1)
+		raw, err := p.svc.Raw(ctx, p.sc, id)
+		require.NoError(t, err)
+		require.Equal(t, "Subject: nobody sent this\r\n\r\nbody", string(raw))
+		require.NoError(t, p.svc.Retry(ctx, p.sc, id, 1))
+		out, err = p.svc.Process(ctx, p.sc.TenantID(), id)
+		require.NoError(t, err)
+		require.Equal(t, "quarantined", out.State, "still unusable, still kept")
+		// The mailbox keeps flowing: the next good message is processed.
+		_, good := p.feed(t, customerMail)
+		require.Equal(t, "processed", good.State)
+	})
+
+	t.Run("BounceIsStoredAsAutomatic", func(t *testing.T) {
+		t.Parallel()
+		p := newPipeline(t)
+		_, out := p.feed(t, "From: MAILER-DAEMON@mx.example.com\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <b1@mx>\r\n\r\nThe mail could not be delivered.\r\n")
+		require.Equal(t, "processed", out.State)
+		require.True(t, out.Class.Automatic)
+		d, err := p.conv.Detail(ctx, p.sc, 1)
+		require.NoError(t, err)
+		require.True(t, d.Messages[0].Automated)
+		require.Contains(t, d.Ticket.Tags, "automatic")
+	})
+}

@@ -1,0 +1,28 @@
+-- name: InboundAccept :one
+INSERT INTO inbound_messages (tenant_id, source, raw_sha256, raw)
+VALUES (@tenant_id, @source, @raw_sha256, @raw)
+ON CONFLICT (tenant_id, raw_sha256) DO NOTHING
+RETURNING id;
+
+-- name: InboundForUpdate :one
+SELECT * FROM inbound_messages WHERE tenant_id = @tenant_id AND id = @id FOR UPDATE;
+
+-- name: InboundFinish :exec
+UPDATE inbound_messages SET state = @state, error = @error, message_id = @message_id, ticket_id = @ticket_id, processed_at = now()
+WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: InboundRequeue :execrows
+UPDATE inbound_messages SET state = 'pending', error = '', processed_at = NULL
+WHERE tenant_id = @tenant_id AND id = @id AND state = 'quarantined';
+
+-- name: InboundQuarantined :many
+SELECT id, source, received_at, error, length(raw)::bigint AS size FROM inbound_messages
+WHERE tenant_id = @tenant_id AND state = 'quarantined'
+ORDER BY received_at DESC, id DESC LIMIT @max_rows;
+
+-- name: InboundRaw :one
+SELECT raw FROM inbound_messages WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: MessageTicketByChannelIDs :one
+SELECT ticket_id FROM messages WHERE tenant_id = @tenant_id AND channel_message_id = ANY(@ids::text[])
+ORDER BY created_at DESC LIMIT 1;
