@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -23,7 +24,7 @@ import (
 type ProcessArgs struct {
 	TenantID uuid.UUID `json:"tenant_id"`
 	ID       int64     `json:"id"`
-	// Retry counts manual retries from the quarantine, so each is a new unique job.
+	// Retry stamps a manual retry from the quarantine (its second), so it is a new unique job.
 	Retry int `json:"retry,omitempty"`
 }
 
@@ -203,8 +204,10 @@ func (s *Service) Quarantined(ctx context.Context, sc tenant.Scope, limit int32)
 	return out, err
 }
 
-// Retry puts a quarantined message back into processing (after a fix in the parser, say).
-func (s *Service) Retry(ctx context.Context, sc tenant.Scope, id int64, attempt int) error {
+// Retry puts a quarantined message back into processing (after a fix in the parser, say). Retries
+// within the same second are one job, which absorbs a double click.
+func (s *Service) Retry(ctx context.Context, sc tenant.Scope, id int64) error {
+	attempt := int(time.Now().Unix())
 	return s.st.InTenantTx(ctx, sc.TenantID(), func(q *dbsqlc.Queries, tx pgx.Tx) error {
 		n, err := q.InboundRequeue(ctx, dbsqlc.InboundRequeueParams{TenantID: sc.TenantID(), ID: id})
 		if err != nil {

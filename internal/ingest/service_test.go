@@ -98,7 +98,7 @@ func TestPipeline(t *testing.T) {
 		raw, err := p.svc.Raw(ctx, p.sc, id)
 		require.NoError(t, err)
 		require.Equal(t, "Subject: nobody sent this\r\n\r\nbody", string(raw))
-		require.NoError(t, p.svc.Retry(ctx, p.sc, id, 1))
+		require.NoError(t, p.svc.Retry(ctx, p.sc, id))
 		out, err = p.svc.Process(ctx, p.sc.TenantID(), id)
 		require.NoError(t, err)
 		require.Equal(t, "quarantined", out.State, "still unusable, still kept")

@@ -51,7 +51,7 @@ type fixture struct {
 	agentA, managerA  tenant.Scope
 	bInvitation, bJob string
 	bTicket, bMessage string
-	bMerge            string
+	bMerge, bInbound  string
 	adminAC, agentAC  *apptest.Client
 	managerAC         *apptest.Client
 }
@@ -91,6 +91,9 @@ func setup(t *testing.T) *fixture {
 	d, err := app.Conversations.Detail(context.Background(), f.b, last.Number)
 	require.NoError(t, err)
 	f.bTicket, f.bMessage, f.bMerge = strconv.FormatInt(last.Number, 10), strconv.FormatInt(d.Messages[0].ID, 10), strconv.FormatInt(mergeID, 10)
+	inboundID, _, err := app.Ingest.Accept(context.Background(), f.b.TenantID(), "test", []byte("Subject: Bravo secret quarantine\r\n\r\nno sender"))
+	require.NoError(t, err)
+	f.bInbound = strconv.FormatInt(inboundID, 10)
 	f.adminAC = app.SignIn(t, "admin@alpha.test")
 	f.agentAC = app.SignIn(t, "agent@alpha.test")
 	f.managerAC = app.SignIn(t, "manager@alpha.test")
@@ -106,7 +109,7 @@ func fill(route string, f *fixture, slug string) (method, path string) {
 	path = strings.TrimSuffix(path, "/*")
 	r := strings.NewReplacer("{workspace}", slug, "{userID}", f.b.UserID.String(),
 		"{invitationID}", f.bInvitation, "{jobID}", f.bJob, "{number}", f.bTicket, "{messageID}", f.bMessage,
-		"{mergeID}", f.bMerge, "{attachmentID}", "1")
+		"{mergeID}", f.bMerge, "{attachmentID}", "1", "{inboundID}", f.bInbound)
 	return method, r.Replace(path)
 }
 
@@ -403,4 +406,21 @@ func TestInboundMailReachesTheInbox(t *testing.T) {
 	require.Eventually(t, func() bool {
 		return strings.Contains(f.agentAC.Get("/w/alpha/inbox?view=open").Body, "Parcel never arrived")
 	}, 15*time.Second, 100*time.Millisecond)
+}
+
+func TestQuarantineIsVisibleAndRetryable(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	raw := "Subject: broken\r\n\r\nno From header"
+	id, _, err := f.app.Ingest.Accept(context.Background(), f.a.TenantID(), "test", []byte(raw))
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		return strings.Contains(f.adminAC.Get("/w/alpha/settings/mail").Body, fmt.Sprintf(`data-testid="quarantined-%d"`, id))
+	}, 15*time.Second, 100*time.Millisecond)
+	res := f.adminAC.Get(fmt.Sprintf("/w/alpha/settings/mail/quarantine/%d/raw", id))
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Equal(t, raw, res.Body)
+	res = f.adminAC.PostForm(fmt.Sprintf("/w/alpha/settings/mail/quarantine/%d/retry", id), nil)
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	require.Equal(t, http.StatusForbidden, f.agentAC.Get("/w/alpha/settings/mail").StatusCode)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/i18n"
+	"github.com/shopdesk/shopdesk/internal/ingest"
 	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/reqctx"
@@ -42,6 +43,8 @@ type Deps struct {
 	// Conversations and Live serve the inbox.
 	Conversations *conversation.Service
 	Live          *live.Hub
+	// Ingest is the inbound mail pipeline (the quarantine on the mail settings page).
+	Ingest *ingest.Service
 }
 
 // Handler serves every page.
@@ -139,6 +142,9 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Post("/settings/people/{userID}/role", h.setRole)
 				r.Post("/settings/people/{userID}/remove", h.removeMember)
 				r.Post("/settings/invitations/{invitationID}/revoke", h.revokeInvitation)
+				r.Get("/settings/mail", h.showMail)
+				r.Post("/settings/mail/quarantine/{inboundID}/retry", h.retryInbound)
+				r.Get("/settings/mail/quarantine/{inboundID}/raw", h.rawInbound)
 				r.Get("/settings/jobs", h.showJobs)
 				r.Post("/settings/jobs/{jobID}/retry", h.retryJob)
 				r.Post("/settings/jobs/{jobID}/cancel", h.cancelJob)

@@ -113,3 +113,16 @@ type JobRow struct {
 	Attempt, MaxAttempts                    int
 	CanRetry, CanCancel                     bool
 }
+
+// MailView is the mail settings page.
+type MailView struct {
+	Shell      components.Shell
+	Slug       string
+	Quarantine []QuarantineRow
+}
+
+// QuarantineRow is one message that could not be processed.
+type QuarantineRow struct {
+	ID, Source, Received, Reason string
+	Size                         int64
+}

@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/shopdesk/shopdesk/internal/i18n"
+	"github.com/shopdesk/shopdesk/web/pages"
+)
+
+// showMail is the mail settings page; for now it holds the quarantine: messages that could not be
+// processed, with the reason, a retry and the raw bytes.
+func (h *Handler) showMail(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	p := i18n.FromContext(ctx)
+	rows, err := h.Ingest.Quarantined(ctx, sc, 200)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := pages.MailView{Shell: h.shell(r, p.T("settings.mail"), "settings"), Slug: sc.Workspace.Slug}
+	for _, q := range rows {
+		v.Quarantine = append(v.Quarantine, pages.QuarantineRow{ID: fmt.Sprint(q.ID), Source: q.Source, Received: p.DateTime(q.ReceivedAt), Reason: q.Error, Size: q.Size})
+	}
+	h.render(w, r, http.StatusOK, pages.Mail(v))
+}
+
+func (h *Handler) retryInbound(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	id, err := idParam(r, "inboundID")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, err := h.Ingest.Raw(ctx, sc, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	err = h.Ingest.Retry(ctx, sc, id)
+	if key, ok := firstProblem(err); ok {
+		h.flash(r, "error", key)
+	} else if err != nil {
+		h.fail(w, r, err)
+		return
+	} else {
+		h.flash(r, "success", "quarantine.retried")
+	}
+	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/mail")
+}
+
+func (h *Handler) rawInbound(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	id, err := idParam(r, "inboundID")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	raw, err := h.Ingest.Raw(ctx, sc, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"message-%d.eml\"", id))
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	_, _ = w.Write(raw)
+}
