@@ -152,3 +152,18 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestHTML(t *testing.T) {
+	t.Parallel()
+	dirty := `<p onclick="x()">Hello <b>there</b></p><script>alert(1)</script><img src="https://track.example/p.gif"><img src="cid:logo@x"><a href="javascript:alert(1)">bad</a><a href="https://shop.example">ok</a><table><tr><td>Order</td><td>405-1</td></tr></table>`
+	clean := SanitizeHTML(dirty)
+	require.NotContains(t, clean, "script")
+	require.NotContains(t, clean, "onclick")
+	require.NotContains(t, clean, "track.example", "remote images are dropped")
+	require.Contains(t, clean, `src="cid:logo@x"`)
+	require.NotContains(t, clean, "javascript:")
+	require.Contains(t, clean, `href="https://shop.example"`)
+	require.Contains(t, clean, "<td>Order</td>")
+	require.Equal(t, "Hello there\nbadok\n\nOrder 405-1", TextFromHTML(`<p>Hello <b>there</b></p><a>bad</a><a>ok</a><table><tr><td>Order</td><td>405-1</td></tr></table>`))
+	require.Equal(t, "Ana & Ion", TextFromHTML("Ana &amp; Ion"))
+}

@@ -151,7 +151,10 @@ func (s *Service) deliver(ctx context.Context, tenantID uuid.UUID, row dbsqlc.In
 		}
 	}
 	text := strings.TrimSpace(p.Text)
-	msg := conversation.Inbound{Text: text, HTML: p.HTML, From: p.From.Address, ChannelMessageID: mid, Automated: class.Automatic}
+	if text == "" && p.HTML != "" {
+		text = TextFromHTML(p.HTML)
+	}
+	msg := conversation.Inbound{Text: text, HTML: SanitizeHTML(p.HTML), From: p.From.Address, ChannelMessageID: mid, Automated: class.Automatic}
 	if !p.Date.IsZero() {
 		msg.At = p.Date
 	}
