@@ -40,6 +40,7 @@ type Config struct {
 	Addr               string
 	BaseURL            *url.URL
 	SecretKey          []byte
+	OldSecretKeys      [][]byte
 	AppRole            string
 	Role               string
 	LogFormat          string
@@ -47,6 +48,12 @@ type Config struct {
 	TrustedProxies     int
 	ShutdownTimeout    time.Duration
 	WorkerCount        int
+	JobTimeout         time.Duration
+	JobRescueAfter     time.Duration
+	SMTPAddr           string
+	InboundDomain      string
+	MailPoll           time.Duration
+	InboundMaxBytes    int64
 }
 
 // Var documents one environment variable; README's configuration table is written from this list.
@@ -64,6 +71,7 @@ var Vars = []Var{
 	{"SHOPDESK_ADDR", "127.0.0.1:8080", "host:port the HTTP server listens on."},
 	{"SHOPDESK_BASE_URL", "http://SHOPDESK_ADDR", "Public URL of the app, used in invitation links; https:// turns on Secure cookies."},
 	{"SHOPDESK_SECRET_KEY", "(required)", "At least 32 random bytes, base64 (std or URL) encoded. Signs sessions and encrypts stored secrets."},
+	{"SHOPDESK_SECRET_KEY_OLD", "(none)", "Earlier secret keys, comma-separated, still accepted to open stored secrets after a rotation (see docs/operations.md)."},
 	{"SHOPDESK_APP_ROLE", "shopdesk_app", "Name of the application role `migrate` creates and grants."},
 	{"SHOPDESK_ROLE", "all", "What `serve` runs: all (web and jobs), web (HTTP only) or worker (River workers only)."},
 	{"SHOPDESK_LOG_FORMAT", "text (json in production)", "text or json."},
@@ -71,6 +79,12 @@ var Vars = []Var{
 	{"SHOPDESK_TRUSTED_PROXIES", "0", "How many reverse proxies in front of the app append to X-Forwarded-For (0: use the peer address)."},
 	{"SHOPDESK_SHUTDOWN_TIMEOUT", "25s", "How long a stopping process waits for requests and running jobs."},
 	{"SHOPDESK_WORKERS", "20", "Maximum concurrent River jobs in this process."},
+	{"SHOPDESK_JOB_TIMEOUT", "1m", "How long one background job may run before it is cancelled and retried."},
+	{"SHOPDESK_JOB_RESCUE_AFTER", "10m", "How long a job may stay running before it counts as abandoned by a crashed process and is retried; longer than SHOPDESK_JOB_TIMEOUT."},
+	{"SHOPDESK_SMTP_ADDR", "(off)", "host:port of the inbound SMTP gateway (e.g. :2525 behind port 25); empty turns it off."},
+	{"SHOPDESK_INBOUND_DOMAIN", "(off)", "Domain of the workspaces' forwarding addresses (<workspace>@domain); its MX points at the gateway."},
+	{"SHOPDESK_INBOUND_MAX_BYTES", "31457280", "Largest message the gateway accepts (30 MiB)."},
+	{"SHOPDESK_MAIL_POLL", "1m", "How often every connected mailbox is synced (IMAP IDLE wakes a sync sooner)."},
 }
 
 // FieldError names the variable that holds a bad value.
@@ -91,6 +105,8 @@ func (es Errors) Error() string {
 	}
 	return "invalid configuration:\n" + strings.Join(lines, "\n")
 }
+
+var domainName = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
 var roleName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
@@ -205,6 +221,58 @@ func Load(getenv func(string) string, needDB, needSecret bool) (Config, error) {
 			bad("SHOPDESK_WORKERS", "%q is not a whole number from 1 to 1000", v)
 		}
 		c.WorkerCount = n
+	}
+	durations := []struct {
+		name     string
+		def      time.Duration
+		min, max time.Duration
+		dst      *time.Duration
+	}{
+		{"SHOPDESK_JOB_TIMEOUT", time.Minute, time.Second, time.Hour, &c.JobTimeout},
+		{"SHOPDESK_JOB_RESCUE_AFTER", 10 * time.Minute, time.Second, 24 * time.Hour, &c.JobRescueAfter},
+		{"SHOPDESK_MAIL_POLL", time.Minute, 500 * time.Millisecond, time.Hour, &c.MailPoll},
+	}
+	for _, d := range durations {
+		*d.dst = d.def
+		if v := getenv(d.name); v != "" {
+			n, err := time.ParseDuration(v)
+			if err != nil || n < d.min || n > d.max {
+				bad(d.name, "%q is not a duration from %s to %s", v, d.min, d.max)
+			}
+			*d.dst = n
+		}
+	}
+	if c.JobRescueAfter <= c.JobTimeout {
+		bad("SHOPDESK_JOB_RESCUE_AFTER", "%s must be longer than SHOPDESK_JOB_TIMEOUT (%s)", c.JobRescueAfter, c.JobTimeout)
+	}
+	if v := getenv("SHOPDESK_SECRET_KEY_OLD"); v != "" {
+		for i, part := range strings.Split(v, ",") {
+			raw, err := DecodeKey(part)
+			if err != nil {
+				bad("SHOPDESK_SECRET_KEY_OLD", "key %d %v", i+1, err)
+			}
+			c.OldSecretKeys = append(c.OldSecretKeys, raw)
+		}
+	}
+	c.SMTPAddr = getenv("SHOPDESK_SMTP_ADDR")
+	if c.SMTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
+			bad("SHOPDESK_SMTP_ADDR", "%q is not host:port (%v)", c.SMTPAddr, err)
+		} else if getenv("SHOPDESK_INBOUND_DOMAIN") == "" {
+			bad("SHOPDESK_INBOUND_DOMAIN", "is needed when SHOPDESK_SMTP_ADDR turns the gateway on")
+		}
+	}
+	c.InboundDomain = strings.ToLower(strings.TrimSpace(getenv("SHOPDESK_INBOUND_DOMAIN")))
+	if c.InboundDomain != "" && !domainName.MatchString(c.InboundDomain) {
+		bad("SHOPDESK_INBOUND_DOMAIN", "%q is not a domain name such as in.example.com", c.InboundDomain)
+	}
+	c.InboundMaxBytes = 30 << 20
+	if v := getenv("SHOPDESK_INBOUND_MAX_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1024 || n > 200<<20 {
+			bad("SHOPDESK_INBOUND_MAX_BYTES", "%q is not a whole number of bytes from 1024 to %d", v, 200<<20)
+		}
+		c.InboundMaxBytes = n
 	}
 	if len(errs) > 0 {
 		return Config{}, errs

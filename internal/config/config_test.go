@@ -52,6 +52,13 @@ func TestLoad(t *testing.T) {
 		{"BadProxies", "SHOPDESK_TRUSTED_PROXIES", "-1"},
 		{"BadTimeout", "SHOPDESK_SHUTDOWN_TIMEOUT", "soon"},
 		{"BadWorkers", "SHOPDESK_WORKERS", "0"},
+		{"BadJobTimeout", "SHOPDESK_JOB_TIMEOUT", "soon"},
+		{"RescueNotAfterTimeout", "SHOPDESK_JOB_RESCUE_AFTER", "30s"},
+		{"BadMailPoll", "SHOPDESK_MAIL_POLL", "2d"},
+		{"BadSMTPAddr", "SHOPDESK_SMTP_ADDR", "2525"},
+		{"BadInboundDomain", "SHOPDESK_INBOUND_DOMAIN", "not a domain"},
+		{"BadInboundMax", "SHOPDESK_INBOUND_MAX_BYTES", "12"},
+		{"BadOldKey", "SHOPDESK_SECRET_KEY_OLD", "c2hvcnQ="},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -65,6 +72,18 @@ func TestLoad(t *testing.T) {
 			require.Contains(t, err.Error(), tc.variable)
 		})
 	}
+
+	t.Run("GatewayNeedsDomain", func(t *testing.T) {
+		t.Parallel()
+		m := valid()
+		m["SHOPDESK_SMTP_ADDR"] = "127.0.0.1:2525"
+		_, err := Load(env(m), true, true)
+		require.ErrorContains(t, err, "SHOPDESK_INBOUND_DOMAIN: is needed")
+		m["SHOPDESK_INBOUND_DOMAIN"] = "in.example.test"
+		c, err := Load(env(m), true, true)
+		require.NoError(t, err)
+		require.Equal(t, "in.example.test", c.InboundDomain)
+	})
 
 	t.Run("ProductionNeedsHTTPS", func(t *testing.T) {
 		t.Parallel()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/riverqueue/river"
 
 	"github.com/shopdesk/shopdesk/internal/conversation"
@@ -54,20 +55,27 @@ func (s *Service) UseJobs(c *river.Client[pgx.Tx]) { s.jobs = c }
 // Accept stores raw mail for a workspace and queues its processing in the same transaction. The
 // same bytes accepted twice are stored once (duplicate is true the second time).
 func (s *Service) Accept(ctx context.Context, tenantID uuid.UUID, source string, raw []byte) (id int64, duplicate bool, err error) {
-	sum := sha256.Sum256(raw)
 	err = s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, tx pgx.Tx) error {
-		var err error
-		id, err = q.InboundAccept(ctx, dbsqlc.InboundAcceptParams{TenantID: tenantID, Source: source, RawSha256: sum[:], Raw: raw})
-		if errors.Is(err, pgx.ErrNoRows) {
-			duplicate = true
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("ingest: store raw mail: %w", err)
-		}
-		return s.queue(ctx, tx, ProcessArgs{TenantID: tenantID, ID: id})
+		id, duplicate, err = s.AcceptTx(ctx, q, tx, tenantID, source, 0, raw)
+		return err
 	})
 	return id, duplicate, err
+}
+
+// AcceptTx is Accept inside the caller's transaction, so a mailbox sync commits the raw mail, its
+// processing jobs and the advanced cursor together. accountID 0 means no account (the gateway's
+// workspace address).
+func (s *Service) AcceptTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tenantID uuid.UUID, source string, accountID int64, raw []byte) (id int64, duplicate bool, err error) {
+	sum := sha256.Sum256(raw)
+	acct := pgtype.Int8{Int64: accountID, Valid: accountID != 0}
+	id, err = q.InboundAccept(ctx, dbsqlc.InboundAcceptParams{TenantID: tenantID, Source: source, RawSha256: sum[:], Raw: raw, AccountID: acct})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, true, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("ingest: store raw mail: %w", err)
+	}
+	return id, false, s.queue(ctx, tx, ProcessArgs{TenantID: tenantID, ID: id})
 }
 
 func (s *Service) queue(ctx context.Context, tx pgx.Tx, a ProcessArgs) error {
@@ -196,12 +204,13 @@ func dup(err error, class Class) (Outcome, error) {
 	return Outcome{}, err
 }
 
-// Quarantined lists the workspace's quarantined messages, newest first.
-func (s *Service) Quarantined(ctx context.Context, sc tenant.Scope, limit int32) ([]dbsqlc.InboundQuarantinedRow, error) {
+// Quarantined lists the workspace's quarantined messages, newest first; a valid account narrows
+// the list to that account's mail.
+func (s *Service) Quarantined(ctx context.Context, sc tenant.Scope, account pgtype.Int8, limit int32) ([]dbsqlc.InboundQuarantinedRow, error) {
 	var out []dbsqlc.InboundQuarantinedRow
 	err := s.st.InTenantTx(ctx, sc.TenantID(), func(q *dbsqlc.Queries, _ pgx.Tx) error {
 		var err error
-		out, err = q.InboundQuarantined(ctx, dbsqlc.InboundQuarantinedParams{TenantID: sc.TenantID(), MaxRows: limit})
+		out, err = q.InboundQuarantined(ctx, dbsqlc.InboundQuarantinedParams{TenantID: sc.TenantID(), MaxRows: limit, AccountID: account})
 		return err
 	})
 	return out, err

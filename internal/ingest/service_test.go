@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/stretchr/testify/require"
 
 	"github.com/shopdesk/shopdesk/internal/conversation"
@@ -92,7 +93,7 @@ func TestPipeline(t *testing.T) {
 		id, out := p.feed(t, "Subject: nobody sent this\r\n\r\nbody")
 		require.Equal(t, "quarantined", out.State)
 		require.Contains(t, out.Reason, "From")
-		q, err := p.svc.Quarantined(ctx, p.sc, 10)
+		q, err := p.svc.Quarantined(ctx, p.sc, pgtype.Int8{}, 10)
 		require.NoError(t, err)
 		require.Len(t, q, 1)
 		raw, err := p.svc.Raw(ctx, p.sc, id)

@@ -218,6 +218,7 @@ func EnsureAppRole(ctx context.Context, pool *pgxpool.Pool, role, password strin
 		"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "+ident,
 		// The reviewed SECURITY DEFINER functions (see their migrations), and nothing else of them.
 		"GRANT EXECUTE ON FUNCTION search_tickets(uuid, tsquery, integer, integer) TO "+ident,
+		"GRANT EXECUTE ON FUNCTION email_accounts_to_sync() TO "+ident,
 	)
 	for _, s := range stmts {
 		if _, err := pool.Exec(ctx, s); err != nil {

@@ -227,5 +227,5 @@ func TestSecurityDefinerFunctionsAreReviewed(t *testing.T) {
 	require.NoError(t, err)
 	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
-	require.Equal(t, []string{"search_tickets"}, names)
+	require.Equal(t, []string{"email_accounts_to_sync", "search_tickets"}, names)
 }

@@ -10,9 +10,9 @@ import (
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 )
 
-// audit records one action in the workspace's audit log, in the caller's transaction so the
+// Audit records one action in the workspace's audit log, in the caller's transaction so the
 // action and its record commit together.
-func audit(ctx context.Context, q *dbsqlc.Queries, sc Scope, action string, detail map[string]any) error {
+func Audit(ctx context.Context, q *dbsqlc.Queries, sc Scope, action string, detail map[string]any) error {
 	b, err := json.Marshal(detail)
 	if err != nil {
 		return fmt.Errorf("tenant: audit %s: %w", action, err)

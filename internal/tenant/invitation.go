@@ -73,7 +73,7 @@ func (s *Service) Invite(ctx context.Context, sc Scope, email string, role Role)
 		if err != nil {
 			return err
 		}
-		return audit(ctx, q, sc, "invitation.created", map[string]any{"email": email, "role": role, "invitation_id": inv.ID})
+		return Audit(ctx, q, sc, "invitation.created", map[string]any{"email": email, "role": role, "invitation_id": inv.ID})
 	})
 	if err != nil {
 		return Invitation{}, "", err
@@ -109,7 +109,7 @@ func (s *Service) RevokeInvitation(ctx context.Context, sc Scope, id uuid.UUID) 
 		if n == 0 {
 			return store.ErrNotFound
 		}
-		return audit(ctx, q, sc, "invitation.revoked", map[string]any{"invitation_id": id})
+		return Audit(ctx, q, sc, "invitation.revoked", map[string]any{"invitation_id": id})
 	})
 }
 
@@ -224,7 +224,7 @@ func (s *Service) join(ctx context.Context, q *dbsqlc.Queries, ws Workspace, inv
 	if n == 0 {
 		return Scope{}, ErrInvitationUsed
 	}
-	return sc, audit(ctx, q, sc, "invitation.accepted", map[string]any{"invitation_id": inv.ID, "role": inv.Role})
+	return sc, Audit(ctx, q, sc, "invitation.accepted", map[string]any{"invitation_id": inv.ID, "role": inv.Role})
 }
 
 func hashToken(token string) []byte {

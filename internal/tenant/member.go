@@ -54,7 +54,7 @@ func (s *Service) SetRole(ctx context.Context, sc Scope, userID uuid.UUID, role 
 		if _, err := q.MembershipSetRole(ctx, dbsqlc.MembershipSetRoleParams{TenantID: sc.TenantID(), UserID: userID, Role: string(role)}); err != nil {
 			return err
 		}
-		return audit(ctx, q, sc, "member.role_changed", map[string]any{"user_id": userID, "from": m.Role, "to": role})
+		return Audit(ctx, q, sc, "member.role_changed", map[string]any{"user_id": userID, "from": m.Role, "to": role})
 	})
 }
 
@@ -76,7 +76,7 @@ func (s *Service) RemoveMember(ctx context.Context, sc Scope, userID uuid.UUID) 
 		if _, err := q.MembershipDelete(ctx, dbsqlc.MembershipDeleteParams{TenantID: sc.TenantID(), UserID: userID}); err != nil {
 			return err
 		}
-		return audit(ctx, q, sc, "member.removed", map[string]any{"user_id": userID, "role": m.Role})
+		return Audit(ctx, q, sc, "member.removed", map[string]any{"user_id": userID, "role": m.Role})
 	})
 }
 

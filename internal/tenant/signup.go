@@ -93,7 +93,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput, existing uuid.UUID
 			return err
 		}
 		first := Scope{Workspace: ws, UserID: userID, Role: RoleAdmin}
-		return audit(ctx, q, first, "workspace.created", map[string]any{"slug": ws.Slug})
+		return Audit(ctx, q, first, "workspace.created", map[string]any{"slug": ws.Slug})
 	})
 	if err != nil {
 		if _, ok := err.(validate.Errors); ok {

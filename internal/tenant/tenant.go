@@ -204,7 +204,7 @@ func (s *Service) Update(ctx context.Context, sc Scope, in WorkspaceInput, langu
 		if err != nil {
 			return err
 		}
-		return audit(ctx, q, sc, "workspace.updated", map[string]any{"name": in.Name, "time_zone": in.TimeZone, "language": in.Language})
+		return Audit(ctx, q, sc, "workspace.updated", map[string]any{"name": in.Name, "time_zone": in.TimeZone, "language": in.Language})
 	})
 	return ws, err
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/shopdesk/shopdesk/internal/i18n"
 	"github.com/shopdesk/shopdesk/web/pages"
 )
@@ -14,7 +16,7 @@ func (h *Handler) showMail(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sc := currentScope(ctx)
 	p := i18n.FromContext(ctx)
-	rows, err := h.Ingest.Quarantined(ctx, sc, 200)
+	rows, err := h.Ingest.Quarantined(ctx, sc, pgtype.Int8{}, 200)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -14,8 +14,8 @@ import (
 )
 
 const inboundAccept = `-- name: InboundAccept :one
-INSERT INTO inbound_messages (tenant_id, source, raw_sha256, raw)
-VALUES ($1, $2, $3, $4)
+INSERT INTO inbound_messages (tenant_id, source, raw_sha256, raw, account_id)
+VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (tenant_id, raw_sha256) DO NOTHING
 RETURNING id
 `
@@ -25,6 +25,7 @@ type InboundAcceptParams struct {
 	Source    string
 	RawSha256 []byte
 	Raw       []byte
+	AccountID pgtype.Int8
 }
 
 func (q *Queries) InboundAccept(ctx context.Context, arg InboundAcceptParams) (int64, error) {
@@ -33,6 +34,7 @@ func (q *Queries) InboundAccept(ctx context.Context, arg InboundAcceptParams) (i
 		arg.Source,
 		arg.RawSha256,
 		arg.Raw,
+		arg.AccountID,
 	)
 	var id int64
 	err := row.Scan(&id)
@@ -66,7 +68,7 @@ func (q *Queries) InboundFinish(ctx context.Context, arg InboundFinishParams) er
 }
 
 const inboundForUpdate = `-- name: InboundForUpdate :one
-SELECT tenant_id, id, source, received_at, raw_sha256, raw, state, error, message_id, ticket_id, processed_at FROM inbound_messages WHERE tenant_id = $1 AND id = $2 FOR UPDATE
+SELECT tenant_id, id, source, received_at, raw_sha256, raw, state, error, message_id, ticket_id, processed_at, account_id FROM inbound_messages WHERE tenant_id = $1 AND id = $2 FOR UPDATE
 `
 
 type InboundForUpdateParams struct {
@@ -89,6 +91,7 @@ func (q *Queries) InboundForUpdate(ctx context.Context, arg InboundForUpdatePara
 		&i.MessageID,
 		&i.TicketID,
 		&i.ProcessedAt,
+		&i.AccountID,
 	)
 	return i, err
 }
@@ -96,12 +99,14 @@ func (q *Queries) InboundForUpdate(ctx context.Context, arg InboundForUpdatePara
 const inboundQuarantined = `-- name: InboundQuarantined :many
 SELECT id, source, received_at, error, length(raw)::bigint AS size FROM inbound_messages
 WHERE tenant_id = $1 AND state = 'quarantined'
-ORDER BY received_at DESC, id DESC LIMIT $2
+  AND ($2::bigint IS NULL OR account_id = $2)
+ORDER BY received_at DESC, id DESC LIMIT $3
 `
 
 type InboundQuarantinedParams struct {
-	TenantID uuid.UUID
-	MaxRows  int32
+	TenantID  uuid.UUID
+	AccountID pgtype.Int8
+	MaxRows   int32
 }
 
 type InboundQuarantinedRow struct {
@@ -113,7 +118,7 @@ type InboundQuarantinedRow struct {
 }
 
 func (q *Queries) InboundQuarantined(ctx context.Context, arg InboundQuarantinedParams) ([]InboundQuarantinedRow, error) {
-	rows, err := q.db.Query(ctx, inboundQuarantined, arg.TenantID, arg.MaxRows)
+	rows, err := q.db.Query(ctx, inboundQuarantined, arg.TenantID, arg.AccountID, arg.MaxRows)
 	if err != nil {
 		return nil, err
 	}

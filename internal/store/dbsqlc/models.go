@@ -64,6 +64,42 @@ type CustomerIdentity struct {
 	CreatedAt  time.Time
 }
 
+type EmailAccount struct {
+	TenantID     uuid.UUID
+	ID           int64
+	Name         string
+	Address      string
+	FromName     string
+	Signature    string
+	ForwardToken string
+	ImapHost     string
+	ImapPort     int32
+	ImapTls      string
+	ImapUsername string
+	ImapFolders  []string
+	ImapIdle     bool
+	SmtpHost     string
+	SmtpPort     int32
+	SmtpTls      string
+	SmtpUsername string
+	AuthKind     string
+	Secrets      []byte
+	Status       string
+	LastSyncAt   *time.Time
+	LastError    string
+	LastErrorAt  *time.Time
+	CreatedAt    time.Time
+}
+
+type EmailCursor struct {
+	TenantID    uuid.UUID
+	AccountID   int64
+	Mailbox     string
+	Uidvalidity int64
+	LastUid     int64
+	UpdatedAt   time.Time
+}
+
 type InboundMessage struct {
 	TenantID    uuid.UUID
 	ID          int64
@@ -76,6 +112,7 @@ type InboundMessage struct {
 	MessageID   string
 	TicketID    pgtype.Int8
 	ProcessedAt *time.Time
+	AccountID   pgtype.Int8
 }
 
 type Invitation struct {
@@ -107,22 +144,23 @@ type Membership struct {
 }
 
 type Message struct {
-	TenantID         uuid.UUID
-	ID               int64
-	TicketID         int64
-	Kind             string
-	AuthorUserID     uuid.NullUUID
-	AuthorCustomerID uuid.NullUUID
-	FromAddress      string
-	BodyText         string
-	BodyHtml         string
-	ChannelMessageID string
-	Automated        bool
-	DeliveryState    string
-	DeliveryError    string
-	SentAt           *time.Time
-	CreatedAt        time.Time
-	SearchTsv        interface{}
+	TenantID          uuid.UUID
+	ID                int64
+	TicketID          int64
+	Kind              string
+	AuthorUserID      uuid.NullUUID
+	AuthorCustomerID  uuid.NullUUID
+	FromAddress       string
+	BodyText          string
+	BodyHtml          string
+	ChannelMessageID  string
+	Automated         bool
+	DeliveryState     string
+	DeliveryError     string
+	SentAt            *time.Time
+	CreatedAt         time.Time
+	SearchTsv         interface{}
+	DeliveryStartedAt *time.Time
 }
 
 type MessageRow struct {
@@ -232,6 +270,7 @@ type Ticket struct {
 	Snippet        string
 	MergedInto     pgtype.Int8
 	SearchTsv      interface{}
+	EmailAccountID pgtype.Int8
 }
 
 type TicketCounter struct {

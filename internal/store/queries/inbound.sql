@@ -1,6 +1,6 @@
 -- name: InboundAccept :one
-INSERT INTO inbound_messages (tenant_id, source, raw_sha256, raw)
-VALUES (@tenant_id, @source, @raw_sha256, @raw)
+INSERT INTO inbound_messages (tenant_id, source, raw_sha256, raw, account_id)
+VALUES (@tenant_id, @source, @raw_sha256, @raw, sqlc.narg(account_id))
 ON CONFLICT (tenant_id, raw_sha256) DO NOTHING
 RETURNING id;
 
@@ -18,6 +18,7 @@ WHERE tenant_id = @tenant_id AND id = @id AND state = 'quarantined';
 -- name: InboundQuarantined :many
 SELECT id, source, received_at, error, length(raw)::bigint AS size FROM inbound_messages
 WHERE tenant_id = @tenant_id AND state = 'quarantined'
+  AND (sqlc.narg(account_id)::bigint IS NULL OR account_id = sqlc.narg(account_id))
 ORDER BY received_at DESC, id DESC LIMIT @max_rows;
 
 -- name: InboundRaw :one

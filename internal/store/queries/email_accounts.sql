@@ -1,0 +1,79 @@
+-- name: EmailAccountCreate :one
+INSERT INTO email_accounts (tenant_id, name, address, from_name, signature, forward_token,
+    imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle,
+    smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind)
+VALUES (@tenant_id, @name, @address, @from_name, @signature, @forward_token,
+    @imap_host, @imap_port, @imap_tls, @imap_username, @imap_folders, @imap_idle,
+    @smtp_host, @smtp_port, @smtp_tls, @smtp_username, @auth_kind)
+RETURNING *;
+
+-- name: EmailAccountUpdate :exec
+UPDATE email_accounts SET name = @name, address = @address, from_name = @from_name, signature = @signature,
+    imap_host = @imap_host, imap_port = @imap_port, imap_tls = @imap_tls, imap_username = @imap_username,
+    imap_folders = @imap_folders, imap_idle = @imap_idle,
+    smtp_host = @smtp_host, smtp_port = @smtp_port, smtp_tls = @smtp_tls, smtp_username = @smtp_username,
+    auth_kind = @auth_kind
+WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: EmailAccountSetSecrets :exec
+UPDATE email_accounts SET secrets = @secrets WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: EmailAccountGet :one
+SELECT * FROM email_accounts WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: EmailAccountByToken :one
+SELECT * FROM email_accounts WHERE tenant_id = @tenant_id AND forward_token = @forward_token;
+
+-- name: EmailAccountByAddress :one
+SELECT * FROM email_accounts WHERE tenant_id = @tenant_id AND lower(address) = lower(@address::text);
+
+-- name: EmailAccountDefault :one
+-- The account replies go out through when a ticket names none: the oldest active one that can send.
+SELECT * FROM email_accounts WHERE tenant_id = @tenant_id AND status = 'active' AND smtp_host <> ''
+ORDER BY created_at, id LIMIT 1;
+
+-- name: EmailAccountList :many
+SELECT * FROM email_accounts WHERE tenant_id = @tenant_id ORDER BY name, id;
+
+-- name: EmailAccountAddresses :many
+SELECT lower(address)::text FROM email_accounts WHERE tenant_id = @tenant_id;
+
+-- name: EmailAccountSetStatus :execrows
+UPDATE email_accounts SET status = @status WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: EmailAccountDelete :execrows
+DELETE FROM email_accounts WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: EmailAccountSynced :exec
+UPDATE email_accounts SET last_sync_at = now(), last_error = '' WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: EmailAccountFailed :exec
+UPDATE email_accounts SET last_error = @last_error, last_error_at = now() WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: EmailAccountsToSync :many
+SELECT f.tenant_id::uuid AS tenant_id, f.account_id::bigint AS account_id FROM email_accounts_to_sync() AS f (tenant_id, account_id);
+
+-- name: EmailAccountsAllSecrets :many
+-- Rotation re-seals every account's secrets; it runs as the owner, across workspaces.
+SELECT tenant_id, id, secrets FROM email_accounts WHERE secrets <> '' ORDER BY tenant_id, id;
+
+-- name: EmailCursorGet :one
+SELECT * FROM email_cursors WHERE tenant_id = @tenant_id AND account_id = @account_id AND mailbox = @mailbox;
+
+-- name: EmailCursorSet :execrows
+-- Advances a folder's cursor only from the position the sync started at, so two overlapping syncs
+-- of one account cannot move it backwards or both commit the same batch.
+INSERT INTO email_cursors AS c (tenant_id, account_id, mailbox, uidvalidity, last_uid)
+VALUES (@tenant_id, @account_id, @mailbox, @uidvalidity, @last_uid)
+ON CONFLICT (tenant_id, account_id, mailbox) DO UPDATE
+SET uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, updated_at = now()
+WHERE c.uidvalidity = @from_uidvalidity AND c.last_uid = @from_uid;
+
+-- name: EmailAccountHealth :one
+SELECT
+    count(*) FILTER (WHERE received_at > now() - interval '1 hour')::bigint AS last_hour,
+    count(*) FILTER (WHERE received_at > now() - interval '1 day')::bigint AS last_day,
+    count(*) FILTER (WHERE state = 'quarantined')::bigint AS quarantined,
+    count(*) FILTER (WHERE state = 'pending')::bigint AS pending,
+    max(received_at)::timestamptz AS last_received
+FROM inbound_messages WHERE tenant_id = @tenant_id AND account_id = @account_id;
