@@ -59,6 +59,19 @@ ALTER TABLE tickets ADD CONSTRAINT tickets_email_account_fk
 -- the sender checks whether the server accepted it before sending again.
 ALTER TABLE messages ADD COLUMN delivery_started_at timestamptz;
 
+-- The row views gain the new columns (appended, as CREATE OR REPLACE VIEW requires).
+CREATE OR REPLACE VIEW ticket_rows WITH (security_invoker = true) AS
+    SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority,
+           assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state,
+           created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at,
+           message_count, snippet, merged_into, email_account_id
+    FROM tickets;
+CREATE OR REPLACE VIEW message_rows WITH (security_invoker = true) AS
+    SELECT tenant_id, id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text,
+           body_html, channel_message_id, automated, delivery_state, delivery_error, sent_at, created_at,
+           delivery_started_at
+    FROM messages;
+
 ALTER TABLE email_accounts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE email_accounts FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON email_accounts

@@ -6,14 +6,17 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/ingest"
 	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/live"
+	"github.com/shopdesk/shopdesk/internal/secret"
 	"github.com/shopdesk/shopdesk/internal/server"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/tenant"
@@ -27,6 +30,8 @@ type Parts struct {
 	Tenants       *tenant.Service
 	Conversations *conversation.Service
 	Ingest        *ingest.Service
+	Email         *email.Service
+	Sender        *email.Sender
 	Jobs          *jobs.Client
 	Live          *live.Hub
 	Handler       http.Handler
@@ -40,13 +45,27 @@ func Wire(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger *sl
 	p.Tenants = tenant.New(p.Store, nil)
 	p.Conversations = conversation.New(p.Store, nil, nil)
 	p.Ingest = ingest.New(p.Store, nil, p.Conversations)
+	keys, err := secret.New(cfg.SecretKey, cfg.OldSecretKeys...)
+	if err != nil {
+		return nil, err
+	}
+	p.Ingest.UseKeys(keys)
+	p.Email = email.NewService(p.Store, keys)
+	p.Sender = &email.Sender{Accounts: p.Email, InboundDomain: cfg.InboundDomain, Slugs: func(ctx context.Context, id uuid.UUID) (string, error) {
+		ws, err := p.Tenants.ByID(ctx, id)
+		return ws.Slug, err
+	}}
+	if cfg.Env != config.EnvProduction {
+		// Workspaces without an email account (the demo) send through the development sender.
+		p.Sender.Fallback = conversation.DevSender{Logger: logger}
+	}
 	softStop := cfg.ShutdownTimeout
 	if softStop == 0 {
 		softStop = time.Second
 	}
-	var err error
-	p.Jobs, err = jobs.NewClient(pool, logger, jobs.Options{Work: work, MaxWorkers: max(cfg.WorkerCount, 1), SoftStop: softStop},
-		jobs.Deps{Auth: p.Auth, Conversations: p.Conversations, Ingest: p.Ingest})
+	p.Jobs, err = jobs.NewClient(pool, logger, jobs.Options{Work: work, MaxWorkers: max(cfg.WorkerCount, 1), SoftStop: softStop,
+		MailPoll: cfg.MailPoll, JobTimeout: cfg.JobTimeout, RescueAfter: cfg.JobRescueAfter},
+		jobs.Deps{Auth: p.Auth, Conversations: p.Conversations, Ingest: p.Ingest, Email: p.Email, Sender: p.Sender})
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/shopdesk/shopdesk/internal/app"
 	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/ingest"
@@ -43,6 +44,8 @@ type App struct {
 	// Conversations is the inbox service; Live the change hub.
 	Conversations *conversation.Service
 	Ingest        *ingest.Service
+	Email         *email.Service
+	Sender        *email.Sender
 	Live          *live.Hub
 }
 
@@ -50,11 +53,21 @@ type App struct {
 // workers start their own.
 func Start(t testing.TB) *App {
 	t.Helper()
+	return StartWith(t, nil, nil)
+}
+
+// StartWith is Start with extra environment settings; before runs after wiring and before the
+// workers start (to point TLS at a test CA, say).
+func StartWith(t testing.TB, env map[string]string, before func(*App)) *App {
+	t.Helper()
 	db := pgtest.NewDB(t)
 	ts := httptest.NewUnstartedServer(nil)
 	ts.Start()
 	t.Cleanup(ts.Close)
 	cfg, err := config.Load(func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
 		return map[string]string{
 			"DATABASE_URL":        db.AppURL,
 			"SHOPDESK_SECRET_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
@@ -73,7 +86,10 @@ func Start(t testing.TB) *App {
 	parts, err := app.Wire(ctx, db.App, cfg, logger, true)
 	require.NoError(t, err)
 	a.Auth, a.Tenants, a.Conversations, a.Jobs, a.Live = parts.Auth, parts.Tenants, parts.Conversations, parts.Jobs, parts.Live
-	a.Ingest = parts.Ingest
+	a.Ingest, a.Email, a.Sender = parts.Ingest, parts.Email, parts.Sender
+	if before != nil {
+		before(a)
+	}
 	require.NoError(t, a.Jobs.Start(ctx))
 	t.Cleanup(func() {
 		cancel()

@@ -230,7 +230,7 @@ func Load(getenv func(string) string, needDB, needSecret bool) (Config, error) {
 	}{
 		{"SHOPDESK_JOB_TIMEOUT", time.Minute, time.Second, time.Hour, &c.JobTimeout},
 		{"SHOPDESK_JOB_RESCUE_AFTER", 10 * time.Minute, time.Second, 24 * time.Hour, &c.JobRescueAfter},
-		{"SHOPDESK_MAIL_POLL", time.Minute, 500 * time.Millisecond, time.Hour, &c.MailPoll},
+		{"SHOPDESK_MAIL_POLL", time.Minute, time.Second, time.Hour, &c.MailPoll},
 	}
 	for _, d := range durations {
 		*d.dst = d.def

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/shopdesk/shopdesk/internal/search"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
@@ -47,8 +48,10 @@ type NewTicket struct {
 	Tags        []string
 	SLADueAt    *time.Time
 	OrderNumber string
-	Customer    CustomerRef
-	Message     Inbound
+	// EmailAccountID is the account the mail came in through (0: none); replies go out through it.
+	EmailAccountID int64
+	Customer       CustomerRef
+	Message        Inbound
 }
 
 // CreateInbound opens a ticket for a customer message (ingestion, the demo seed, tests).
@@ -80,7 +83,8 @@ func (s *Service) CreateInbound(ctx context.Context, sc tenant.Scope, in NewTick
 			TenantID: sc.TenantID(), Number: n, Channel: in.Channel, Marketplace: in.Marketplace, Store: in.Store,
 			Subject: in.Subject, CustomerID: cust.ID, Status: "open", Priority: priority, Tags: in.Tags,
 			Language: in.Language, Presale: in.Presale, SlaDueAt: in.SLADueAt, CreatedAt: in.Message.At,
-			Terms: ticketTerms(in.Subject, cust.Name, in.Customer.Email, in.Customer.ExternalID, in.OrderNumber),
+			Terms:          ticketTerms(in.Subject, cust.Name, in.Customer.Email, in.Customer.ExternalID, in.OrderNumber),
+			EmailAccountID: pgtype.Int8{Int64: in.EmailAccountID, Valid: in.EmailAccountID != 0},
 		})
 		if err != nil {
 			return fmt.Errorf("conversation: create ticket: %w", err)

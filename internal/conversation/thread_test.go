@@ -116,6 +116,19 @@ func TestReplyAndNotes(t *testing.T) {
 		m3, err := w.svc.Reply(ctx, w.a, tk.Number, conversation.ReplyInput{Body: "Third", SeenLastMessageAt: &tk.LastMessageAt})
 		require.NoError(t, err)
 		require.Error(t, w.svc.Deliver(ctx, s, w.a.TenantID(), m3.ID), "a temporary failure is retried by River")
+		require.False(t, s.last.Interrupted)
+
+		// An attempt whose outcome is unknown stays "sending"; the next attempt is told so, with
+		// the time it started, and the id the sender reported sticks to the message.
+		s.fail = &conversation.UnconfirmedError{Reason: "checking"}
+		require.Error(t, w.svc.Deliver(ctx, s, w.a.TenantID(), m3.ID))
+		require.False(t, s.last.Interrupted)
+		s.fail, s.id = nil, "<sd.m3@example.test>"
+		require.NoError(t, w.svc.Deliver(ctx, s, w.a.TenantID(), m3.ID))
+		require.True(t, s.last.Interrupted)
+		require.WithinDuration(t, time.Now(), s.last.StartedAt, time.Minute)
+		require.Equal(t, []string{"<sd.m3@example.test>"}, threadIDs(t, w, tk.Number))
+		require.Equal(t, "Admin alpha", s.last.AuthorName)
 	})
 
 	t.Run("OtherWorkspaceCannotTouchTheTicket", func(t *testing.T) {
@@ -135,11 +148,28 @@ func TestReplyAndNotes(t *testing.T) {
 type countingSender struct {
 	n    int
 	fail error
+	id   string
+	last conversation.Outgoing
 }
 
-func (c *countingSender) Send(context.Context, conversation.Outgoing) error {
+func (c *countingSender) Send(_ context.Context, out conversation.Outgoing) (conversation.Sent, error) {
 	c.n++
-	return c.fail
+	c.last = out
+	return conversation.Sent{ChannelMessageID: c.id}, c.fail
+}
+
+// threadIDs are the channel message ids stored on a ticket's messages.
+func threadIDs(t *testing.T, w *world, number int64) []string {
+	t.Helper()
+	d, err := w.svc.Detail(context.Background(), w.a, number)
+	require.NoError(t, err)
+	var ids []string
+	for _, m := range d.Messages {
+		if m.ChannelMessageID != "" {
+			ids = append(ids, m.ChannelMessageID)
+		}
+	}
+	return ids
 }
 
 // state is everything a merge touches, for comparing before and after undo.

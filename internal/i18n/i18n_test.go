@@ -78,7 +78,7 @@ func TestSourceKeysExist(t *testing.T) {
 				// Audit action names and job kinds look like keys but are not shown as text.
 				before := src[max(0, m[0]-40):m[0]]
 				key := src[m[2]:m[3]]
-				if strings.Contains(before, "audit(") || strings.Contains(before, "Kind() string") || strings.Contains(before, "Notify(") ||
+				if strings.Contains(strings.ToLower(before), "audit(") || strings.Contains(before, "Kind() string") || strings.Contains(before, "Notify(") ||
 					strings.HasSuffix(key, "_") || strings.HasSuffix(key, ".") {
 					continue // a prefix completed at run time, or a name that is not shown as text
 				}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -15,6 +16,8 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/replytoken"
+	"github.com/shopdesk/shopdesk/internal/secret"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/internal/tenant"
@@ -42,12 +45,16 @@ type Service struct {
 	st   *store.Store
 	jobs *river.Client[pgx.Tx]
 	conv *conversation.Service
+	keys *secret.Keyring
 }
 
 // New builds the pipeline; jobs may be nil in tests that call Process directly.
 func New(st *store.Store, jobs *river.Client[pgx.Tx], conv *conversation.Service) *Service {
 	return &Service{st: st, jobs: jobs, conv: conv}
 }
+
+// UseKeys lets the pipeline read reply tokens and recognise our own outgoing copies.
+func (s *Service) UseKeys(k *secret.Keyring) { s.keys = k }
 
 // UseJobs gives the service its River client after both exist.
 func (s *Service) UseJobs(c *river.Client[pgx.Tx]) { s.jobs = c }
@@ -136,6 +143,10 @@ func (s *Service) deliver(ctx context.Context, tenantID uuid.UUID, row dbsqlc.In
 		return Outcome{}, err
 	}
 	class := Classify(p)
+	if s.keys != nil && replytoken.IsOwn(s.keys, tenantID, p.Header(replytoken.Header)) {
+		// The copy of our own reply kept in the account's mailbox, synced back.
+		return Outcome{State: "duplicate", Reason: "our own reply (the copy kept in the mailbox)", Class: class}, nil
+	}
 	mid := p.MessageID
 	if mid == "" {
 		// Mail without a Message-ID still gets a stable one, so a retry is recognisable.
@@ -156,6 +167,15 @@ func (s *Service) deliver(ctx context.Context, tenantID uuid.UUID, row dbsqlc.In
 		})
 		if err != nil {
 			return Outcome{}, err
+		}
+	}
+	if ticketID == 0 && s.keys != nil {
+		if ticketID = s.tokenTicket(tenantID, p); ticketID != 0 {
+			if _, err := s.conv.TicketByID(ctx, sc, ticketID); errors.Is(err, store.ErrNotFound) {
+				ticketID = 0
+			} else if err != nil {
+				return Outcome{}, err
+			}
 		}
 	}
 	text := strings.TrimSpace(p.Text)
@@ -186,13 +206,59 @@ func (s *Service) deliver(ctx context.Context, tenantID uuid.UUID, row dbsqlc.In
 		if subject == "" {
 			subject = "(no subject)"
 		}
-		tk, err = s.conv.CreateInbound(ctx, sc, conversation.NewTicket{Channel: "email", Subject: subject, Tags: tags,
-			Customer: conversation.CustomerRef{Name: p.From.Name, Email: p.From.Address}, Message: msg})
+		nt := conversation.NewTicket{Channel: "email", Subject: subject, Tags: tags,
+			Customer: conversation.CustomerRef{Name: p.From.Name, Email: p.From.Address}, Message: msg}
+		if row.AccountID.Valid {
+			nt.EmailAccountID = row.AccountID.Int64
+			if nt.Store, err = s.accountName(ctx, tenantID, row.AccountID.Int64); err != nil {
+				return Outcome{}, err
+			}
+		}
+		tk, err = s.conv.CreateInbound(ctx, sc, nt)
 		if err != nil {
 			return dup(err, class)
 		}
 	}
 	return Outcome{State: "processed", TicketID: tk.ID, Class: class}, nil
+}
+
+// tokenTicket finds the ticket a valid reply token among the recipients names (0: none). The
+// token's ticket must exist: a token for a deleted ticket starts a new one.
+func (s *Service) tokenTicket(tenantID uuid.UUID, p *Parsed) int64 {
+	var addrs []string
+	for _, a := range p.To {
+		addrs = append(addrs, a.Address)
+	}
+	for _, h := range []string{"Cc", "Delivered-To", "X-Original-To"} {
+		for _, v := range p.headers(h) {
+			if list, err := mail.ParseAddressList(v); err == nil {
+				for _, a := range list {
+					addrs = append(addrs, a.Address)
+				}
+			} else {
+				addrs = append(addrs, strings.Trim(strings.TrimSpace(v), "<>"))
+			}
+		}
+	}
+	for _, a := range addrs {
+		if id, ok := replytoken.Ticket(s.keys, tenantID, a); ok {
+			return id
+		}
+	}
+	return 0
+}
+
+func (s *Service) accountName(ctx context.Context, tenantID uuid.UUID, id int64) (string, error) {
+	var name string
+	err := s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		a, err := q.EmailAccountGet(ctx, dbsqlc.EmailAccountGetParams{TenantID: tenantID, ID: id})
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil // removed since: the ticket simply names no store
+		}
+		name = a.Name
+		return err
+	})
+	return name, err
 }
 
 // dup turns the unique-id violation of a message stored before (another copy, or this one before a

@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/ingest"
 )
@@ -29,6 +30,10 @@ type Options struct {
 	SoftStop   time.Duration
 	// PeriodicEvery overrides the cleanup period (tests).
 	PeriodicEvery time.Duration
+	// MailPoll is how often every mailbox is synced (default one minute).
+	MailPoll time.Duration
+	// JobTimeout and RescueAfter tune River (defaults one minute and ten minutes).
+	JobTimeout, RescueAfter time.Duration
 }
 
 // Deps are the domain services workers call.
@@ -38,12 +43,13 @@ type Deps struct {
 	// Sender delivers replies; nil uses the development sender until channels are connected.
 	Sender conversation.Sender
 	Ingest *ingest.Service
+	Email  *email.Service
 }
 
 // NewClient builds the River client. Without Work it is insert-only, which is what a web-only
 // process needs.
 func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps) (*Client, error) {
-	cfg := &river.Config{Logger: logger}
+	cfg := &river.Config{Logger: logger, JobTimeout: opts.JobTimeout, RescueStuckJobsAfter: opts.RescueAfter}
 	if opts.Work {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &CleanupWorker{auth: deps.Auth, logger: logger})
@@ -55,6 +61,14 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 		river.AddWorker(workers, &WakeWorker{conversations: deps.Conversations})
 		if deps.Ingest != nil {
 			river.AddWorker(workers, &ProcessWorker{ingest: deps.Ingest})
+		}
+		poll := opts.MailPoll
+		if poll == 0 {
+			poll = time.Minute
+		}
+		if deps.Email != nil {
+			river.AddWorker(workers, &SyncWorker{email: deps.Email, ingest: deps.Ingest, logger: logger})
+			river.AddWorker(workers, &SyncAllWorker{email: deps.Email, poll: poll})
 		}
 		every := opts.PeriodicEvery
 		if every == 0 {
@@ -71,6 +85,11 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 			river.NewPeriodicJob(river.PeriodicInterval(every), func() (river.JobArgs, *river.InsertOpts) {
 				return CleanupArgs{}, nil
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
+		}
+		if deps.Email != nil {
+			cfg.PeriodicJobs = append(cfg.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(poll), func() (river.JobArgs, *river.InsertOpts) {
+				return email.SyncAllArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: poll}}
+			}, &river.PeriodicJobOpts{RunOnStart: true}))
 		}
 	}
 	c, err := river.NewClient(riverpgxv5.New(pool), cfg)
@@ -141,4 +160,50 @@ type ProcessWorker struct {
 func (w *ProcessWorker) Work(ctx context.Context, job *river.Job[ingest.ProcessArgs]) error {
 	_, err := w.ingest.Process(ctx, job.Args.TenantID, job.Args.ID)
 	return err
+}
+
+// SyncWorker syncs one email account.
+type SyncWorker struct {
+	river.WorkerDefaults[email.SyncArgs]
+	email  *email.Service
+	ingest *ingest.Service
+	logger *slog.Logger
+}
+
+// Work syncs; a failure is recorded on the account's health page and the next poll tries again,
+// so it does not pile up River retries. A run that stopped at its budget continues shortly.
+func (w *SyncWorker) Work(ctx context.Context, job *river.Job[email.SyncArgs]) error {
+	res, err := w.email.Sync(ctx, job.Args.TenantID, job.Args.AccountID, w.ingest)
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		w.logger.WarnContext(ctx, "mail sync failed", "tenant_id", job.Args.TenantID, "account_id", job.Args.AccountID, "error", err)
+		return nil
+	}
+	if res.More {
+		return river.JobSnooze(time.Second)
+	}
+	return nil
+}
+
+// SyncAllWorker fans the periodic sync out over every active account.
+type SyncAllWorker struct {
+	river.WorkerDefaults[email.SyncAllArgs]
+	email *email.Service
+	poll  time.Duration
+}
+
+// Work inserts the syncs.
+func (w *SyncAllWorker) Work(ctx context.Context, _ *river.Job[email.SyncAllArgs]) error {
+	_, err := w.email.EnqueueAll(ctx, riverClientFromContext(ctx), w.poll)
+	return err
+}
+
+func riverClientFromContext(ctx context.Context) *Client {
+	c, err := river.ClientFromContextSafely[pgx.Tx](ctx)
+	if err != nil {
+		return nil
+	}
+	return c
 }

@@ -124,6 +124,17 @@ func (s *Service) BySlug(ctx context.Context, slug string) (Workspace, error) {
 	return ws, err
 }
 
+// ByID loads a workspace by id without any membership check (background jobs).
+func (s *Service) ByID(ctx context.Context, id uuid.UUID) (Workspace, error) {
+	var ws Workspace
+	err := s.st.InTx(ctx, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		var err error
+		ws, err = q.TenantByID(ctx, id)
+		return store.NotFound(err)
+	})
+	return ws, err
+}
+
 // Membership is one workspace a person belongs to.
 type Membership = dbsqlc.MembershipWorkspacesRow
 

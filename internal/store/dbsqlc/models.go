@@ -164,21 +164,22 @@ type Message struct {
 }
 
 type MessageRow struct {
-	TenantID         uuid.UUID
-	ID               int64
-	TicketID         int64
-	Kind             string
-	AuthorUserID     uuid.NullUUID
-	AuthorCustomerID uuid.NullUUID
-	FromAddress      string
-	BodyText         string
-	BodyHtml         string
-	ChannelMessageID string
-	Automated        bool
-	DeliveryState    string
-	DeliveryError    string
-	SentAt           *time.Time
-	CreatedAt        time.Time
+	TenantID          uuid.UUID
+	ID                int64
+	TicketID          int64
+	Kind              string
+	AuthorUserID      uuid.NullUUID
+	AuthorCustomerID  uuid.NullUUID
+	FromAddress       string
+	BodyText          string
+	BodyHtml          string
+	ChannelMessageID  string
+	Automated         bool
+	DeliveryState     string
+	DeliveryError     string
+	SentAt            *time.Time
+	CreatedAt         time.Time
+	DeliveryStartedAt *time.Time
 }
 
 type Notification struct {
@@ -337,6 +338,7 @@ type TicketRow struct {
 	MessageCount   int32
 	Snippet        string
 	MergedInto     pgtype.Int8
+	EmailAccountID pgtype.Int8
 }
 
 type User struct {

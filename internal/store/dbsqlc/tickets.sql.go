@@ -106,6 +106,43 @@ func (q *Queries) AttachmentsOfTicket(ctx context.Context, arg AttachmentsOfTick
 	return items, nil
 }
 
+const attachmentsWithData = `-- name: AttachmentsWithData :many
+SELECT a.name, a.content_type, b.data FROM attachments a
+JOIN blobs b ON b.tenant_id = a.tenant_id AND b.sha256 = a.sha256
+WHERE a.tenant_id = $1 AND a.message_id = $2 ORDER BY a.id
+`
+
+type AttachmentsWithDataParams struct {
+	TenantID  uuid.UUID
+	MessageID int64
+}
+
+type AttachmentsWithDataRow struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+func (q *Queries) AttachmentsWithData(ctx context.Context, arg AttachmentsWithDataParams) ([]AttachmentsWithDataRow, error) {
+	rows, err := q.db.Query(ctx, attachmentsWithData, arg.TenantID, arg.MessageID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AttachmentsWithDataRow{}
+	for rows.Next() {
+		var i AttachmentsWithDataRow
+		if err := rows.Scan(&i.Name, &i.ContentType, &i.Data); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const blobGet = `-- name: BlobGet :one
 SELECT data FROM blobs WHERE tenant_id = $1 AND sha256 = $2
 `
@@ -243,6 +280,22 @@ func (q *Queries) EventsOfTicket(ctx context.Context, arg EventsOfTicketParams) 
 		return nil, err
 	}
 	return items, nil
+}
+
+const memberName = `-- name: MemberName :one
+SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 AND m.user_id = $2
+`
+
+type MemberNameParams struct {
+	TenantID uuid.UUID
+	UserID   uuid.UUID
+}
+
+func (q *Queries) MemberName(ctx context.Context, arg MemberNameParams) (string, error) {
+	row := q.db.QueryRow(ctx, memberName, arg.TenantID, arg.UserID)
+	var name string
+	err := row.Scan(&name)
+	return name, err
 }
 
 const membersForMention = `-- name: MembersForMention :many
@@ -461,7 +514,7 @@ func (q *Queries) MessageCreate(ctx context.Context, arg MessageCreateParams) (i
 }
 
 const messageForUpdate = `-- name: MessageForUpdate :one
-SELECT tenant_id, id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text, body_html, channel_message_id, automated, delivery_state, delivery_error, sent_at, created_at FROM message_rows WHERE tenant_id = $1 AND id = $2 FOR UPDATE
+SELECT tenant_id, id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text, body_html, channel_message_id, automated, delivery_state, delivery_error, sent_at, created_at, delivery_started_at FROM message_rows WHERE tenant_id = $1 AND id = $2 FOR UPDATE
 `
 
 type MessageForUpdateParams struct {
@@ -488,12 +541,13 @@ func (q *Queries) MessageForUpdate(ctx context.Context, arg MessageForUpdatePara
 		&i.DeliveryError,
 		&i.SentAt,
 		&i.CreatedAt,
+		&i.DeliveryStartedAt,
 	)
 	return i, err
 }
 
 const messageGet = `-- name: MessageGet :one
-SELECT tenant_id, id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text, body_html, channel_message_id, automated, delivery_state, delivery_error, sent_at, created_at FROM message_rows WHERE tenant_id = $1 AND id = $2
+SELECT tenant_id, id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text, body_html, channel_message_id, automated, delivery_state, delivery_error, sent_at, created_at, delivery_started_at FROM message_rows WHERE tenant_id = $1 AND id = $2
 `
 
 type MessageGetParams struct {
@@ -520,6 +574,7 @@ func (q *Queries) MessageGet(ctx context.Context, arg MessageGetParams) (Message
 		&i.DeliveryError,
 		&i.SentAt,
 		&i.CreatedAt,
+		&i.DeliveryStartedAt,
 	)
 	return i, err
 }
@@ -553,6 +608,21 @@ func (q *Queries) MessageIDsOfTicket(ctx context.Context, arg MessageIDsOfTicket
 	return items, nil
 }
 
+const messageSetChannelID = `-- name: MessageSetChannelID :exec
+UPDATE messages SET channel_message_id = $1 WHERE tenant_id = $2 AND id = $3 AND channel_message_id = ''
+`
+
+type MessageSetChannelIDParams struct {
+	ChannelMessageID string
+	TenantID         uuid.UUID
+	ID               int64
+}
+
+func (q *Queries) MessageSetChannelID(ctx context.Context, arg MessageSetChannelIDParams) error {
+	_, err := q.db.Exec(ctx, messageSetChannelID, arg.ChannelMessageID, arg.TenantID, arg.ID)
+	return err
+}
+
 const messageSetDelivery = `-- name: MessageSetDelivery :exec
 UPDATE messages SET delivery_state = $1, delivery_error = $2,
     sent_at = CASE WHEN $1 = 'sent' THEN now() ELSE sent_at END
@@ -576,6 +646,21 @@ func (q *Queries) MessageSetDelivery(ctx context.Context, arg MessageSetDelivery
 	return err
 }
 
+const messageStartDelivery = `-- name: MessageStartDelivery :exec
+UPDATE messages SET delivery_state = 'sending', delivery_error = '', delivery_started_at = now()
+WHERE tenant_id = $1 AND id = $2
+`
+
+type MessageStartDeliveryParams struct {
+	TenantID uuid.UUID
+	ID       int64
+}
+
+func (q *Queries) MessageStartDelivery(ctx context.Context, arg MessageStartDeliveryParams) error {
+	_, err := q.db.Exec(ctx, messageStartDelivery, arg.TenantID, arg.ID)
+	return err
+}
+
 const messagesMove = `-- name: MessagesMove :exec
 UPDATE messages SET ticket_id = $1 WHERE tenant_id = $2 AND id = ANY($3::bigint[])
 `
@@ -592,7 +677,7 @@ func (q *Queries) MessagesMove(ctx context.Context, arg MessagesMoveParams) erro
 }
 
 const messagesOfTicket = `-- name: MessagesOfTicket :many
-SELECT tenant_id, id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text, body_html, channel_message_id, automated, delivery_state, delivery_error, sent_at, created_at FROM message_rows WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY created_at, id LIMIT 1000
+SELECT tenant_id, id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text, body_html, channel_message_id, automated, delivery_state, delivery_error, sent_at, created_at, delivery_started_at FROM message_rows WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY created_at, id LIMIT 1000
 `
 
 type MessagesOfTicketParams struct {
@@ -625,6 +710,7 @@ func (q *Queries) MessagesOfTicket(ctx context.Context, arg MessagesOfTicketPara
 			&i.DeliveryError,
 			&i.SentAt,
 			&i.CreatedAt,
+			&i.DeliveryStartedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -735,8 +821,45 @@ func (q *Queries) NotificationsUnread(ctx context.Context, arg NotificationsUnre
 	return items, nil
 }
 
+const threadChannelIDs = `-- name: ThreadChannelIDs :many
+SELECT channel_message_id, kind FROM messages
+WHERE tenant_id = $1 AND ticket_id = $2 AND channel_message_id <> '' AND kind <> 'note'
+ORDER BY created_at DESC, id DESC LIMIT 20
+`
+
+type ThreadChannelIDsParams struct {
+	TenantID uuid.UUID
+	TicketID int64
+}
+
+type ThreadChannelIDsRow struct {
+	ChannelMessageID string
+	Kind             string
+}
+
+// The Message-IDs of a ticket's mail, newest first, for a reply's In-Reply-To and References.
+func (q *Queries) ThreadChannelIDs(ctx context.Context, arg ThreadChannelIDsParams) ([]ThreadChannelIDsRow, error) {
+	rows, err := q.db.Query(ctx, threadChannelIDs, arg.TenantID, arg.TicketID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ThreadChannelIDsRow{}
+	for rows.Next() {
+		var i ThreadChannelIDsRow
+		if err := rows.Scan(&i.ChannelMessageID, &i.Kind); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const ticketByID = `-- name: TicketByID :one
-SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into FROM ticket_rows WHERE tenant_id = $1 AND id = $2
+SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into, email_account_id FROM ticket_rows WHERE tenant_id = $1 AND id = $2
 `
 
 type TicketByIDParams struct {
@@ -776,12 +899,13 @@ func (q *Queries) TicketByID(ctx context.Context, arg TicketByIDParams) (TicketR
 		&i.MessageCount,
 		&i.Snippet,
 		&i.MergedInto,
+		&i.EmailAccountID,
 	)
 	return i, err
 }
 
 const ticketByNumber = `-- name: TicketByNumber :one
-SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into FROM ticket_rows WHERE tenant_id = $1 AND number = $2
+SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into, email_account_id FROM ticket_rows WHERE tenant_id = $1 AND number = $2
 `
 
 type TicketByNumberParams struct {
@@ -821,34 +945,37 @@ func (q *Queries) TicketByNumber(ctx context.Context, arg TicketByNumberParams) 
 		&i.MessageCount,
 		&i.Snippet,
 		&i.MergedInto,
+		&i.EmailAccountID,
 	)
 	return i, err
 }
 
 const ticketCreate = `-- name: TicketCreate :one
 INSERT INTO tickets (tenant_id, number, channel, marketplace, store, subject, customer_id, status, priority,
-    tags, language, presale, sla_due_at, created_at, updated_at, last_message_at, search_tsv)
+    tags, language, presale, sla_due_at, created_at, updated_at, last_message_at, search_tsv, email_account_id)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-    $10, $11, $12, $13, $14, $14, $14, array_to_tsvector($15::text[]))
+    $10, $11, $12, $13, $14, $14, $14, array_to_tsvector($15::text[]),
+    $16)
 RETURNING id
 `
 
 type TicketCreateParams struct {
-	TenantID    uuid.UUID
-	Number      int64
-	Channel     string
-	Marketplace string
-	Store       string
-	Subject     string
-	CustomerID  uuid.UUID
-	Status      string
-	Priority    int16
-	Tags        []string
-	Language    string
-	Presale     bool
-	SlaDueAt    *time.Time
-	CreatedAt   time.Time
-	Terms       []string
+	TenantID       uuid.UUID
+	Number         int64
+	Channel        string
+	Marketplace    string
+	Store          string
+	Subject        string
+	CustomerID     uuid.UUID
+	Status         string
+	Priority       int16
+	Tags           []string
+	Language       string
+	Presale        bool
+	SlaDueAt       *time.Time
+	CreatedAt      time.Time
+	Terms          []string
+	EmailAccountID pgtype.Int8
 }
 
 func (q *Queries) TicketCreate(ctx context.Context, arg TicketCreateParams) (int64, error) {
@@ -868,6 +995,7 @@ func (q *Queries) TicketCreate(ctx context.Context, arg TicketCreateParams) (int
 		arg.SlaDueAt,
 		arg.CreatedAt,
 		arg.Terms,
+		arg.EmailAccountID,
 	)
 	var id int64
 	err := row.Scan(&id)
@@ -875,7 +1003,7 @@ func (q *Queries) TicketCreate(ctx context.Context, arg TicketCreateParams) (int
 }
 
 const ticketForUpdate = `-- name: TicketForUpdate :one
-SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into FROM ticket_rows WHERE tenant_id = $1 AND number = $2 FOR UPDATE
+SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into, email_account_id FROM ticket_rows WHERE tenant_id = $1 AND number = $2 FOR UPDATE
 `
 
 type TicketForUpdateParams struct {
@@ -915,6 +1043,7 @@ func (q *Queries) TicketForUpdate(ctx context.Context, arg TicketForUpdateParams
 		&i.MessageCount,
 		&i.Snippet,
 		&i.MergedInto,
+		&i.EmailAccountID,
 	)
 	return i, err
 }
@@ -1184,7 +1313,7 @@ func (q *Queries) TicketSetTeam(ctx context.Context, arg TicketSetTeamParams) er
 }
 
 const ticketsByNumbersForUpdate = `-- name: TicketsByNumbersForUpdate :many
-SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into FROM ticket_rows WHERE tenant_id = $1 AND number = ANY($2::bigint[]) ORDER BY id FOR UPDATE
+SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into, email_account_id FROM ticket_rows WHERE tenant_id = $1 AND number = ANY($2::bigint[]) ORDER BY id FOR UPDATE
 `
 
 type TicketsByNumbersForUpdateParams struct {
@@ -1230,6 +1359,7 @@ func (q *Queries) TicketsByNumbersForUpdate(ctx context.Context, arg TicketsByNu
 			&i.MessageCount,
 			&i.Snippet,
 			&i.MergedInto,
+			&i.EmailAccountID,
 		); err != nil {
 			return nil, err
 		}

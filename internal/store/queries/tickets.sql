@@ -5,9 +5,10 @@ RETURNING last;
 
 -- name: TicketCreate :one
 INSERT INTO tickets (tenant_id, number, channel, marketplace, store, subject, customer_id, status, priority,
-    tags, language, presale, sla_due_at, created_at, updated_at, last_message_at, search_tsv)
+    tags, language, presale, sla_due_at, created_at, updated_at, last_message_at, search_tsv, email_account_id)
 VALUES (@tenant_id, @number, @channel, @marketplace, @store, @subject, @customer_id, @status, @priority,
-    @tags, @language, @presale, @sla_due_at, @created_at, @created_at, @created_at, array_to_tsvector(@terms::text[]))
+    @tags, @language, @presale, @sla_due_at, @created_at, @created_at, @created_at, array_to_tsvector(@terms::text[]),
+    sqlc.narg(email_account_id))
 RETURNING id;
 
 -- name: TicketByNumber :one
@@ -117,6 +118,19 @@ UPDATE messages SET delivery_state = @delivery_state, delivery_error = @delivery
     sent_at = CASE WHEN @delivery_state = 'sent' THEN now() ELSE sent_at END
 WHERE tenant_id = @tenant_id AND id = @id;
 
+-- name: MessageStartDelivery :exec
+UPDATE messages SET delivery_state = 'sending', delivery_error = '', delivery_started_at = now()
+WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: MessageSetChannelID :exec
+UPDATE messages SET channel_message_id = @channel_message_id WHERE tenant_id = @tenant_id AND id = @id AND channel_message_id = '';
+
+-- name: ThreadChannelIDs :many
+-- The Message-IDs of a ticket's mail, newest first, for a reply's In-Reply-To and References.
+SELECT channel_message_id, kind FROM messages
+WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND channel_message_id <> '' AND kind <> 'note'
+ORDER BY created_at DESC, id DESC LIMIT 20;
+
 -- name: MessagesMove :exec
 UPDATE messages SET ticket_id = @to_ticket WHERE tenant_id = @tenant_id AND id = ANY(@ids::bigint[]);
 
@@ -187,3 +201,11 @@ WHERE tenant_id = @tenant_id AND (channel || chr(31) || external_id) = ANY(@keys
 -- name: NotificationsReadForTicket :exec
 UPDATE notifications SET read_at = now()
 WHERE tenant_id = @tenant_id AND user_id = @user_id AND ticket_id = @ticket_id AND read_at IS NULL;
+
+-- name: AttachmentsWithData :many
+SELECT a.name, a.content_type, b.data FROM attachments a
+JOIN blobs b ON b.tenant_id = a.tenant_id AND b.sha256 = a.sha256
+WHERE a.tenant_id = @tenant_id AND a.message_id = @message_id ORDER BY a.id;
+
+-- name: MemberName :one
+SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = @tenant_id AND m.user_id = @user_id;
