@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/migrate"
 	"github.com/shopdesk/shopdesk/internal/store"
@@ -91,6 +92,22 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready fu
 		}
 		go func() { srvErr <- srv.Serve(ln) }()
 	}
+	var gw interface{ Close() error }
+	if runWeb && cfg.SMTPAddr != "" {
+		g := (&email.Gateway{Accounts: parts.Email, Ingest: parts.Ingest, Tenants: parts.Tenants, Domain: cfg.InboundDomain,
+			MaxBytes: cfg.InboundMaxBytes, Logger: logger}).Server(cfg.SMTPAddr)
+		ln, err := net.Listen("tcp", cfg.SMTPAddr)
+		if err != nil {
+			return fmt.Errorf("listen on SHOPDESK_SMTP_ADDR=%s: %w", cfg.SMTPAddr, err)
+		}
+		logger.Info("inbound SMTP gateway listening", "addr", ln.Addr().String(), "domain", cfg.InboundDomain)
+		go func() {
+			if err := g.Serve(ln); err != nil {
+				logger.Warn("inbound SMTP gateway stopped", "error", err)
+			}
+		}()
+		gw = g
+	}
 
 	select {
 	case <-ctx.Done():
@@ -102,6 +119,9 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready fu
 	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout+5*time.Second)
 	defer cancel()
+	if gw != nil {
+		_ = gw.Close()
+	}
 	if srv != nil {
 		if err := srv.Shutdown(shutdownCtx); err != nil {
 			logger.Warn("http shutdown", "error", err)

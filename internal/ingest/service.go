@@ -69,6 +69,15 @@ func (s *Service) Accept(ctx context.Context, tenantID uuid.UUID, source string,
 	return id, duplicate, err
 }
 
+// AcceptFor is Accept for mail that arrived for one account (accountID 0: none).
+func (s *Service) AcceptFor(ctx context.Context, tenantID uuid.UUID, source string, accountID int64, raw []byte) (id int64, duplicate bool, err error) {
+	err = s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		id, duplicate, err = s.AcceptTx(ctx, q, tx, tenantID, source, accountID, raw)
+		return err
+	})
+	return id, duplicate, err
+}
+
 // AcceptTx is Accept inside the caller's transaction, so a mailbox sync commits the raw mail, its
 // processing jobs and the advanced cursor together. accountID 0 means no account (the gateway's
 // workspace address).
