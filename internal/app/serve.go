@@ -16,6 +16,7 @@ import (
 
 	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/config"
+	"github.com/shopdesk/shopdesk/internal/failpoint"
 	"github.com/shopdesk/shopdesk/internal/migrate"
 	"github.com/shopdesk/shopdesk/internal/store"
 )
@@ -57,6 +58,7 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready fu
 	if err := checkDatabase(ctx, pool, cfg, logger); err != nil {
 		return err
 	}
+	failpoint.Arm(cfg.Failpoints)
 	runWorkers := cfg.Role == config.RoleAll || cfg.Role == config.RoleWorker
 	runWeb := cfg.Role == config.RoleAll || cfg.Role == config.RoleWeb
 	parts, err := Wire(ctx, pool, cfg, logger, runWorkers)

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/shopdesk/shopdesk/internal/failpoint"
 )
 
 // Environments Shopdesk knows. Production refuses demo seeding and insists on TLS-ready settings.
@@ -54,6 +56,8 @@ type Config struct {
 	InboundDomain      string
 	MailPoll           time.Duration
 	InboundMaxBytes    int64
+	// Failpoints arms crash points (test environment only; see internal/failpoint).
+	Failpoints map[string]int
 }
 
 // Var documents one environment variable; README's configuration table is written from this list.
@@ -84,6 +88,7 @@ var Vars = []Var{
 	{"SHOPDESK_SMTP_ADDR", "(off)", "host:port of the inbound SMTP gateway (e.g. :2525 behind port 25); empty turns it off."},
 	{"SHOPDESK_INBOUND_DOMAIN", "(off)", "Domain of the workspaces' forwarding addresses (<workspace>@domain); its MX points at the gateway."},
 	{"SHOPDESK_INBOUND_MAX_BYTES", "31457280", "Largest message the gateway accepts (30 MiB)."},
+	{"SHOPDESK_FAILPOINTS", "(none)", "Test environment only: crash points for the kill tests, name=N,... (see internal/failpoint)."},
 	{"SHOPDESK_MAIL_POLL", "1m", "How often every connected mailbox is synced (IMAP IDLE wakes a sync sooner)."},
 }
 
@@ -273,6 +278,15 @@ func Load(getenv func(string) string, needDB, needSecret bool) (Config, error) {
 			bad("SHOPDESK_INBOUND_MAX_BYTES", "%q is not a whole number of bytes from 1024 to %d", v, 200<<20)
 		}
 		c.InboundMaxBytes = n
+	}
+	if v := getenv("SHOPDESK_FAILPOINTS"); v != "" {
+		if c.Env != EnvTest {
+			bad("SHOPDESK_FAILPOINTS", "is only allowed with SHOPDESK_ENV=test")
+		} else if fp, err := failpoint.Parse(v); err != nil {
+			bad("SHOPDESK_FAILPOINTS", "%v", err)
+		} else {
+			c.Failpoints = fp
+		}
 	}
 	if len(errs) > 0 {
 		return Config{}, errs

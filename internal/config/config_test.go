@@ -59,6 +59,7 @@ func TestLoad(t *testing.T) {
 		{"BadInboundDomain", "SHOPDESK_INBOUND_DOMAIN", "not a domain"},
 		{"BadInboundMax", "SHOPDESK_INBOUND_MAX_BYTES", "12"},
 		{"BadOldKey", "SHOPDESK_SECRET_KEY_OLD", "c2hvcnQ="},
+		{"FailpointsOutsideTests", "SHOPDESK_FAILPOINTS", "send.after_accept=1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

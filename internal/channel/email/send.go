@@ -15,6 +15,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/failpoint"
 	"github.com/shopdesk/shopdesk/internal/replytoken"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 )
@@ -208,6 +209,7 @@ func (s *Service) submit(ctx context.Context, a Account, sec Secrets, m *gomail.
 	}
 	err = c.DialAndSendWithContext(ctx, m)
 	if err == nil {
+		failpoint.Hit("send.after_accept")
 		return nil
 	}
 	return classifySMTP(a, err)

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/shopdesk/shopdesk/internal/failpoint"
 	"github.com/shopdesk/shopdesk/internal/ingest"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
@@ -175,6 +176,7 @@ func (s *Service) syncFolder(ctx context.Context, c *imapclient.Client, a Accoun
 		if st.lost {
 			return stored, dups, false, nil // another sync of this account got there first
 		}
+		failpoint.Hit("mail.sync.batch")
 		stored += st.stored
 		dups += len(items) - st.stored
 		from.validity, from.uid = validity, last
