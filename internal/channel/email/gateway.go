@@ -156,4 +156,3 @@ func GatewayAddress(slug, token, domain string) string {
 	}
 	return slug + "+" + token + "@" + domain
 }
-
