@@ -74,6 +74,6 @@ func Wire(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger *sl
 	p.Live = live.New(pool, logger)
 	go p.Live.Run(ctx)
 	p.Handler = server.New(server.Deps{Config: cfg, Logger: logger, Store: p.Store, Auth: p.Auth, Tenants: p.Tenants,
-		Jobs: jobs.NewAdmin(p.Jobs), Conversations: p.Conversations, Live: p.Live, Ingest: p.Ingest})
+		Jobs: jobs.NewAdmin(p.Jobs), Conversations: p.Conversations, Live: p.Live, Ingest: p.Ingest, Email: p.Email})
 	return p, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shopdesk/shopdesk/internal/apptest"
+	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/pgtest"
@@ -52,6 +53,7 @@ type fixture struct {
 	bInvitation, bJob string
 	bTicket, bMessage string
 	bMerge, bInbound  string
+	bAccount          string
 	adminAC, agentAC  *apptest.Client
 	managerAC         *apptest.Client
 }
@@ -94,6 +96,9 @@ func setup(t *testing.T) *fixture {
 	inboundID, _, err := app.Ingest.Accept(context.Background(), f.b.TenantID(), "test", []byte("Subject: Bravo secret quarantine\r\n\r\nno sender"))
 	require.NoError(t, err)
 	f.bInbound = strconv.FormatInt(inboundID, 10)
+	acct, err := app.Email.Create(context.Background(), f.b, email.Form{Name: "Bravo secret store", Address: "shop@bravo.test"})
+	require.NoError(t, err)
+	f.bAccount = strconv.FormatInt(acct.ID, 10)
 	f.adminAC = app.SignIn(t, "admin@alpha.test")
 	f.agentAC = app.SignIn(t, "agent@alpha.test")
 	f.managerAC = app.SignIn(t, "manager@alpha.test")
@@ -109,7 +114,7 @@ func fill(route string, f *fixture, slug string) (method, path string) {
 	path = strings.TrimSuffix(path, "/*")
 	r := strings.NewReplacer("{workspace}", slug, "{userID}", f.b.UserID.String(),
 		"{invitationID}", f.bInvitation, "{jobID}", f.bJob, "{number}", f.bTicket, "{messageID}", f.bMessage,
-		"{mergeID}", f.bMerge, "{attachmentID}", "1", "{inboundID}", f.bInbound)
+		"{mergeID}", f.bMerge, "{attachmentID}", "1", "{inboundID}", f.bInbound, "{accountID}", f.bAccount)
 	return method, r.Replace(path)
 }
 
@@ -423,4 +428,55 @@ func TestQuarantineIsVisibleAndRetryable(t *testing.T) {
 	res = f.adminAC.PostForm(fmt.Sprintf("/w/alpha/settings/mail/quarantine/%d/retry", id), nil)
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
 	require.Equal(t, http.StatusForbidden, f.agentAC.Get("/w/alpha/settings/mail").StatusCode)
+}
+
+func TestEmailAccountPages(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ac := f.adminAC
+	require.Contains(t, ac.Get("/w/alpha/settings/mail").Body, `data-testid="add-account"`)
+	require.Equal(t, http.StatusOK, ac.Get("/w/alpha/settings/mail/accounts/new").StatusCode)
+
+	// A bad form comes back with field messages and keeps what was typed (not the password).
+	res := ac.PostForm("/w/alpha/settings/mail/accounts", url.Values{"name": {"Main"}, "address": {"not an address"},
+		"imap_host": {"127.0.0.1"}, "imap_port": {"99999"}, "imap_password": {"hunter2"}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	require.Contains(t, res.Body, "Enter an email address such as support@yourshop.com.")
+	require.Contains(t, res.Body, "Enter a port from 1 to 65535.")
+	require.Contains(t, res.Body, `value="Main"`)
+	require.NotContains(t, res.Body, "hunter2")
+
+	// IMAP on a port where nothing listens: created, and the test shows the server's answer.
+	res = ac.PostForm("/w/alpha/settings/mail/accounts", url.Values{"name": {"Main"}, "address": {"support@alpha.test"},
+		"imap_host": {"127.0.0.1"}, "imap_port": {"1"}, "imap_tls": {"none"}, "imap_password": {"hunter2"}, "imap_folders": {"INBOX"}})
+	require.Equal(t, http.StatusSeeOther, res.StatusCode, res.Body)
+	page := res.Header.Get("Location")
+	require.Contains(t, page, "/w/alpha/settings/mail/accounts/")
+	body := ac.Get(page).Body
+	require.Contains(t, body, "Account added.")
+	require.Contains(t, body, `data-testid="account-health"`)
+	require.NotContains(t, body, "hunter2")
+	res = ac.PostForm(page+"/test", nil)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Contains(t, res.Body, `data-testid="connection-test"`)
+	require.Contains(t, res.Body, "connection refused")
+
+	// Stored secrets are sealed, never plain.
+	var sealed []byte
+	require.NoError(t, f.app.DB.Owner(t).QueryRow(context.Background(), `SELECT secrets FROM email_accounts WHERE address = 'support@alpha.test'`).Scan(&sealed))
+	require.NotContains(t, string(sealed), "hunter2")
+	require.True(t, strings.HasPrefix(string(sealed), "v1:"))
+
+	// Editing with an empty password keeps the stored one.
+	res = ac.PostForm(page+"/edit", url.Values{"name": {"Main store"}, "address": {"support@alpha.test"}, "imap_host": {"127.0.0.1"},
+		"imap_port": {"1"}, "imap_tls": {"none"}})
+	require.Equal(t, http.StatusSeeOther, res.StatusCode, res.Body)
+	require.Contains(t, ac.Get("/w/alpha/settings/mail").Body, "Main store")
+
+	require.Equal(t, http.StatusSeeOther, ac.PostForm(page+"/pause", nil).StatusCode)
+	require.Contains(t, ac.Get(page).Body, "Paused")
+	require.Equal(t, http.StatusSeeOther, ac.PostForm(page+"/resume", nil).StatusCode)
+	require.Equal(t, http.StatusSeeOther, ac.PostForm(page+"/delete", nil).StatusCode)
+	require.Equal(t, http.StatusNotFound, ac.Get(page).StatusCode)
+	require.Equal(t, http.StatusForbidden, f.agentAC.Get("/w/alpha/settings/mail/accounts/new").StatusCode)
 }

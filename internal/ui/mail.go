@@ -6,12 +6,13 @@ import (
 
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/i18n"
 	"github.com/shopdesk/shopdesk/web/pages"
 )
 
-// showMail is the mail settings page; for now it holds the quarantine: messages that could not be
-// processed, with the reason, a retry and the raw bytes.
+// showMail is the mail settings page: the email accounts, the workspace's forwarding address, and
+// the quarantine (messages that could not be processed, with the reason, a retry and the raw bytes).
 func (h *Handler) showMail(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sc := currentScope(ctx)
@@ -21,7 +22,21 @@ func (h *Handler) showMail(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	v := pages.MailView{Shell: h.shell(r, p.T("settings.mail"), "settings"), Slug: sc.Workspace.Slug}
+	v := pages.MailView{Shell: h.shell(r, p.T("settings.mail"), "settings"), Slug: sc.Workspace.Slug,
+		WorkspaceAddress: email.GatewayAddress(sc.Workspace.Slug, "", h.Config.InboundDomain)}
+	accounts, err := h.Email.List(ctx, sc)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, a := range accounts {
+		row := pages.AccountRow{ID: fmt.Sprint(a.ID), Name: a.Name, Address: a.Address, LastError: a.LastError, Paused: a.Status == "paused",
+			LastSync: p.T("mail.account.never")}
+		if a.LastSyncAt != nil {
+			row.LastSync = p.DateTime(*a.LastSyncAt)
+		}
+		v.Accounts = append(v.Accounts, row)
+	}
 	for _, q := range rows {
 		v.Quarantine = append(v.Quarantine, pages.QuarantineRow{ID: fmt.Sprint(q.ID), Source: q.Source, Received: p.DateTime(q.ReceivedAt), Reason: q.Error, Size: q.Size})
 	}

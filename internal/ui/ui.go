@@ -18,6 +18,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/i18n"
@@ -45,6 +46,8 @@ type Deps struct {
 	Live          *live.Hub
 	// Ingest is the inbound mail pipeline (the quarantine on the mail settings page).
 	Ingest *ingest.Service
+	// Email manages the workspace's email accounts.
+	Email *email.Service
 }
 
 // Handler serves every page.
@@ -145,6 +148,15 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Get("/settings/mail", h.showMail)
 				r.Post("/settings/mail/quarantine/{inboundID}/retry", h.retryInbound)
 				r.Get("/settings/mail/quarantine/{inboundID}/raw", h.rawInbound)
+				r.Get("/settings/mail/accounts/new", h.newAccount)
+				r.Post("/settings/mail/accounts", h.createAccount)
+				r.Get("/settings/mail/accounts/{accountID}", h.showMailAccount)
+				r.Get("/settings/mail/accounts/{accountID}/edit", h.editAccount)
+				r.Post("/settings/mail/accounts/{accountID}/edit", h.saveMailAccount)
+				r.Post("/settings/mail/accounts/{accountID}/test", h.testAccount)
+				r.Post("/settings/mail/accounts/{accountID}/pause", h.pauseAccount)
+				r.Post("/settings/mail/accounts/{accountID}/resume", h.resumeAccount)
+				r.Post("/settings/mail/accounts/{accountID}/delete", h.deleteAccount)
 				r.Get("/settings/jobs", h.showJobs)
 				r.Post("/settings/jobs/{jobID}/retry", h.retryJob)
 				r.Post("/settings/jobs/{jobID}/cancel", h.cancelJob)

@@ -119,6 +119,46 @@ type MailView struct {
 	Shell      components.Shell
 	Slug       string
 	Quarantine []QuarantineRow
+	Accounts   []AccountRow
+	// WorkspaceAddress is <slug>@<inbound domain>; empty when the gateway is off.
+	WorkspaceAddress string
+}
+
+// AccountRow is one email account in the list.
+type AccountRow struct {
+	ID, Name, Address, LastSync, LastError string
+	Paused                                 bool
+}
+
+// AccountFormView adds or edits an email account.
+type AccountFormView struct {
+	Shell  components.Shell
+	Slug   string
+	ID     string // empty: a new account
+	Values map[string]string
+	Idle   bool
+	Errors map[string]string
+}
+
+// MailAccountView is an account's health page.
+type MailAccountView struct {
+	Shell                                    components.Shell
+	Slug, ID, Name, Address                  string
+	Paused                                   bool
+	Forwarding                               string
+	LastSync, Lag, LastError, LastErrorAt    string
+	LastHour, LastDay, Pending, QuarantinedN int64
+	Test                                     *ConnTestView
+	Quarantine                               []QuarantineRow
+}
+
+// ConnTestView is the result of "Test connection".
+type ConnTestView struct{ IMAP, SMTP ConnResultView }
+
+// ConnResultView is one server's answer.
+type ConnResultView struct {
+	Configured, OK bool
+	Detail         string
 }
 
 // QuarantineRow is one message that could not be processed.

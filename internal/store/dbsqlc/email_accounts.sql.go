@@ -7,7 +7,6 @@ package dbsqlc
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -315,8 +314,7 @@ SELECT
     count(*) FILTER (WHERE received_at > now() - interval '1 hour')::bigint AS last_hour,
     count(*) FILTER (WHERE received_at > now() - interval '1 day')::bigint AS last_day,
     count(*) FILTER (WHERE state = 'quarantined')::bigint AS quarantined,
-    count(*) FILTER (WHERE state = 'pending')::bigint AS pending,
-    max(received_at)::timestamptz AS last_received
+    count(*) FILTER (WHERE state = 'pending')::bigint AS pending
 FROM inbound_messages WHERE tenant_id = $1 AND account_id = $2
 `
 
@@ -326,11 +324,10 @@ type EmailAccountHealthParams struct {
 }
 
 type EmailAccountHealthRow struct {
-	LastHour     int64
-	LastDay      int64
-	Quarantined  int64
-	Pending      int64
-	LastReceived time.Time
+	LastHour    int64
+	LastDay     int64
+	Quarantined int64
+	Pending     int64
 }
 
 func (q *Queries) EmailAccountHealth(ctx context.Context, arg EmailAccountHealthParams) (EmailAccountHealthRow, error) {
@@ -341,7 +338,6 @@ func (q *Queries) EmailAccountHealth(ctx context.Context, arg EmailAccountHealth
 		&i.LastDay,
 		&i.Quarantined,
 		&i.Pending,
-		&i.LastReceived,
 	)
 	return i, err
 }

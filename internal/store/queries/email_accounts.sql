@@ -74,6 +74,5 @@ SELECT
     count(*) FILTER (WHERE received_at > now() - interval '1 hour')::bigint AS last_hour,
     count(*) FILTER (WHERE received_at > now() - interval '1 day')::bigint AS last_day,
     count(*) FILTER (WHERE state = 'quarantined')::bigint AS quarantined,
-    count(*) FILTER (WHERE state = 'pending')::bigint AS pending,
-    max(received_at)::timestamptz AS last_received
+    count(*) FILTER (WHERE state = 'pending')::bigint AS pending
 FROM inbound_messages WHERE tenant_id = @tenant_id AND account_id = @account_id;
