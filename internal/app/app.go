@@ -26,6 +26,7 @@ Usage:
   shopdesk migrate version        show the schema versions
   shopdesk migrate force N        mark version N as applied after repairing a failed migration by hand
   shopdesk seed --demo            create the demo workspace (idempotent; refused in production)
+  shopdesk secrets rotate         re-seal stored secrets under SHOPDESK_SECRET_KEY after a key change
   shopdesk version                print the version
 
 Configuration comes from environment variables; see README.md.
@@ -45,6 +46,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		err = runMigrate(ctx, args[1:], getenv, stdout, stderr)
 	case "seed":
 		err = runSeed(ctx, args[1:], getenv, stdout, stderr)
+	case "secrets":
+		err = runSecrets(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "shopdesk %s (%s)\n", Version, runtime.Version())
 		return 0

@@ -491,7 +491,7 @@ func (q *Queries) EmailAccountUpdate(ctx context.Context, arg EmailAccountUpdate
 }
 
 const emailAccountsAllSecrets = `-- name: EmailAccountsAllSecrets :many
-SELECT tenant_id, id, secrets FROM email_accounts WHERE secrets <> '' ORDER BY tenant_id, id
+SELECT tenant_id, id, secrets FROM email_accounts WHERE tenant_id = $1 AND secrets <> '' ORDER BY id
 `
 
 type EmailAccountsAllSecretsRow struct {
@@ -500,9 +500,9 @@ type EmailAccountsAllSecretsRow struct {
 	Secrets  []byte
 }
 
-// Rotation re-seals every account's secrets; it runs as the owner, across workspaces.
-func (q *Queries) EmailAccountsAllSecrets(ctx context.Context) ([]EmailAccountsAllSecretsRow, error) {
-	rows, err := q.db.Query(ctx, emailAccountsAllSecrets)
+// Rotation re-seals every account's secrets, one workspace at a time.
+func (q *Queries) EmailAccountsAllSecrets(ctx context.Context, tenantID uuid.UUID) ([]EmailAccountsAllSecretsRow, error) {
+	rows, err := q.db.Query(ctx, emailAccountsAllSecrets, tenantID)
 	if err != nil {
 		return nil, err
 	}
@@ -608,4 +608,28 @@ func (q *Queries) EmailCursorSet(ctx context.Context, arg EmailCursorSetParams) 
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const tenantIDs = `-- name: TenantIDs :many
+SELECT id FROM tenants ORDER BY id
+`
+
+func (q *Queries) TenantIDs(ctx context.Context) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, tenantIDs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

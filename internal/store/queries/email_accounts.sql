@@ -54,8 +54,11 @@ UPDATE email_accounts SET last_error = @last_error, last_error_at = now() WHERE 
 SELECT f.tenant_id::uuid AS tenant_id, f.account_id::bigint AS account_id FROM email_accounts_to_sync() AS f (tenant_id, account_id);
 
 -- name: EmailAccountsAllSecrets :many
--- Rotation re-seals every account's secrets; it runs as the owner, across workspaces.
-SELECT tenant_id, id, secrets FROM email_accounts WHERE secrets <> '' ORDER BY tenant_id, id;
+-- Rotation re-seals every account's secrets, one workspace at a time.
+SELECT tenant_id, id, secrets FROM email_accounts WHERE tenant_id = @tenant_id AND secrets <> '' ORDER BY id;
+
+-- name: TenantIDs :many
+SELECT id FROM tenants ORDER BY id;
 
 -- name: EmailCursorGet :one
 SELECT * FROM email_cursors WHERE tenant_id = @tenant_id AND account_id = @account_id AND mailbox = @mailbox;
