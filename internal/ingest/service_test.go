@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/stretchr/testify/require"
 
@@ -21,7 +23,7 @@ type pipeline struct {
 	sc   tenant.Scope
 }
 
-func newPipeline(t *testing.T) *pipeline {
+func newPipeline(t testing.TB) *pipeline {
 	t.Helper()
 	db := pgtest.NewDB(t)
 	tenants := tenant.New(db.Store, nil)
@@ -32,8 +34,11 @@ func newPipeline(t *testing.T) *pipeline {
 	require.NoError(t, err)
 	sc, err := tenants.Resolve(context.Background(), ws.Slug, uid)
 	require.NoError(t, err)
+	// An insert-only River client, so Accept also inserts its processing job as in production.
+	jobs, err := river.NewClient(riverpgxv5.New(db.App), &river.Config{})
+	require.NoError(t, err)
 	conv := conversation.New(db.Store, nil, nil)
-	return &pipeline{svc: New(db.Store, nil, conv), conv: conv, sc: sc}
+	return &pipeline{svc: New(db.Store, jobs, conv), conv: conv, sc: sc}
 }
 
 func (p *pipeline) feed(t *testing.T, raw string) (int64, Outcome) {
