@@ -34,6 +34,8 @@ type Inbound struct {
 	At               time.Time
 	// Automated marks mail no person wrote (bounces, auto-replies); automation never answers it.
 	Automated bool
+	// Attachments are stored with the message (bytes once per workspace, by hash).
+	Attachments []Upload
 }
 
 // NewTicket opens a ticket with its first customer message.
@@ -138,6 +140,11 @@ func (s *Service) addInbound(ctx context.Context, q *dbsqlc.Queries, tenantID uu
 	})
 	if err != nil {
 		return Message{}, fmt.Errorf("conversation: add message: %w", err)
+	}
+	for _, a := range msg.Attachments {
+		if err := addUpload(ctx, q, tenantID, id, a); err != nil {
+			return Message{}, err
+		}
 	}
 	if err := q.TicketRefreshSummary(ctx, dbsqlc.TicketRefreshSummaryParams{TenantID: tenantID, ID: ticketID}); err != nil {
 		return Message{}, err

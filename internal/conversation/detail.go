@@ -3,6 +3,8 @@ package conversation
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -113,3 +115,38 @@ func (s *Service) Attachment(ctx context.Context, sc tenant.Scope, number, id in
 	})
 	return a, data, err
 }
+
+// MessageHTML returns a message's sanitised HTML with its inline images (cid:) pointed at the
+// ticket's attachment URLs by attachmentURL.
+func (s *Service) MessageHTML(ctx context.Context, sc tenant.Scope, number, messageID int64, attachmentURL func(id int64) string) (string, error) {
+	var (
+		html string
+		cids = map[string]int64{}
+	)
+	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		m, err := q.MessageHTML(ctx, dbsqlc.MessageHTMLParams{TenantID: sc.TenantID(), ID: messageID, Number: number})
+		if err != nil {
+			return notFound(err)
+		}
+		html = m.BodyHtml
+		atts, err := q.AttachmentsOfMessage(ctx, dbsqlc.AttachmentsOfMessageParams{TenantID: sc.TenantID(), MessageID: m.ID})
+		for _, a := range atts {
+			cids[strings.ToLower(strings.Trim(a.ContentID, "<>"))] = a.ID
+		}
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return cidPattern.ReplaceAllStringFunc(html, func(attr string) string {
+		ref := cidPattern.FindStringSubmatch(attr)[1]
+		if id, ok := cids[strings.ToLower(ref)]; ok {
+			return `="` + attachmentURL(id) + `"`
+		}
+		return `=""`
+	}), nil
+}
+
+// cidPattern finds an attribute value naming an inline part (the sanitiser writes attributes in
+// double quotes).
+var cidPattern = regexp.MustCompile(`(?i)="cid:([^"]+)"`)

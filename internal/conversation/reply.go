@@ -27,10 +27,12 @@ const (
 	MaxBodyChars       = 100_000
 )
 
-// Upload is an attachment an agent adds to a reply or note.
+// Upload is an attachment an agent adds to a reply or note, or one that came with a customer's
+// message (ContentID set for an inline image the message's HTML refers to as cid:).
 type Upload struct {
 	Name        string
 	ContentType string
+	ContentID   string
 	Data        []byte
 }
 
@@ -159,7 +161,8 @@ func addUpload(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, messa
 	if ct == "" {
 		ct = "application/octet-stream"
 	}
-	return q.AttachmentAdd(ctx, dbsqlc.AttachmentAddParams{TenantID: tenantID, MessageID: messageID, Name: name, ContentType: ct, Size: int64(len(u.Data)), Sha256: sum[:]})
+	return q.AttachmentAdd(ctx, dbsqlc.AttachmentAddParams{TenantID: tenantID, MessageID: messageID, Name: name, ContentType: ct,
+		Size: int64(len(u.Data)), Sha256: sum[:], ContentID: u.ContentID})
 }
 
 var mentionPattern = regexp.MustCompile(`@([\p{L}\p{N}._-]+)`)

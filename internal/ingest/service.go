@@ -191,7 +191,13 @@ func (s *Service) deliver(ctx context.Context, tenantID uuid.UUID, row dbsqlc.In
 	if text == "" && p.HTML != "" {
 		text = TextFromHTML(p.HTML)
 	}
-	msg := conversation.Inbound{Text: text, HTML: SanitizeHTML(p.HTML), From: p.From.Address, ChannelMessageID: mid, Automated: class.Automatic}
+	atts, skipped := attachmentsOf(p)
+	if len(skipped) > 0 {
+		// What was not kept is said on the message itself; the raw mail keeps every byte.
+		text += "\n\n[" + strings.Join(skipped, "]\n[") + "]"
+	}
+	msg := conversation.Inbound{Text: text, HTML: SanitizeHTML(p.HTML), From: p.From.Address, ChannelMessageID: mid, Automated: class.Automatic,
+		Attachments: atts}
 	if !p.Date.IsZero() {
 		msg.At = p.Date
 	}
@@ -229,6 +235,31 @@ func (s *Service) deliver(ctx context.Context, tenantID uuid.UUID, row dbsqlc.In
 		}
 	}
 	return Outcome{State: "processed", TicketID: tk.ID, Class: class}, nil
+}
+
+// Limits on a customer message's attachments. The raw message is always kept whole.
+const (
+	MaxAttachmentBytes = 25 << 20
+	MaxAttachments     = 50
+)
+
+// attachmentsOf keeps a message's files within the limits and says which it left out.
+func attachmentsOf(p *Parsed) (kept []conversation.Upload, skipped []string) {
+	for _, a := range p.Attachments {
+		name := a.Name
+		if name == "" {
+			name = "attachment"
+		}
+		switch {
+		case len(a.Data) > MaxAttachmentBytes:
+			skipped = append(skipped, fmt.Sprintf("attachment %s (%d MB) not stored: files over %d MB are kept only in the original message", name, len(a.Data)>>20, MaxAttachmentBytes>>20))
+		case len(kept) >= MaxAttachments:
+			skipped = append(skipped, fmt.Sprintf("attachment %s not stored: only the first %d files of a message are kept separately", name, MaxAttachments))
+		default:
+			kept = append(kept, conversation.Upload{Name: name, ContentType: a.ContentType, ContentID: strings.Trim(a.ContentID, "<>"), Data: a.Data})
+		}
+	}
+	return kept, skipped
 }
 
 // tokenTicket finds the ticket a valid reply token among the recipients names (0: none). The

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -479,4 +480,47 @@ func TestEmailAccountPages(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, ac.PostForm(page+"/delete", nil).StatusCode)
 	require.Equal(t, http.StatusNotFound, ac.Get(page).StatusCode)
 	require.Equal(t, http.StatusForbidden, f.agentAC.Get("/w/alpha/settings/mail/accounts/new").StatusCode)
+}
+
+func TestInboundHTMLAndInlineImages(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	png := []byte("\x89PNG\r\n\x1a\n fake image bytes")
+	raw := "From: Eve <eve@example.com>\r\nTo: shop@alpha.test\r\nSubject: Photo of the damage\r\nMessage-ID: <eve-1@example.com>\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=rel\r\n\r\n" +
+		"--rel\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" +
+		`<p>See <b>this</b>:</p><img src="cid:photo1@eve"><img src="https://tracker.example/pixel.gif"><script>alert(1)</script>` + "\r\n" +
+		"--rel\r\nContent-Type: image/png\r\nContent-ID: <photo1@eve>\r\nContent-Disposition: inline; filename=damage.png\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+		base64.StdEncoding.EncodeToString(png) + "\r\n--rel--\r\n"
+	_, _, err := f.app.Ingest.Accept(context.Background(), f.a.TenantID(), "test", []byte(raw))
+	require.NoError(t, err)
+	var number int64
+	require.Eventually(t, func() bool {
+		tickets, err := f.app.Conversations.Search(context.Background(), f.a, "damage", 5)
+		if err != nil || len(tickets) == 0 {
+			return false
+		}
+		number = tickets[0].Number
+		return true
+	}, 15*time.Second, 100*time.Millisecond)
+	d, err := f.app.Conversations.Detail(context.Background(), f.a, number)
+	require.NoError(t, err)
+	m := d.Messages[0]
+	require.Len(t, d.Attachments[m.ID], 1)
+	att := d.Attachments[m.ID][0]
+	require.Equal(t, "photo1@eve", att.ContentID)
+
+	page := f.agentAC.Get(fmt.Sprintf("/w/alpha/t/%d", number)).Body
+	require.Contains(t, page, `data-testid="msg-html"`)
+	res := f.agentAC.Get(fmt.Sprintf("/w/alpha/t/%d/messages/%d/html", number, m.ID))
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	csp := res.Header.Get("Content-Security-Policy")
+	require.Contains(t, csp, "sandbox")
+	require.Contains(t, csp, "default-src 'none'")
+	require.Contains(t, res.Body, fmt.Sprintf(`src="/w/alpha/t/%d/attachments/%d"`, number, att.ID), "cid: points at our storage")
+	require.NotContains(t, res.Body, "<script")
+	require.NotContains(t, res.Body, "tracker.example", "no remote loads")
+	img := f.agentAC.Get(fmt.Sprintf("/w/alpha/t/%d/attachments/%d", number, att.ID))
+	require.Equal(t, http.StatusOK, img.StatusCode)
+	require.Equal(t, string(png), img.Body)
 }

@@ -127,6 +127,7 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Post("/merges/{mergeID}/undo", h.undoMerge)
 				r.Post("/messages/{messageID}/split", h.split)
 				r.Post("/messages/{messageID}/resend", h.resend)
+				r.Get("/messages/{messageID}/html", h.messageHTML)
 				r.Post("/presence", h.presence)
 				r.Get("/attachments/{attachmentID}", h.attachment)
 			})

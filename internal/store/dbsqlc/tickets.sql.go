@@ -14,8 +14,8 @@ import (
 )
 
 const attachmentAdd = `-- name: AttachmentAdd :exec
-INSERT INTO attachments (tenant_id, message_id, name, content_type, size, sha256)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO attachments (tenant_id, message_id, name, content_type, size, sha256, content_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 `
 
 type AttachmentAddParams struct {
@@ -25,6 +25,7 @@ type AttachmentAddParams struct {
 	ContentType string
 	Size        int64
 	Sha256      []byte
+	ContentID   string
 }
 
 func (q *Queries) AttachmentAdd(ctx context.Context, arg AttachmentAddParams) error {
@@ -35,6 +36,7 @@ func (q *Queries) AttachmentAdd(ctx context.Context, arg AttachmentAddParams) er
 		arg.ContentType,
 		arg.Size,
 		arg.Sha256,
+		arg.ContentID,
 	)
 	return err
 }
@@ -65,6 +67,40 @@ func (q *Queries) AttachmentGet(ctx context.Context, arg AttachmentGetParams) (A
 		&i.ContentID,
 	)
 	return i, err
+}
+
+const attachmentsOfMessage = `-- name: AttachmentsOfMessage :many
+SELECT id, content_id FROM attachments WHERE tenant_id = $1 AND message_id = $2 AND content_id <> ''
+`
+
+type AttachmentsOfMessageParams struct {
+	TenantID  uuid.UUID
+	MessageID int64
+}
+
+type AttachmentsOfMessageRow struct {
+	ID        int64
+	ContentID string
+}
+
+func (q *Queries) AttachmentsOfMessage(ctx context.Context, arg AttachmentsOfMessageParams) ([]AttachmentsOfMessageRow, error) {
+	rows, err := q.db.Query(ctx, attachmentsOfMessage, arg.TenantID, arg.MessageID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AttachmentsOfMessageRow{}
+	for rows.Next() {
+		var i AttachmentsOfMessageRow
+		if err := rows.Scan(&i.ID, &i.ContentID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const attachmentsOfTicket = `-- name: AttachmentsOfTicket :many
@@ -576,6 +612,29 @@ func (q *Queries) MessageGet(ctx context.Context, arg MessageGetParams) (Message
 		&i.CreatedAt,
 		&i.DeliveryStartedAt,
 	)
+	return i, err
+}
+
+const messageHTML = `-- name: MessageHTML :one
+SELECT m.id, m.body_html FROM messages m JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+WHERE m.tenant_id = $1 AND m.id = $2 AND t.number = $3
+`
+
+type MessageHTMLParams struct {
+	TenantID uuid.UUID
+	ID       int64
+	Number   int64
+}
+
+type MessageHTMLRow struct {
+	ID       int64
+	BodyHtml string
+}
+
+func (q *Queries) MessageHTML(ctx context.Context, arg MessageHTMLParams) (MessageHTMLRow, error) {
+	row := q.db.QueryRow(ctx, messageHTML, arg.TenantID, arg.ID, arg.Number)
+	var i MessageHTMLRow
+	err := row.Scan(&i.ID, &i.BodyHtml)
 	return i, err
 }
 

@@ -176,8 +176,15 @@ INSERT INTO blobs (tenant_id, sha256, data) VALUES (@tenant_id, @sha256, @data) 
 SELECT data FROM blobs WHERE tenant_id = @tenant_id AND sha256 = @sha256;
 
 -- name: AttachmentAdd :exec
-INSERT INTO attachments (tenant_id, message_id, name, content_type, size, sha256)
-VALUES (@tenant_id, @message_id, @name, @content_type, @size, @sha256);
+INSERT INTO attachments (tenant_id, message_id, name, content_type, size, sha256, content_id)
+VALUES (@tenant_id, @message_id, @name, @content_type, @size, @sha256, @content_id);
+
+-- name: MessageHTML :one
+SELECT m.id, m.body_html FROM messages m JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+WHERE m.tenant_id = @tenant_id AND m.id = @id AND t.number = @number;
+
+-- name: AttachmentsOfMessage :many
+SELECT id, content_id FROM attachments WHERE tenant_id = @tenant_id AND message_id = @message_id AND content_id <> '';
 
 -- name: AttachmentsOfTicket :many
 SELECT a.* FROM attachments a JOIN messages m ON m.tenant_id = a.tenant_id AND m.id = a.message_id
