@@ -85,13 +85,14 @@ CREATE POLICY tenant_isolation ON email_cursors
 
 -- The periodic sync fans out over every workspace's active accounts. Row-level security hides them
 -- from a connection with no workspace pinned, so this reviewed function returns only the keys
--- (no names, addresses or secrets) of the accounts that have a mailbox to sync.
+-- (no names, addresses or secrets) of the accounts that have a mailbox to sync, and whether they
+-- want IMAP IDLE.
 CREATE FUNCTION email_accounts_to_sync()
-    RETURNS TABLE (tenant_id uuid, account_id bigint)
+    RETURNS TABLE (tenant_id uuid, account_id bigint, idle boolean)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path = public, pg_temp
 AS $$
-    SELECT a.tenant_id, a.id FROM email_accounts a
+    SELECT a.tenant_id, a.id, a.imap_idle FROM email_accounts a
     WHERE a.status = 'active' AND a.imap_host <> ''
     ORDER BY a.tenant_id, a.id
 $$;

@@ -71,6 +71,7 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready fu
 			return fmt.Errorf("start background workers: %w", err)
 		}
 		logger.Info("background workers started", "max_workers", cfg.WorkerCount)
+		go (&email.Watcher{Accounts: parts.Email, Jobs: river, Every: cfg.MailPoll, Logger: logger}).Run(ctx)
 	}
 
 	var srv *http.Server

@@ -38,7 +38,9 @@ func newFixture(t *testing.T, env map[string]string, form func(*email.Form)) *fi
 	if env == nil {
 		env = map[string]string{}
 	}
-	env["SHOPDESK_MAIL_POLL"] = "1s"
+	if env["SHOPDESK_MAIL_POLL"] == "" {
+		env["SHOPDESK_MAIL_POLL"] = "1s"
+	}
 	a := apptest.StartWith(t, env, func(a *apptest.App) {
 		a.Email.RootCAs = mt.RootCAs
 		a.Sender.Grace = 3 * time.Second
@@ -203,4 +205,20 @@ func TestSendFailures(t *testing.T) {
 		require.NoError(t, err)
 		return strings.Contains(a.LastError, "IMAP login")
 	}, 20*time.Second, 100*time.Millisecond)
+}
+
+func TestIdleWakesTheSync(t *testing.T) {
+	t.Parallel()
+	// No periodic sync in the test's time: only IDLE can bring the mail in.
+	f := newFixture(t, map[string]string{"SHOPDESK_MAIL_POLL": "1h"}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go (&email.Watcher{Accounts: f.app.Email, Jobs: f.app.Jobs, Every: time.Second, Logger: f.app.Logger}).Run(ctx)
+	time.Sleep(3 * time.Second) // the watcher logs in and starts IDLE
+
+	f.mt.Append(t, f.box, customerMail("ida@example.net", f.box, "idle-1@example.net", "Is this in stock?", "Do you have the blue one?"))
+	start := time.Now()
+	d := f.ticketOf(t, "idle-1@example.net")
+	require.Equal(t, "Is this in stock?", d.Ticket.Subject)
+	t.Logf("IDLE to ticket in %s", time.Since(start))
 }

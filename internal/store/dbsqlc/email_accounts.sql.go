@@ -522,12 +522,14 @@ func (q *Queries) EmailAccountsAllSecrets(ctx context.Context, tenantID uuid.UUI
 }
 
 const emailAccountsToSync = `-- name: EmailAccountsToSync :many
-SELECT f.tenant_id::uuid AS tenant_id, f.account_id::bigint AS account_id FROM email_accounts_to_sync() AS f (tenant_id, account_id)
+SELECT f.tenant_id::uuid AS tenant_id, f.account_id::bigint AS account_id, f.idle::boolean AS idle
+FROM email_accounts_to_sync() AS f (tenant_id, account_id, idle)
 `
 
 type EmailAccountsToSyncRow struct {
 	TenantID  uuid.UUID
 	AccountID int64
+	Idle      bool
 }
 
 func (q *Queries) EmailAccountsToSync(ctx context.Context) ([]EmailAccountsToSyncRow, error) {
@@ -539,7 +541,7 @@ func (q *Queries) EmailAccountsToSync(ctx context.Context) ([]EmailAccountsToSyn
 	items := []EmailAccountsToSyncRow{}
 	for rows.Next() {
 		var i EmailAccountsToSyncRow
-		if err := rows.Scan(&i.TenantID, &i.AccountID); err != nil {
+		if err := rows.Scan(&i.TenantID, &i.AccountID, &i.Idle); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

@@ -51,7 +51,8 @@ UPDATE email_accounts SET last_sync_at = now(), last_error = '' WHERE tenant_id 
 UPDATE email_accounts SET last_error = @last_error, last_error_at = now() WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: EmailAccountsToSync :many
-SELECT f.tenant_id::uuid AS tenant_id, f.account_id::bigint AS account_id FROM email_accounts_to_sync() AS f (tenant_id, account_id);
+SELECT f.tenant_id::uuid AS tenant_id, f.account_id::bigint AS account_id, f.idle::boolean AS idle
+FROM email_accounts_to_sync() AS f (tenant_id, account_id, idle);
 
 -- name: EmailAccountsAllSecrets :many
 -- Rotation re-seals every account's secrets, one workspace at a time.
