@@ -196,6 +196,15 @@ func (s *Service) deliver(ctx context.Context, tenantID uuid.UUID, row dbsqlc.In
 		// What was not kept is said on the message itself; the raw mail keeps every byte.
 		text += "\n\n[" + strings.Join(skipped, "]\n[") + "]"
 	}
+	// Some senders reuse a Message-ID for different mail (carrier notifications, say): the same id
+	// with the same text is a copy; with other text it is a message of its own.
+	mid, seen, err := s.identity(ctx, tenantID, mid, text)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if seen {
+		return Outcome{State: "duplicate", Reason: "a message with this Message-ID and the same text is already stored", Class: class}, nil
+	}
 	msg := conversation.Inbound{Text: text, HTML: SanitizeHTML(p.HTML), From: p.From.Address, ChannelMessageID: mid, Automated: class.Automatic,
 		Attachments: atts}
 	if !p.Date.IsZero() {
@@ -235,6 +244,33 @@ func (s *Service) deliver(ctx context.Context, tenantID uuid.UUID, row dbsqlc.In
 		}
 	}
 	return Outcome{State: "processed", TicketID: tk.ID, Class: class}, nil
+}
+
+// identity settles the channel message id of a message: its Message-ID, or the Message-ID plus a
+// hash of the text when another message already holds the id. seen is true for a copy of a stored
+// message (same id, same text).
+func (s *Service) identity(ctx context.Context, tenantID uuid.UUID, mid, text string) (id string, seen bool, err error) {
+	sum := sha256.Sum256([]byte(text))
+	candidates := []string{mid, mid + "#" + hex.EncodeToString(sum[:6])}
+	err = s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		for _, c := range candidates {
+			stored, err := q.MessageTextByChannelID(ctx, dbsqlc.MessageTextByChannelIDParams{TenantID: tenantID, ChannelMessageID: c})
+			if errors.Is(err, pgx.ErrNoRows) {
+				id = c
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if stored == text {
+				seen = true
+				return nil
+			}
+		}
+		seen = true // both taken by other text: keep the raw mail as a duplicate rather than guess
+		return nil
+	})
+	return id, seen, err
 }
 
 // Limits on a customer message's attachments. The raw message is always kept whole.

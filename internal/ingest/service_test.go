@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -74,9 +75,14 @@ func TestPipeline(t *testing.T) {
 		again, err := p.svc.Process(ctx, p.sc.TenantID(), id)
 		require.NoError(t, err)
 		require.Equal(t, "processed", again.State)
-		// The same Message-ID in different bytes (a copy through another route) is a duplicate.
-		_, out2 := p.feed(t, customerMail+"\r\n-- forwarded copy\r\n")
+		// The same message through another route (other trace headers, same text) is a duplicate.
+		_, out2 := p.feed(t, "Received: from relay.example.net by mx.example.com\r\nDelivered-To: other@example.com\r\n"+customerMail)
 		require.Equal(t, "duplicate", out2.State)
+		// A sender reusing the Message-ID for a different message: that one is kept as its own.
+		_, out3 := p.feed(t, strings.Replace(customerMail, "comanda nu a ajuns", "comanda a ajuns spartă", 1))
+		require.Equal(t, "processed", out3.State)
+		_, out4 := p.feed(t, "Received: by another.example\r\n"+strings.Replace(customerMail, "comanda nu a ajuns", "comanda a ajuns spartă", 1))
+		require.Equal(t, "duplicate", out4.State)
 	})
 
 	t.Run("AnswerThreadsIntoTheTicket", func(t *testing.T) {

@@ -177,6 +177,22 @@ func (q *Queries) InboundRequeue(ctx context.Context, arg InboundRequeueParams) 
 	return result.RowsAffected(), nil
 }
 
+const messageTextByChannelID = `-- name: MessageTextByChannelID :one
+SELECT body_text FROM messages WHERE tenant_id = $1 AND channel_message_id = $2
+`
+
+type MessageTextByChannelIDParams struct {
+	TenantID         uuid.UUID
+	ChannelMessageID string
+}
+
+func (q *Queries) MessageTextByChannelID(ctx context.Context, arg MessageTextByChannelIDParams) (string, error) {
+	row := q.db.QueryRow(ctx, messageTextByChannelID, arg.TenantID, arg.ChannelMessageID)
+	var body_text string
+	err := row.Scan(&body_text)
+	return body_text, err
+}
+
 const messageTicketByChannelIDs = `-- name: MessageTicketByChannelIDs :one
 SELECT ticket_id FROM messages WHERE tenant_id = $1 AND channel_message_id = ANY($2::text[])
 ORDER BY created_at DESC LIMIT 1

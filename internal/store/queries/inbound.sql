@@ -27,3 +27,6 @@ SELECT raw FROM inbound_messages WHERE tenant_id = @tenant_id AND id = @id;
 -- name: MessageTicketByChannelIDs :one
 SELECT ticket_id FROM messages WHERE tenant_id = @tenant_id AND channel_message_id = ANY(@ids::text[])
 ORDER BY created_at DESC LIMIT 1;
+
+-- name: MessageTextByChannelID :one
+SELECT body_text FROM messages WHERE tenant_id = @tenant_id AND channel_message_id = @channel_message_id;
