@@ -72,12 +72,20 @@ func (s *Service) CreateInbound(ctx context.Context, sc tenant.Scope, in NewTick
 	if in.Tags == nil {
 		in.Tags = []string{}
 	}
-	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+	// The number comes from its own short transaction: the workspace's counter row is locked only
+	// for that instant, not while the ticket is written, so new tickets of one workspace are not
+	// created one at a time. A ticket that then fails to commit leaves a gap in the numbers.
+	var n int64
+	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		var err error
+		n, err = q.TicketNextNumber(ctx, sc.TenantID())
+		return err
+	})
+	if err != nil {
+		return t, err
+	}
+	err = s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
 		cust, err := s.resolveCustomer(ctx, q, sc.TenantID(), in.Customer)
-		if err != nil {
-			return err
-		}
-		n, err := q.TicketNextNumber(ctx, sc.TenantID())
 		if err != nil {
 			return err
 		}

@@ -178,7 +178,7 @@ func (q *Queries) InboundRequeue(ctx context.Context, arg InboundRequeueParams) 
 }
 
 const messageTextByChannelID = `-- name: MessageTextByChannelID :one
-SELECT body_text FROM messages WHERE tenant_id = $1 AND channel_message_id = $2
+SELECT body_text FROM messages WHERE tenant_id = $1 AND channel_message_id = $2 AND channel_message_id <> ''
 `
 
 type MessageTextByChannelIDParams struct {
@@ -194,7 +194,7 @@ func (q *Queries) MessageTextByChannelID(ctx context.Context, arg MessageTextByC
 }
 
 const messageTicketByChannelIDs = `-- name: MessageTicketByChannelIDs :one
-SELECT ticket_id FROM messages WHERE tenant_id = $1 AND channel_message_id = ANY($2::text[])
+SELECT ticket_id FROM messages WHERE tenant_id = $1 AND channel_message_id = ANY($2::text[]) AND channel_message_id <> ''
 ORDER BY created_at DESC LIMIT 1
 `
 
@@ -203,6 +203,7 @@ type MessageTicketByChannelIDsParams struct {
 	Ids      []string
 }
 
+// channel_message_id <> ” lets the planner use the partial unique index.
 func (q *Queries) MessageTicketByChannelIDs(ctx context.Context, arg MessageTicketByChannelIDsParams) (int64, error) {
 	row := q.db.QueryRow(ctx, messageTicketByChannelIDs, arg.TenantID, arg.Ids)
 	var ticket_id int64

@@ -25,8 +25,9 @@ ORDER BY received_at DESC, id DESC LIMIT @max_rows;
 SELECT raw FROM inbound_messages WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: MessageTicketByChannelIDs :one
-SELECT ticket_id FROM messages WHERE tenant_id = @tenant_id AND channel_message_id = ANY(@ids::text[])
+-- channel_message_id <> '' lets the planner use the partial unique index.
+SELECT ticket_id FROM messages WHERE tenant_id = @tenant_id AND channel_message_id = ANY(@ids::text[]) AND channel_message_id <> ''
 ORDER BY created_at DESC LIMIT 1;
 
 -- name: MessageTextByChannelID :one
-SELECT body_text FROM messages WHERE tenant_id = @tenant_id AND channel_message_id = @channel_message_id;
+SELECT body_text FROM messages WHERE tenant_id = @tenant_id AND channel_message_id = @channel_message_id AND channel_message_id <> '';
