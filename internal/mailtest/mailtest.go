@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
+	"net/smtp"
 	"os"
 	"os/exec"
 	"os/user"
@@ -289,6 +290,15 @@ func (s *Server) Append(t testing.TB, mailbox string, raws ...[]byte) {
 		}
 	}
 	_ = c.Logout().Wait()
+}
+
+// Deliver sends raw mail through Postfix as an outside sender would (no login; local recipients
+// only), the way a customer's mail reaches the mailbox.
+func (s *Server) Deliver(t testing.TB, from, to string, raw []byte) {
+	t.Helper()
+	if err := smtp.SendMail(s.SMTPAddr(), nil, from, []string{to}, raw); err != nil {
+		t.Fatalf("mailtest: deliver to %s: %v", to, err)
+	}
 }
 
 // Find waits up to timeout for messages in a mailbox whose header name contains value, and

@@ -116,8 +116,8 @@ func TestMailboxRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, nil, nil)
 
-	// A customer writes to the shop's mailbox; the sync makes it a ticket.
-	f.mt.Append(t, f.box, customerMail("ann@example.net", f.box, "c1@example.net", "Where is order 123?", "Hello, my parcel has not arrived."))
+	// A customer writes to the shop's mailbox (delivered by Postfix); the sync makes it a ticket.
+	f.mt.Deliver(t, "ann@example.net", f.box, customerMail("ann@example.net", f.box, "c1@example.net", "Where is order 123?", "Hello, my parcel has not arrived."))
 	d := f.ticketOf(t, "c1@example.net")
 	require.Equal(t, "Where is order 123?", d.Ticket.Subject)
 	require.Equal(t, "Main store", d.Ticket.Store)
@@ -147,7 +147,7 @@ func TestMailboxRoundTrip(t *testing.T) {
 	require.Contains(t, body, "we ship daily")
 
 	// The customer answers the reply: same ticket. Our own copy in the mailbox is not a message.
-	f.mt.Append(t, f.box, customerMail("ann@example.net", f.box, "c2@example.net", "Re: Where is order 123?", "Thanks!",
+	f.mt.Deliver(t, "ann@example.net", f.box, customerMail("ann@example.net", f.box, "c2@example.net", "Re: Where is order 123?", "Thanks!",
 		"In-Reply-To: <"+mid+">", "References: <c1@example.net> <"+mid+">"))
 	d2 := f.ticketOf(t, "c2@example.net")
 	require.Equal(t, d.Ticket.Number, d2.Ticket.Number)
@@ -158,7 +158,9 @@ func TestMailboxRoundTrip(t *testing.T) {
 	require.Equal(t, 3, f.count(t, `SELECT count(*) FROM messages WHERE tenant_id = $1`))
 
 	// A reply token alone (a client that drops In-Reply-To) also threads.
-	f.mt.Append(t, f.box, customerMail("ann@example.net", msg.Header.Get("Reply-To"), "c3@example.net", "A new question", "One more thing"))
+	replyTo, err := mail.ParseAddress(msg.Header.Get("Reply-To"))
+	require.NoError(t, err)
+	f.mt.Deliver(t, "ann@example.net", replyTo.Address, customerMail("ann@example.net", replyTo.Address, "c3@example.net", "A new question", "One more thing"))
 	d3 := f.ticketOf(t, "c3@example.net")
 	require.Equal(t, d.Ticket.Number, d3.Ticket.Number)
 
