@@ -58,6 +58,34 @@ type NewTicket struct {
 
 // CreateInbound opens a ticket for a customer message (ingestion, the demo seed, tests).
 func (s *Service) CreateInbound(ctx context.Context, sc tenant.Scope, in NewTicket) (Ticket, error) {
+	n, err := s.NextNumber(ctx, sc)
+	if err != nil {
+		return Ticket{}, err
+	}
+	var t Ticket
+	err = s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		var err error
+		t, err = s.CreateInboundTx(ctx, q, tx, sc, in, n)
+		return err
+	})
+	return t, err
+}
+
+// NextNumber takes the workspace's next ticket number in its own short transaction: the counter
+// row is locked only for that instant, not while a ticket is written, so new tickets of one
+// workspace are not created one at a time. A ticket that then fails to commit leaves a gap.
+func (s *Service) NextNumber(ctx context.Context, sc tenant.Scope) (int64, error) {
+	var n int64
+	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		var err error
+		n, err = q.TicketNextNumber(ctx, sc.TenantID())
+		return err
+	})
+	return n, err
+}
+
+// CreateInboundTx is CreateInbound in the caller's transaction, with a number from NextNumber.
+func (s *Service) CreateInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, in NewTicket, n int64) (Ticket, error) {
 	var t Ticket
 	if in.Message.At.IsZero() {
 		in.Message.At = s.now()
@@ -72,72 +100,65 @@ func (s *Service) CreateInbound(ctx context.Context, sc tenant.Scope, in NewTick
 	if in.Tags == nil {
 		in.Tags = []string{}
 	}
-	// The number comes from its own short transaction: the workspace's counter row is locked only
-	// for that instant, not while the ticket is written, so new tickets of one workspace are not
-	// created one at a time. A ticket that then fails to commit leaves a gap in the numbers.
-	var n int64
-	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, _ pgx.Tx) error {
-		var err error
-		n, err = q.TicketNextNumber(ctx, sc.TenantID())
-		return err
-	})
+	cust, err := s.resolveCustomer(ctx, q, sc.TenantID(), in.Customer)
 	if err != nil {
 		return t, err
 	}
-	err = s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
-		cust, err := s.resolveCustomer(ctx, q, sc.TenantID(), in.Customer)
-		if err != nil {
-			return err
-		}
-		id, err := q.TicketCreate(ctx, dbsqlc.TicketCreateParams{
-			TenantID: sc.TenantID(), Number: n, Channel: in.Channel, Marketplace: in.Marketplace, Store: in.Store,
-			Subject: in.Subject, CustomerID: cust.ID, Status: "open", Priority: priority, Tags: in.Tags,
-			Language: in.Language, Presale: in.Presale, SlaDueAt: in.SLADueAt, CreatedAt: in.Message.At,
-			Terms:          ticketTerms(in.Subject, cust.Name, in.Customer.Email, in.Customer.ExternalID, in.OrderNumber),
-			EmailAccountID: pgtype.Int8{Int64: in.EmailAccountID, Valid: in.EmailAccountID != 0},
-		})
-		if err != nil {
-			return fmt.Errorf("conversation: create ticket: %w", err)
-		}
-		if _, err := s.addInbound(ctx, q, sc.TenantID(), id, cust.ID, in.Message); err != nil {
-			return err
-		}
-		if t, err = q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: sc.TenantID(), ID: id}); err != nil {
-			return err
-		}
-		return Notify(ctx, tx, sc.TenantID(), id, "ticket.created")
+	id, err := q.TicketCreate(ctx, dbsqlc.TicketCreateParams{
+		TenantID: sc.TenantID(), Number: n, Channel: in.Channel, Marketplace: in.Marketplace, Store: in.Store,
+		Subject: in.Subject, CustomerID: cust.ID, Status: "open", Priority: priority, Tags: in.Tags,
+		Language: in.Language, Presale: in.Presale, SlaDueAt: in.SLADueAt, CreatedAt: in.Message.At,
+		Terms:          ticketTerms(in.Subject, cust.Name, in.Customer.Email, in.Customer.ExternalID, in.OrderNumber),
+		EmailAccountID: pgtype.Int8{Int64: in.EmailAccountID, Valid: in.EmailAccountID != 0},
 	})
-	return t, err
+	if err != nil {
+		return t, fmt.Errorf("conversation: create ticket: %w", err)
+	}
+	if _, err := s.addInbound(ctx, q, sc.TenantID(), id, cust.ID, in.Message); err != nil {
+		return t, err
+	}
+	if t, err = q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: sc.TenantID(), ID: id}); err != nil {
+		return t, err
+	}
+	return t, Notify(ctx, tx, sc.TenantID(), id, "ticket.created")
 }
 
 // AppendInbound adds a customer message to a ticket and reopens it.
 func (s *Service) AppendInbound(ctx context.Context, sc tenant.Scope, number int64, msg Inbound) (Message, error) {
 	var m Message
+	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		var err error
+		m, err = s.AppendInboundTx(ctx, q, tx, sc, number, msg)
+		return err
+	})
+	return m, err
+}
+
+// AppendInboundTx is AppendInbound in the caller's transaction.
+func (s *Service) AppendInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, number int64, msg Inbound) (Message, error) {
 	if msg.At.IsZero() {
 		msg.At = s.now()
 	}
-	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
-		t, err := q.TicketForUpdate(ctx, dbsqlc.TicketForUpdateParams{TenantID: sc.TenantID(), Number: number})
-		if err != nil {
-			return notFound(err)
+	t, err := q.TicketForUpdate(ctx, dbsqlc.TicketForUpdateParams{TenantID: sc.TenantID(), Number: number})
+	if err != nil {
+		return Message{}, notFound(err)
+	}
+	// A customer answering a ticket that was merged away is answering the merged ticket.
+	for hops := 0; t.MergedInto.Valid && hops < 10; hops++ {
+		if t, err = q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: sc.TenantID(), ID: t.MergedInto.Int64}); err != nil {
+			return Message{}, err
 		}
-		// A customer answering a ticket that was merged away is answering the merged ticket.
-		for hops := 0; t.MergedInto.Valid && hops < 10; hops++ {
-			if t, err = q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: sc.TenantID(), ID: t.MergedInto.Int64}); err != nil {
-				return err
-			}
+	}
+	m, err := s.addInbound(ctx, q, sc.TenantID(), t.ID, t.CustomerID, msg)
+	if err != nil {
+		return m, err
+	}
+	if t.Status != "open" {
+		if err := q.TicketSetStatus(ctx, dbsqlc.TicketSetStatusParams{TenantID: sc.TenantID(), ID: t.ID, Status: "open"}); err != nil {
+			return m, err
 		}
-		if m, err = s.addInbound(ctx, q, sc.TenantID(), t.ID, t.CustomerID, msg); err != nil {
-			return err
-		}
-		if t.Status != "open" {
-			if err := q.TicketSetStatus(ctx, dbsqlc.TicketSetStatusParams{TenantID: sc.TenantID(), ID: t.ID, Status: "open"}); err != nil {
-				return err
-			}
-		}
-		return Notify(ctx, tx, sc.TenantID(), t.ID, "message.inbound")
-	})
-	return m, err
+	}
+	return m, Notify(ctx, tx, sc.TenantID(), t.ID, "message.inbound")
 }
 
 func (s *Service) addInbound(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, ticketID int64, customerID uuid.UUID, msg Inbound) (Message, error) {

@@ -3,7 +3,6 @@ package ingest
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -111,168 +110,6 @@ type Outcome struct {
 	Class    Class
 }
 
-// Process parses, classifies, dedupes and threads one stored message, then records the outcome.
-// It is idempotent: a message already finished is left alone, and the unique channel message id
-// on messages turns a retry after a crash into "duplicate" instead of a second copy.
-func (s *Service) Process(ctx context.Context, tenantID uuid.UUID, id int64) (Outcome, error) {
-	var row dbsqlc.InboundMessage
-	err := s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
-		var err error
-		row, err = q.InboundForUpdate(ctx, dbsqlc.InboundForUpdateParams{TenantID: tenantID, ID: id})
-		return store.NotFound(err)
-	})
-	if err != nil {
-		return Outcome{}, err
-	}
-	if row.State != "pending" {
-		return Outcome{State: row.State, Reason: row.Error}, nil
-	}
-	out, err := s.deliver(ctx, tenantID, row)
-	if err != nil {
-		return out, err
-	}
-	err = s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
-		tk := row.TicketID
-		if out.TicketID != 0 {
-			tk.Int64, tk.Valid = out.TicketID, true
-		}
-		return q.InboundFinish(ctx, dbsqlc.InboundFinishParams{TenantID: tenantID, ID: id, State: out.State, Error: out.Reason,
-			MessageID: row.MessageID, TicketID: tk})
-	})
-	return out, err
-}
-
-func (s *Service) deliver(ctx context.Context, tenantID uuid.UUID, row dbsqlc.InboundMessage) (Outcome, error) {
-	p, err := Parse(row.Raw)
-	var pe *ParseError
-	if errors.As(err, &pe) {
-		return Outcome{State: "quarantined", Reason: pe.Reason}, nil
-	}
-	if err != nil {
-		return Outcome{}, err
-	}
-	class := Classify(p)
-	if s.keys != nil && replytoken.IsOwn(s.keys, tenantID, p.Header(replytoken.Header)) {
-		// The copy of our own reply kept in the account's mailbox, synced back.
-		return Outcome{State: "duplicate", Reason: "our own reply (the copy kept in the mailbox)", Class: class}, nil
-	}
-	mid := p.MessageID
-	if mid == "" {
-		// Mail without a Message-ID still gets a stable one, so a retry is recognisable.
-		mid = "sha256-" + hex.EncodeToString(row.RawSha256) + "@inbound.shopdesk"
-	}
-	row.MessageID = mid
-	sc := tenant.Scope{Workspace: tenant.Workspace{ID: tenantID}}
-	var ticketID int64
-	refs := append(append([]string{}, p.InReplyTo...), p.References...)
-	if len(refs) > 0 {
-		err := s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
-			var err error
-			ticketID, err = q.MessageTicketByChannelIDs(ctx, dbsqlc.MessageTicketByChannelIDsParams{TenantID: tenantID, Ids: refs})
-			if errors.Is(err, pgx.ErrNoRows) {
-				return nil
-			}
-			return err
-		})
-		if err != nil {
-			return Outcome{}, err
-		}
-	}
-	if ticketID == 0 && s.keys != nil {
-		if ticketID = s.tokenTicket(tenantID, p); ticketID != 0 {
-			if _, err := s.conv.TicketByID(ctx, sc, ticketID); errors.Is(err, store.ErrNotFound) {
-				ticketID = 0
-			} else if err != nil {
-				return Outcome{}, err
-			}
-		}
-	}
-	text := strings.TrimSpace(p.Text)
-	if text == "" && p.HTML != "" {
-		text = TextFromHTML(p.HTML)
-	}
-	atts, skipped := attachmentsOf(p)
-	if len(skipped) > 0 {
-		// What was not kept is said on the message itself; the raw mail keeps every byte.
-		text += "\n\n[" + strings.Join(skipped, "]\n[") + "]"
-	}
-	// Some senders reuse a Message-ID for different mail (carrier notifications, say): the same id
-	// with the same text is a copy; with other text it is a message of its own.
-	mid, seen, err := s.identity(ctx, tenantID, mid, text)
-	if err != nil {
-		return Outcome{}, err
-	}
-	if seen {
-		return Outcome{State: "duplicate", Reason: "a message with this Message-ID and the same text is already stored", Class: class}, nil
-	}
-	msg := conversation.Inbound{Text: text, HTML: SanitizeHTML(p.HTML), From: p.From.Address, ChannelMessageID: mid, Automated: class.Automatic,
-		Attachments: atts}
-	if !p.Date.IsZero() {
-		msg.At = p.Date
-	}
-	var tk conversation.Ticket
-	if ticketID != 0 {
-		t, err := s.conv.TicketByID(ctx, sc, ticketID)
-		if err != nil {
-			return Outcome{}, err
-		}
-		_, err = s.conv.AppendInbound(ctx, sc, t.Number, msg)
-		tk = t
-		if err != nil {
-			return dup(err, class)
-		}
-	} else {
-		tags := []string{}
-		if class.Automatic {
-			tags = append(tags, "automatic")
-		}
-		subject := p.Subject
-		if subject == "" {
-			subject = "(no subject)"
-		}
-		nt := conversation.NewTicket{Channel: "email", Subject: subject, Tags: tags,
-			Customer: conversation.CustomerRef{Name: p.From.Name, Email: p.From.Address}, Message: msg}
-		if row.AccountID.Valid {
-			nt.EmailAccountID = row.AccountID.Int64
-			if nt.Store, err = s.accountName(ctx, tenantID, row.AccountID.Int64); err != nil {
-				return Outcome{}, err
-			}
-		}
-		tk, err = s.conv.CreateInbound(ctx, sc, nt)
-		if err != nil {
-			return dup(err, class)
-		}
-	}
-	return Outcome{State: "processed", TicketID: tk.ID, Class: class}, nil
-}
-
-// identity settles the channel message id of a message: its Message-ID, or the Message-ID plus a
-// hash of the text when another message already holds the id. seen is true for a copy of a stored
-// message (same id, same text).
-func (s *Service) identity(ctx context.Context, tenantID uuid.UUID, mid, text string) (id string, seen bool, err error) {
-	sum := sha256.Sum256([]byte(text))
-	candidates := []string{mid, mid + "#" + hex.EncodeToString(sum[:6])}
-	err = s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
-		for _, c := range candidates {
-			stored, err := q.MessageTextByChannelID(ctx, dbsqlc.MessageTextByChannelIDParams{TenantID: tenantID, ChannelMessageID: c})
-			if errors.Is(err, pgx.ErrNoRows) {
-				id = c
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			if stored == text {
-				seen = true
-				return nil
-			}
-		}
-		seen = true // both taken by other text: keep the raw mail as a duplicate rather than guess
-		return nil
-	})
-	return id, seen, err
-}
-
 // Limits on a customer message's attachments. The raw message is always kept whole.
 const (
 	MaxAttachmentBytes = 25 << 20
@@ -322,28 +159,6 @@ func (s *Service) tokenTicket(tenantID uuid.UUID, p *Parsed) int64 {
 		}
 	}
 	return 0
-}
-
-func (s *Service) accountName(ctx context.Context, tenantID uuid.UUID, id int64) (string, error) {
-	var name string
-	err := s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
-		a, err := q.EmailAccountGet(ctx, dbsqlc.EmailAccountGetParams{TenantID: tenantID, ID: id})
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil // removed since: the ticket simply names no store
-		}
-		name = a.Name
-		return err
-	})
-	return name, err
-}
-
-// dup turns the unique-id violation of a message stored before (another copy, or this one before a
-// crash) into the duplicate outcome.
-func dup(err error, class Class) (Outcome, error) {
-	if c, ok := store.UniqueViolation(err); ok && c == "messages_channel_id_idx" {
-		return Outcome{State: "duplicate", Reason: "a message with this Message-ID is already stored", Class: class}, nil
-	}
-	return Outcome{}, err
 }
 
 // Quarantined lists the workspace's quarantined messages, newest first; a valid account narrows

@@ -96,6 +96,35 @@ func (q *Queries) InboundForUpdate(ctx context.Context, arg InboundForUpdatePara
 	return i, err
 }
 
+const inboundGet = `-- name: InboundGet :one
+SELECT tenant_id, id, source, received_at, raw_sha256, raw, state, error, message_id, ticket_id, processed_at, account_id FROM inbound_messages WHERE tenant_id = $1 AND id = $2
+`
+
+type InboundGetParams struct {
+	TenantID uuid.UUID
+	ID       int64
+}
+
+func (q *Queries) InboundGet(ctx context.Context, arg InboundGetParams) (InboundMessage, error) {
+	row := q.db.QueryRow(ctx, inboundGet, arg.TenantID, arg.ID)
+	var i InboundMessage
+	err := row.Scan(
+		&i.TenantID,
+		&i.ID,
+		&i.Source,
+		&i.ReceivedAt,
+		&i.RawSha256,
+		&i.Raw,
+		&i.State,
+		&i.Error,
+		&i.MessageID,
+		&i.TicketID,
+		&i.ProcessedAt,
+		&i.AccountID,
+	)
+	return i, err
+}
+
 const inboundQuarantined = `-- name: InboundQuarantined :many
 SELECT id, source, received_at, error, length(raw)::bigint AS size FROM inbound_messages
 WHERE tenant_id = $1 AND state = 'quarantined'

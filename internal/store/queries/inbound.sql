@@ -31,3 +31,6 @@ ORDER BY created_at DESC LIMIT 1;
 
 -- name: MessageTextByChannelID :one
 SELECT body_text FROM messages WHERE tenant_id = @tenant_id AND channel_message_id = @channel_message_id AND channel_message_id <> '';
+
+-- name: InboundGet :one
+SELECT * FROM inbound_messages WHERE tenant_id = @tenant_id AND id = @id;

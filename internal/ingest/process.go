@@ -1,0 +1,234 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/replytoken"
+	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+)
+
+// plan is what reading a message decided: its final outcome, or the message to store and where.
+type plan struct {
+	final    *Outcome
+	class    Class
+	mid      string
+	ticket   int64 // number of the ticket to append to; 0 opens a new one
+	msg      conversation.Inbound
+	newTkt   conversation.NewTicket
+	rowState string
+}
+
+// Process parses, classifies, dedupes and threads one stored message, then records the outcome.
+// The reading (parse, dedupe and thread lookups) happens first; the writing — the message, its
+// ticket and the outcome on the stored row — is one transaction that re-checks the row under its
+// lock. So it is idempotent: a finished message is left alone, a crash leaves nothing half done,
+// and the unique channel message id turns a concurrent copy into "duplicate".
+func (s *Service) Process(ctx context.Context, tenantID uuid.UUID, id int64) (Outcome, error) {
+	pl, err := s.read(ctx, tenantID, id)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if pl.rowState != "pending" {
+		return *pl.final, nil
+	}
+	sc := tenant.Scope{Workspace: tenant.Workspace{ID: tenantID}}
+	var number int64
+	if pl.final == nil && pl.ticket == 0 {
+		if number, err = s.conv.NextNumber(ctx, sc); err != nil {
+			return Outcome{}, err
+		}
+	}
+	out := Outcome{State: "processed", Class: pl.class}
+	if pl.final != nil {
+		out = *pl.final
+	}
+	err = s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		row, err := q.InboundForUpdate(ctx, dbsqlc.InboundForUpdateParams{TenantID: tenantID, ID: id})
+		if err != nil {
+			return store.NotFound(err)
+		}
+		if row.State != "pending" { // finished meanwhile by another worker
+			out = Outcome{State: row.State, Reason: row.Error}
+			return nil
+		}
+		if pl.final == nil {
+			if pl.ticket != 0 {
+				m, err := s.conv.AppendInboundTx(ctx, q, tx, sc, pl.ticket, pl.msg)
+				if err != nil {
+					return err
+				}
+				out.TicketID = m.TicketID
+			} else {
+				t, err := s.conv.CreateInboundTx(ctx, q, tx, sc, pl.newTkt, number)
+				if err != nil {
+					return err
+				}
+				out.TicketID = t.ID
+			}
+		}
+		tk := row.TicketID
+		if out.TicketID != 0 {
+			tk.Int64, tk.Valid = out.TicketID, true
+		}
+		return q.InboundFinish(ctx, dbsqlc.InboundFinishParams{TenantID: tenantID, ID: id, State: out.State, Error: out.Reason,
+			MessageID: pl.mid, TicketID: tk})
+	})
+	if c, ok := store.UniqueViolation(err); ok && c == "messages_channel_id_idx" {
+		// Another copy with this id was stored between the lookup and the write.
+		out = Outcome{State: "duplicate", Reason: "a message with this Message-ID is already stored", Class: pl.class}
+		err = s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+			return q.InboundFinish(ctx, dbsqlc.InboundFinishParams{TenantID: tenantID, ID: id, State: out.State, Error: out.Reason, MessageID: pl.mid})
+		})
+	}
+	return out, err
+}
+
+// read loads the stored message and decides what to do with it, in one read-only transaction.
+func (s *Service) read(ctx context.Context, tenantID uuid.UUID, id int64) (plan, error) {
+	var pl plan
+	err := s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		row, err := q.InboundGet(ctx, dbsqlc.InboundGetParams{TenantID: tenantID, ID: id})
+		if err != nil {
+			return store.NotFound(err)
+		}
+		pl.rowState = row.State
+		if row.State != "pending" {
+			pl.final = &Outcome{State: row.State, Reason: row.Error}
+			return nil
+		}
+		return s.decide(ctx, q, tenantID, row, &pl)
+	})
+	return pl, err
+}
+
+func (s *Service) decide(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, row dbsqlc.InboundMessage, pl *plan) error {
+	p, err := Parse(row.Raw)
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		pl.final = &Outcome{State: "quarantined", Reason: pe.Reason}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	pl.class = Classify(p)
+	if s.keys != nil && replytoken.IsOwn(s.keys, tenantID, p.Header(replytoken.Header)) {
+		// The copy of our own reply kept in the account's mailbox, synced back.
+		pl.final = &Outcome{State: "duplicate", Reason: "our own reply (the copy kept in the mailbox)", Class: pl.class}
+		return nil
+	}
+	mid := p.MessageID
+	if mid == "" {
+		// Mail without a Message-ID still gets a stable one, so a retry is recognisable.
+		mid = "sha256-" + hex.EncodeToString(row.RawSha256) + "@inbound.shopdesk"
+	}
+	text := strings.TrimSpace(p.Text)
+	if text == "" && p.HTML != "" {
+		text = TextFromHTML(p.HTML)
+	}
+	atts, skipped := attachmentsOf(p)
+	if len(skipped) > 0 {
+		// What was not kept is said on the message itself; the raw mail keeps every byte.
+		text += "\n\n[" + strings.Join(skipped, "]\n[") + "]"
+	}
+	// Some senders reuse a Message-ID for different mail (carrier notifications, say): the same id
+	// with the same text is a copy; with other text it is a message of its own.
+	var seen bool
+	if pl.mid, seen, err = identity(ctx, q, tenantID, mid, text); err != nil {
+		return err
+	}
+	if seen {
+		pl.final = &Outcome{State: "duplicate", Reason: "a message with this Message-ID and the same text is already stored", Class: pl.class}
+		return nil
+	}
+	if pl.ticket, err = s.thread(ctx, q, tenantID, p); err != nil {
+		return err
+	}
+	pl.msg = conversation.Inbound{Text: text, HTML: SanitizeHTML(p.HTML), From: p.From.Address, ChannelMessageID: pl.mid,
+		Automated: pl.class.Automatic, Attachments: atts}
+	if !p.Date.IsZero() {
+		pl.msg.At = p.Date
+	}
+	if pl.ticket != 0 {
+		return nil
+	}
+	tags := []string{}
+	if pl.class.Automatic {
+		tags = append(tags, "automatic")
+	}
+	subject := p.Subject
+	if subject == "" {
+		subject = "(no subject)"
+	}
+	pl.newTkt = conversation.NewTicket{Channel: "email", Subject: subject, Tags: tags,
+		Customer: conversation.CustomerRef{Name: p.From.Name, Email: p.From.Address}, Message: pl.msg}
+	if row.AccountID.Valid {
+		pl.newTkt.EmailAccountID = row.AccountID.Int64
+		a, err := q.EmailAccountGet(ctx, dbsqlc.EmailAccountGetParams{TenantID: tenantID, ID: row.AccountID.Int64})
+		if err == nil {
+			pl.newTkt.Store = a.Name
+		} else if !errors.Is(err, pgx.ErrNoRows) { // removed since: the ticket simply names no store
+			return err
+		}
+	}
+	return nil
+}
+
+// thread finds the number of the ticket a message answers: by its References and In-Reply-To,
+// then by a valid reply token among its recipients (0: a new ticket).
+func (s *Service) thread(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, p *Parsed) (int64, error) {
+	var ticketID int64
+	if refs := append(append([]string{}, p.InReplyTo...), p.References...); len(refs) > 0 {
+		id, err := q.MessageTicketByChannelIDs(ctx, dbsqlc.MessageTicketByChannelIDsParams{TenantID: tenantID, Ids: refs})
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return 0, err
+		}
+		ticketID = id
+	}
+	if ticketID == 0 && s.keys != nil {
+		ticketID = s.tokenTicket(tenantID, p)
+	}
+	if ticketID == 0 {
+		return 0, nil
+	}
+	t, err := q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: tenantID, ID: ticketID})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil // a token for a ticket that no longer exists starts a new one
+	}
+	if err != nil {
+		return 0, fmt.Errorf("ingest: thread: %w", err)
+	}
+	return t.Number, nil
+}
+
+// identity settles the channel message id of a message: its Message-ID, or the Message-ID plus a
+// hash of the text when another message already holds the id. seen is true for a copy of a stored
+// message (same id, same text).
+func identity(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, mid, text string) (id string, seen bool, err error) {
+	sum := sha256.Sum256([]byte(text))
+	for _, c := range []string{mid, mid + "#" + hex.EncodeToString(sum[:6])} {
+		stored, err := q.MessageTextByChannelID(ctx, dbsqlc.MessageTextByChannelIDParams{TenantID: tenantID, ChannelMessageID: c})
+		if errors.Is(err, pgx.ErrNoRows) {
+			return c, false, nil
+		}
+		if err != nil {
+			return "", false, err
+		}
+		if stored == text {
+			return c, true, nil
+		}
+	}
+	// Both ids are taken by other text: keep the raw mail as a duplicate rather than guess.
+	return mid, true, nil
+}
