@@ -175,7 +175,7 @@ func (s *Service) addInbound(ctx context.Context, q *dbsqlc.Queries, tenantID uu
 			return Message{}, err
 		}
 	}
-	if err := q.TicketRefreshSummary(ctx, dbsqlc.TicketRefreshSummaryParams{TenantID: tenantID, ID: ticketID}); err != nil {
+	if err := q.TicketAddInbound(ctx, dbsqlc.TicketAddInboundParams{TenantID: tenantID, ID: ticketID, At: msg.At, Body: msg.Text}); err != nil {
 		return Message{}, err
 	}
 	return q.MessageGet(ctx, dbsqlc.MessageGetParams{TenantID: tenantID, ID: id})

@@ -54,7 +54,7 @@ func (s *Service) Process(ctx context.Context, tenantID uuid.UUID, id int64) (Ou
 		out = *pl.final
 	}
 	err = s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, tx pgx.Tx) error {
-		row, err := q.InboundForUpdate(ctx, dbsqlc.InboundForUpdateParams{TenantID: tenantID, ID: id})
+		row, err := q.InboundLock(ctx, dbsqlc.InboundLockParams{TenantID: tenantID, ID: id})
 		if err != nil {
 			return store.NotFound(err)
 		}

@@ -67,35 +67,6 @@ func (q *Queries) InboundFinish(ctx context.Context, arg InboundFinishParams) er
 	return err
 }
 
-const inboundForUpdate = `-- name: InboundForUpdate :one
-SELECT tenant_id, id, source, received_at, raw_sha256, raw, state, error, message_id, ticket_id, processed_at, account_id FROM inbound_messages WHERE tenant_id = $1 AND id = $2 FOR UPDATE
-`
-
-type InboundForUpdateParams struct {
-	TenantID uuid.UUID
-	ID       int64
-}
-
-func (q *Queries) InboundForUpdate(ctx context.Context, arg InboundForUpdateParams) (InboundMessage, error) {
-	row := q.db.QueryRow(ctx, inboundForUpdate, arg.TenantID, arg.ID)
-	var i InboundMessage
-	err := row.Scan(
-		&i.TenantID,
-		&i.ID,
-		&i.Source,
-		&i.ReceivedAt,
-		&i.RawSha256,
-		&i.Raw,
-		&i.State,
-		&i.Error,
-		&i.MessageID,
-		&i.TicketID,
-		&i.ProcessedAt,
-		&i.AccountID,
-	)
-	return i, err
-}
-
 const inboundGet = `-- name: InboundGet :one
 SELECT tenant_id, id, source, received_at, raw_sha256, raw, state, error, message_id, ticket_id, processed_at, account_id FROM inbound_messages WHERE tenant_id = $1 AND id = $2
 `
@@ -122,6 +93,29 @@ func (q *Queries) InboundGet(ctx context.Context, arg InboundGetParams) (Inbound
 		&i.ProcessedAt,
 		&i.AccountID,
 	)
+	return i, err
+}
+
+const inboundLock = `-- name: InboundLock :one
+SELECT state, error, ticket_id FROM inbound_messages WHERE tenant_id = $1 AND id = $2 FOR UPDATE
+`
+
+type InboundLockParams struct {
+	TenantID uuid.UUID
+	ID       int64
+}
+
+type InboundLockRow struct {
+	State    string
+	Error    string
+	TicketID pgtype.Int8
+}
+
+// Locks a stored message for writing its outcome (without reading its bytes again).
+func (q *Queries) InboundLock(ctx context.Context, arg InboundLockParams) (InboundLockRow, error) {
+	row := q.db.QueryRow(ctx, inboundLock, arg.TenantID, arg.ID)
+	var i InboundLockRow
+	err := row.Scan(&i.State, &i.Error, &i.TicketID)
 	return i, err
 }
 

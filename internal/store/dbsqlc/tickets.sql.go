@@ -917,6 +917,37 @@ func (q *Queries) ThreadChannelIDs(ctx context.Context, arg ThreadChannelIDsPara
 	return items, nil
 }
 
+const ticketAddInbound = `-- name: TicketAddInbound :exec
+UPDATE tickets SET
+    message_count = message_count + 1,
+    last_message_at = greatest(last_message_at, $1::timestamptz),
+    last_customer_at = greatest(coalesce(last_customer_at, $1::timestamptz), $1::timestamptz),
+    snippet = CASE WHEN $1::timestamptz >= last_message_at OR message_count = 0
+        THEN left(regexp_replace($2::text, '\s+', ' ', 'g'), 160) ELSE snippet END,
+    updated_at = now()
+WHERE tenant_id = $3 AND id = $4
+`
+
+type TicketAddInboundParams struct {
+	At       time.Time
+	Body     string
+	TenantID uuid.UUID
+	ID       int64
+}
+
+// Recomputes the denormalised thread summary from the messages themselves.
+// A customer message added: the summary moves forward without reading the thread again (the
+// recount of TicketRefreshSummary is for changes that remove or move messages).
+func (q *Queries) TicketAddInbound(ctx context.Context, arg TicketAddInboundParams) error {
+	_, err := q.db.Exec(ctx, ticketAddInbound,
+		arg.At,
+		arg.Body,
+		arg.TenantID,
+		arg.ID,
+	)
+	return err
+}
+
 const ticketByID = `-- name: TicketByID :one
 SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into, email_account_id FROM ticket_rows WHERE tenant_id = $1 AND id = $2
 `
@@ -1201,7 +1232,6 @@ type TicketRefreshSummaryParams struct {
 	ID       int64
 }
 
-// Recomputes the denormalised thread summary from the messages themselves.
 func (q *Queries) TicketRefreshSummary(ctx context.Context, arg TicketRefreshSummaryParams) error {
 	_, err := q.db.Exec(ctx, ticketRefreshSummary, arg.TenantID, arg.ID)
 	return err

@@ -4,9 +4,6 @@ VALUES (@tenant_id, @source, @raw_sha256, @raw, sqlc.narg(account_id))
 ON CONFLICT (tenant_id, raw_sha256) DO NOTHING
 RETURNING id;
 
--- name: InboundForUpdate :one
-SELECT * FROM inbound_messages WHERE tenant_id = @tenant_id AND id = @id FOR UPDATE;
-
 -- name: InboundFinish :exec
 UPDATE inbound_messages SET state = @state, error = @error, message_id = @message_id, ticket_id = @ticket_id, processed_at = now()
 WHERE tenant_id = @tenant_id AND id = @id;
@@ -34,3 +31,7 @@ SELECT body_text FROM messages WHERE tenant_id = @tenant_id AND channel_message_
 
 -- name: InboundGet :one
 SELECT * FROM inbound_messages WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: InboundLock :one
+-- Locks a stored message for writing its outcome (without reading its bytes again).
+SELECT state, error, ticket_id FROM inbound_messages WHERE tenant_id = @tenant_id AND id = @id FOR UPDATE;

@@ -48,6 +48,18 @@ UPDATE tickets SET category = @category, updated_at = now() WHERE tenant_id = @t
 UPDATE tickets SET search_tsv = array_to_tsvector(@terms::text[]) WHERE tenant_id = @tenant_id AND id = @id;
 
 -- Recomputes the denormalised thread summary from the messages themselves.
+-- name: TicketAddInbound :exec
+-- A customer message added: the summary moves forward without reading the thread again (the
+-- recount of TicketRefreshSummary is for changes that remove or move messages).
+UPDATE tickets SET
+    message_count = message_count + 1,
+    last_message_at = greatest(last_message_at, @at::timestamptz),
+    last_customer_at = greatest(coalesce(last_customer_at, @at::timestamptz), @at::timestamptz),
+    snippet = CASE WHEN @at::timestamptz >= last_message_at OR message_count = 0
+        THEN left(regexp_replace(@body::text, '\s+', ' ', 'g'), 160) ELSE snippet END,
+    updated_at = now()
+WHERE tenant_id = @tenant_id AND id = @id;
+
 -- name: TicketRefreshSummary :exec
 UPDATE tickets t SET
     message_count = s.n,
