@@ -64,8 +64,11 @@ func (s *Service) CreateInbound(ctx context.Context, sc tenant.Scope, in NewTick
 	}
 	var t Ticket
 	err = s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
-		var err error
-		t, err = s.CreateInboundTx(ctx, q, tx, sc, in, n)
+		id, err := s.CreateInboundTx(ctx, q, tx, sc, in, n)
+		if err != nil {
+			return err
+		}
+		t, err = q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: sc.TenantID(), ID: id})
 		return err
 	})
 	return t, err
@@ -84,9 +87,9 @@ func (s *Service) NextNumber(ctx context.Context, sc tenant.Scope) (int64, error
 	return n, err
 }
 
-// CreateInboundTx is CreateInbound in the caller's transaction, with a number from NextNumber.
-func (s *Service) CreateInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, in NewTicket, n int64) (Ticket, error) {
-	var t Ticket
+// CreateInboundTx is CreateInbound in the caller's transaction, with a number from NextNumber; it
+// returns the new ticket's id.
+func (s *Service) CreateInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, in NewTicket, n int64) (int64, error) {
 	if in.Message.At.IsZero() {
 		in.Message.At = s.now()
 	}
@@ -102,7 +105,7 @@ func (s *Service) CreateInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx
 	}
 	cust, err := s.resolveCustomer(ctx, q, sc.TenantID(), in.Customer)
 	if err != nil {
-		return t, err
+		return 0, err
 	}
 	id, err := q.TicketCreate(ctx, dbsqlc.TicketCreateParams{
 		TenantID: sc.TenantID(), Number: n, Channel: in.Channel, Marketplace: in.Marketplace, Store: in.Store,
@@ -112,73 +115,71 @@ func (s *Service) CreateInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx
 		EmailAccountID: pgtype.Int8{Int64: in.EmailAccountID, Valid: in.EmailAccountID != 0},
 	})
 	if err != nil {
-		return t, fmt.Errorf("conversation: create ticket: %w", err)
+		return 0, fmt.Errorf("conversation: create ticket: %w", err)
 	}
 	if _, err := s.addInbound(ctx, q, sc.TenantID(), id, cust.ID, in.Message); err != nil {
-		return t, err
+		return 0, err
 	}
-	if t, err = q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: sc.TenantID(), ID: id}); err != nil {
-		return t, err
-	}
-	return t, Notify(ctx, tx, sc.TenantID(), id, "ticket.created")
+	return id, Notify(ctx, tx, sc.TenantID(), id, "ticket.created")
 }
 
 // AppendInbound adds a customer message to a ticket and reopens it.
 func (s *Service) AppendInbound(ctx context.Context, sc tenant.Scope, number int64, msg Inbound) (Message, error) {
 	var m Message
 	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
-		var err error
-		m, err = s.AppendInboundTx(ctx, q, tx, sc, number, msg)
+		id, _, err := s.AppendInboundTx(ctx, q, tx, sc, number, msg)
+		if err != nil {
+			return err
+		}
+		m, err = q.MessageGet(ctx, dbsqlc.MessageGetParams{TenantID: sc.TenantID(), ID: id})
 		return err
 	})
 	return m, err
 }
 
-// AppendInboundTx is AppendInbound in the caller's transaction.
-func (s *Service) AppendInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, number int64, msg Inbound) (Message, error) {
+// AppendInboundTx is AppendInbound in the caller's transaction; it returns the new message's id
+// and the ticket it went to (a merged ticket's answers go to the ticket it was merged into).
+func (s *Service) AppendInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, number int64, msg Inbound) (messageID, ticketID int64, err error) {
 	if msg.At.IsZero() {
 		msg.At = s.now()
 	}
 	t, err := q.TicketForUpdate(ctx, dbsqlc.TicketForUpdateParams{TenantID: sc.TenantID(), Number: number})
 	if err != nil {
-		return Message{}, notFound(err)
+		return 0, 0, notFound(err)
 	}
 	// A customer answering a ticket that was merged away is answering the merged ticket.
 	for hops := 0; t.MergedInto.Valid && hops < 10; hops++ {
 		if t, err = q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: sc.TenantID(), ID: t.MergedInto.Int64}); err != nil {
-			return Message{}, err
+			return 0, 0, err
 		}
 	}
-	m, err := s.addInbound(ctx, q, sc.TenantID(), t.ID, t.CustomerID, msg)
+	id, err := s.addInbound(ctx, q, sc.TenantID(), t.ID, t.CustomerID, msg)
 	if err != nil {
-		return m, err
+		return 0, 0, err
 	}
 	if t.Status != "open" {
 		if err := q.TicketSetStatus(ctx, dbsqlc.TicketSetStatusParams{TenantID: sc.TenantID(), ID: t.ID, Status: "open"}); err != nil {
-			return m, err
+			return 0, 0, err
 		}
 	}
-	return m, Notify(ctx, tx, sc.TenantID(), t.ID, "message.inbound")
+	return id, t.ID, Notify(ctx, tx, sc.TenantID(), t.ID, "message.inbound")
 }
 
-func (s *Service) addInbound(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, ticketID int64, customerID uuid.UUID, msg Inbound) (Message, error) {
+func (s *Service) addInbound(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, ticketID int64, customerID uuid.UUID, msg Inbound) (int64, error) {
 	id, err := q.MessageCreate(ctx, dbsqlc.MessageCreateParams{
 		TenantID: tenantID, TicketID: ticketID, Kind: "inbound", AuthorCustomerID: uuid.NullUUID{UUID: customerID, Valid: true},
 		FromAddress: msg.From, BodyText: msg.Text, BodyHtml: msg.HTML, ChannelMessageID: msg.ChannelMessageID,
 		Automated: msg.Automated, CreatedAt: msg.At, Terms: search.Terms(msg.Text),
 	})
 	if err != nil {
-		return Message{}, fmt.Errorf("conversation: add message: %w", err)
+		return 0, fmt.Errorf("conversation: add message: %w", err)
 	}
 	for _, a := range msg.Attachments {
 		if err := addUpload(ctx, q, tenantID, id, a); err != nil {
-			return Message{}, err
+			return 0, err
 		}
 	}
-	if err := q.TicketAddInbound(ctx, dbsqlc.TicketAddInboundParams{TenantID: tenantID, ID: ticketID, At: msg.At, Body: msg.Text}); err != nil {
-		return Message{}, err
-	}
-	return q.MessageGet(ctx, dbsqlc.MessageGetParams{TenantID: tenantID, ID: id})
+	return id, q.TicketAddInbound(ctx, dbsqlc.TicketAddInboundParams{TenantID: tenantID, ID: ticketID, At: msg.At, Body: msg.Text})
 }
 
 func (s *Service) resolveCustomer(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, ref CustomerRef) (dbsqlc.Customer, error) {

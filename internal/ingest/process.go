@@ -64,17 +64,17 @@ func (s *Service) Process(ctx context.Context, tenantID uuid.UUID, id int64) (Ou
 		}
 		if pl.final == nil {
 			if pl.ticket != 0 {
-				m, err := s.conv.AppendInboundTx(ctx, q, tx, sc, pl.ticket, pl.msg)
+				_, ticketID, err := s.conv.AppendInboundTx(ctx, q, tx, sc, pl.ticket, pl.msg)
 				if err != nil {
 					return err
 				}
-				out.TicketID = m.TicketID
+				out.TicketID = ticketID
 			} else {
-				t, err := s.conv.CreateInboundTx(ctx, q, tx, sc, pl.newTkt, number)
+				ticketID, err := s.conv.CreateInboundTx(ctx, q, tx, sc, pl.newTkt, number)
 				if err != nil {
 					return err
 				}
-				out.TicketID = t.ID
+				out.TicketID = ticketID
 			}
 		}
 		tk := row.TicketID

@@ -79,12 +79,16 @@ func (s *Store) InTx(ctx context.Context, fn TxFunc) error {
 }
 
 func (s *Store) inTx(ctx context.Context, settings map[string]string, fn TxFunc) error {
-	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		for k, v := range settings {
-			if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true)", k, v); err != nil {
-				return fmt.Errorf("store: pin %s: %w", k, err)
-			}
+	// The pin travels with BEGIN, in the same round trip. The values are ids as formatted by the
+	// uuid package, checked again here because they are written into the statement.
+	begin := "BEGIN"
+	for k, v := range settings {
+		if _, err := uuid.Parse(v); err != nil || (k != "app.tenant_id" && k != "app.user_id") {
+			return fmt.Errorf("store: refusing to pin %s=%q", k, v)
 		}
+		begin += "; SELECT set_config('" + k + "', '" + v + "', true)"
+	}
+	return pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{BeginQuery: begin}, func(tx pgx.Tx) error {
 		return fn(dbsqlc.New(tx), tx)
 	})
 }
