@@ -113,11 +113,12 @@ func (s *Service) CreateInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx
 		Language: in.Language, Presale: in.Presale, SlaDueAt: in.SLADueAt, CreatedAt: in.Message.At,
 		Terms:          ticketTerms(in.Subject, cust.Name, in.Customer.Email, in.Customer.ExternalID, in.OrderNumber),
 		EmailAccountID: pgtype.Int8{Int64: in.EmailAccountID, Valid: in.EmailAccountID != 0},
+		FirstText:      in.Message.Text,
 	})
 	if err != nil {
 		return 0, fmt.Errorf("conversation: create ticket: %w", err)
 	}
-	if _, err := s.addInbound(ctx, q, sc.TenantID(), id, cust.ID, in.Message); err != nil {
+	if _, err := s.addInbound(ctx, q, sc.TenantID(), id, cust.ID, in.Message, false); err != nil {
 		return 0, err
 	}
 	return id, Notify(ctx, tx, sc.TenantID(), id, "ticket.created")
@@ -153,7 +154,7 @@ func (s *Service) AppendInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx
 			return 0, 0, err
 		}
 	}
-	id, err := s.addInbound(ctx, q, sc.TenantID(), t.ID, t.CustomerID, msg)
+	id, err := s.addInbound(ctx, q, sc.TenantID(), t.ID, t.CustomerID, msg, true)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -165,7 +166,9 @@ func (s *Service) AppendInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx
 	return id, t.ID, Notify(ctx, tx, sc.TenantID(), t.ID, "message.inbound")
 }
 
-func (s *Service) addInbound(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, ticketID int64, customerID uuid.UUID, msg Inbound) (int64, error) {
+// addInbound stores a customer message; summary moves the ticket's summary forward (a new ticket
+// was written with it already).
+func (s *Service) addInbound(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, ticketID int64, customerID uuid.UUID, msg Inbound, summary bool) (int64, error) {
 	id, err := q.MessageCreate(ctx, dbsqlc.MessageCreateParams{
 		TenantID: tenantID, TicketID: ticketID, Kind: "inbound", AuthorCustomerID: uuid.NullUUID{UUID: customerID, Valid: true},
 		FromAddress: msg.From, BodyText: msg.Text, BodyHtml: msg.HTML, ChannelMessageID: msg.ChannelMessageID,
@@ -178,6 +181,9 @@ func (s *Service) addInbound(ctx context.Context, q *dbsqlc.Queries, tenantID uu
 		if err := addUpload(ctx, q, tenantID, id, a); err != nil {
 			return 0, err
 		}
+	}
+	if !summary {
+		return id, nil
 	}
 	return id, q.TicketAddInbound(ctx, dbsqlc.TicketAddInboundParams{TenantID: tenantID, ID: ticketID, At: msg.At, Body: msg.Text})
 }

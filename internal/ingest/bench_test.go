@@ -13,8 +13,8 @@ import (
 )
 
 // BenchmarkPipeline measures raw mail to committed ticket the way a mailbox sync feeds the
-// pipeline: raw messages stored 50 to a transaction with their mail.process jobs (AcceptTx, as
-// the IMAP sync does), and Process (parse, classify, dedupe, thread, create or append) run by
+// pipeline: raw messages stored 50 to a transaction with their mail.process jobs (AcceptBatchTx,
+// as the IMAP sync does), and Process (parse, classify, dedupe, thread, create or append) run by
 // 8 concurrent workers in the same process. One workspace (the worst case); every third message
 // answers an earlier one.
 //
@@ -49,18 +49,20 @@ func BenchmarkPipeline(b *testing.B) {
 			}
 		})
 	}
+	var last int64
 	for from := 0; from < b.N; from += batch {
+		var raws [][]byte
+		for n := from; n < min(from+batch, b.N); n++ {
+			raws = append(raws, mail(n+1))
+		}
 		var got []int64
 		err := p.svc.st.InTenantTx(ctx, p.sc.TenantID(), func(q *dbsqlc.Queries, tx pgx.Tx) error {
-			got = got[:0]
-			for n := from; n < min(from+batch, b.N); n++ {
-				id, dup, err := p.svc.AcceptTx(ctx, q, tx, p.sc.TenantID(), "bench", 0, mail(n+1))
-				if err != nil || dup {
-					return fmt.Errorf("accept %d: %v (duplicate %v)", n, err, dup)
-				}
-				got = append(got, id)
+			n, err := p.svc.AcceptBatchTx(ctx, q, tx, p.sc.TenantID(), "bench", 0, raws)
+			if err != nil || n != len(raws) {
+				return fmt.Errorf("accept: %v (%d of %d new)", err, n, len(raws))
 			}
-			return nil
+			return tx.QueryRow(ctx, "SELECT array_agg(id ORDER BY id) FROM inbound_messages WHERE tenant_id = $1 AND state = 'pending' AND id > $2",
+				p.sc.TenantID(), last).Scan(&got)
 		})
 		if err != nil {
 			b.Fatal(err)
@@ -68,6 +70,7 @@ func BenchmarkPipeline(b *testing.B) {
 		for _, id := range got {
 			ids <- id
 		}
+		last = got[len(got)-1]
 	}
 	close(ids)
 	wg.Wait()

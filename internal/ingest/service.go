@@ -93,6 +93,31 @@ func (s *Service) AcceptTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, te
 	return id, false, s.queue(ctx, tx, ProcessArgs{TenantID: tenantID, ID: id})
 }
 
+// AcceptBatchTx is AcceptTx for several messages of one account (an IMAP sync batch): their
+// processing jobs go in with one insert. It reports how many were new.
+func (s *Service) AcceptBatchTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tenantID uuid.UUID, source string, accountID int64, raws [][]byte) (int, error) {
+	acct := pgtype.Int8{Int64: accountID, Valid: accountID != 0}
+	var jobs []river.InsertManyParams
+	md := fmt.Appendf(nil, `{"tenant_id":%q}`, tenantID.String())
+	for _, raw := range raws {
+		sum := sha256.Sum256(raw)
+		id, err := q.InboundAccept(ctx, dbsqlc.InboundAcceptParams{TenantID: tenantID, Source: source, RawSha256: sum[:], Raw: raw, AccountID: acct})
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("ingest: store raw mail: %w", err)
+		}
+		jobs = append(jobs, river.InsertManyParams{Args: ProcessArgs{TenantID: tenantID, ID: id}, InsertOpts: &river.InsertOpts{Metadata: md}})
+	}
+	if len(jobs) > 0 && s.jobs != nil {
+		if _, err := s.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
+			return 0, fmt.Errorf("ingest: queue processing: %w", err)
+		}
+	}
+	return len(jobs), nil
+}
+
 func (s *Service) queue(ctx context.Context, tx pgx.Tx, a ProcessArgs) error {
 	if s.jobs == nil {
 		return nil

@@ -212,11 +212,19 @@ func TestSendFailures(t *testing.T) {
 func TestIdleWakesTheSync(t *testing.T) {
 	t.Parallel()
 	// No periodic sync in the test's time: only IDLE can bring the mail in.
-	f := newFixture(t, map[string]string{"SHOPDESK_MAIL_POLL": "1h"}, nil)
+	f := newFixture(t, map[string]string{"SHOPDESK_MAIL_POLL": "1h"}, func(fm *email.Form) { fm.IMAPIdle = true })
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	go (&email.Watcher{Accounts: f.app.Email, Jobs: f.app.Jobs, Every: time.Second, Logger: f.app.Logger}).Run(ctx)
-	time.Sleep(3 * time.Second) // the watcher logs in and starts IDLE
+	// Once IDLE runs, the watcher catches up with one sync; after it, only IDLE can bring mail in.
+	owner := f.app.DB.Owner(t)
+	require.Eventually(t, func() bool {
+		var n int
+		err := owner.QueryRow(context.Background(), `SELECT count(*) FROM river_job
+			WHERE kind = 'mail.sync' AND args->>'wake' LIKE 'idle-connect-%' AND state = 'completed'`).Scan(&n)
+		require.NoError(t, err)
+		return n > 0
+	}, 30*time.Second, 100*time.Millisecond, "the watcher never started IDLE")
 
 	f.mt.Append(t, f.box, customerMail("ida@example.net", f.box, "idle-1@example.net", "Is this in stock?", "Do you have the blue one?"))
 	start := time.Now()

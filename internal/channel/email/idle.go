@@ -186,6 +186,10 @@ func (w *Watcher) idleOnce(ctx context.Context, tenantID uuid.UUID, accountID in
 		return fmt.Errorf("idle: %w", err)
 	}
 	defer func() { _ = idle.Close() }()
+	// Mail that arrived while nobody was watching announces nothing: catch up once per connection.
+	if err := w.wake(ctx, tenantID, accountID, "idle-connect"); err != nil {
+		return err
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -193,11 +197,18 @@ func (w *Watcher) idleOnce(ctx context.Context, tenantID uuid.UUID, accountID in
 		case <-c.Closed():
 			return fmt.Errorf("the server closed the IDLE connection")
 		case <-wake:
-			// One sync per account and second, however many messages arrive at once.
-			args := SyncArgs{TenantID: tenantID, AccountID: accountID, Wake: "idle-" + strconv.FormatInt(time.Now().Unix(), 10)}
-			if _, err := w.Jobs.Insert(ctx, args, SyncOpts(tenantID, time.Second)); err != nil {
-				return fmt.Errorf("queue sync: %w", err)
+			if err := w.wake(ctx, tenantID, accountID, "idle"); err != nil {
+				return err
 			}
 		}
 	}
+}
+
+// wake queues a sync: one per account, reason and second, however many messages arrive at once.
+func (w *Watcher) wake(ctx context.Context, tenantID uuid.UUID, accountID int64, reason string) error {
+	args := SyncArgs{TenantID: tenantID, AccountID: accountID, Wake: reason + "-" + strconv.FormatInt(time.Now().Unix(), 10)}
+	if _, err := w.Jobs.Insert(ctx, args, SyncOpts(tenantID, time.Second)); err != nil {
+		return fmt.Errorf("queue sync: %w", err)
+	}
+	return nil
 }

@@ -203,16 +203,8 @@ func (s *Service) advance(ctx context.Context, a Account, folder string, fromVal
 			out.lost = true
 			return nil
 		}
-		for _, raw := range items {
-			_, dup, err := in.AcceptTx(ctx, q, tx, a.TenantID, "imap:"+a.Address, a.ID, raw)
-			if err != nil {
-				return err
-			}
-			if !dup {
-				out.stored++
-			}
-		}
-		return nil
+		out.stored, err = in.AcceptBatchTx(ctx, q, tx, a.TenantID, "imap:"+a.Address, a.ID, items)
+		return err
 	})
 	if err != nil {
 		return out, fmt.Errorf("store batch: %w", store.NotFound(err))

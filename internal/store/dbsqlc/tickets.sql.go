@@ -1042,10 +1042,11 @@ func (q *Queries) TicketByNumber(ctx context.Context, arg TicketByNumberParams) 
 
 const ticketCreate = `-- name: TicketCreate :one
 INSERT INTO tickets (tenant_id, number, channel, marketplace, store, subject, customer_id, status, priority,
-    tags, language, presale, sla_due_at, created_at, updated_at, last_message_at, search_tsv, email_account_id)
+    tags, language, presale, sla_due_at, created_at, updated_at, last_message_at, search_tsv, email_account_id,
+    message_count, last_customer_at, snippet)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
     $10, $11, $12, $13, $14, $14, $14, array_to_tsvector($15::text[]),
-    $16)
+    $16, 1, $14, left(regexp_replace($17::text, '\s+', ' ', 'g'), 160))
 RETURNING id
 `
 
@@ -1066,8 +1067,11 @@ type TicketCreateParams struct {
 	CreatedAt      time.Time
 	Terms          []string
 	EmailAccountID pgtype.Int8
+	FirstText      string
 }
 
+// A ticket is born with its first customer message: the summary columns are written here, so
+// the new row is not updated again in the same transaction.
 func (q *Queries) TicketCreate(ctx context.Context, arg TicketCreateParams) (int64, error) {
 	row := q.db.QueryRow(ctx, ticketCreate,
 		arg.TenantID,
@@ -1086,6 +1090,7 @@ func (q *Queries) TicketCreate(ctx context.Context, arg TicketCreateParams) (int
 		arg.CreatedAt,
 		arg.Terms,
 		arg.EmailAccountID,
+		arg.FirstText,
 	)
 	var id int64
 	err := row.Scan(&id)

@@ -4,11 +4,14 @@ ON CONFLICT (tenant_id) DO UPDATE SET last = c.last + 1
 RETURNING last;
 
 -- name: TicketCreate :one
+-- A ticket is born with its first customer message: the summary columns are written here, so
+-- the new row is not updated again in the same transaction.
 INSERT INTO tickets (tenant_id, number, channel, marketplace, store, subject, customer_id, status, priority,
-    tags, language, presale, sla_due_at, created_at, updated_at, last_message_at, search_tsv, email_account_id)
+    tags, language, presale, sla_due_at, created_at, updated_at, last_message_at, search_tsv, email_account_id,
+    message_count, last_customer_at, snippet)
 VALUES (@tenant_id, @number, @channel, @marketplace, @store, @subject, @customer_id, @status, @priority,
     @tags, @language, @presale, @sla_due_at, @created_at, @created_at, @created_at, array_to_tsvector(@terms::text[]),
-    sqlc.narg(email_account_id))
+    sqlc.narg(email_account_id), 1, @created_at, left(regexp_replace(@first_text::text, '\s+', ' ', 'g'), 160))
 RETURNING id;
 
 -- name: TicketByNumber :one
