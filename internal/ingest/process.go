@@ -24,6 +24,7 @@ type plan struct {
 	class    Class
 	mid      string
 	ticket   int64 // number of the ticket to append to; 0 opens a new one
+	number   int64 // the new ticket's number
 	msg      conversation.Inbound
 	newTkt   conversation.NewTicket
 	rowState string
@@ -43,12 +44,6 @@ func (s *Service) Process(ctx context.Context, tenantID uuid.UUID, id int64) (Ou
 		return *pl.final, nil
 	}
 	sc := tenant.Scope{Workspace: tenant.Workspace{ID: tenantID}}
-	var number int64
-	if pl.final == nil && pl.ticket == 0 {
-		if number, err = s.conv.NextNumber(ctx, sc); err != nil {
-			return Outcome{}, err
-		}
-	}
 	out := Outcome{State: "processed", Class: pl.class}
 	if pl.final != nil {
 		out = *pl.final
@@ -70,7 +65,7 @@ func (s *Service) Process(ctx context.Context, tenantID uuid.UUID, id int64) (Ou
 				}
 				out.TicketID = ticketID
 			} else {
-				ticketID, err := s.conv.CreateInboundTx(ctx, q, tx, sc, pl.newTkt, number)
+				ticketID, err := s.conv.CreateInboundTx(ctx, q, tx, sc, pl.newTkt, pl.number)
 				if err != nil {
 					return err
 				}
@@ -107,7 +102,15 @@ func (s *Service) read(ctx context.Context, tenantID uuid.UUID, id int64) (plan,
 			pl.final = &Outcome{State: row.State, Reason: row.Error}
 			return nil
 		}
-		return s.decide(ctx, q, tenantID, row, &pl)
+		if err := s.decide(ctx, q, tenantID, row, &pl); err != nil {
+			return err
+		}
+		if pl.final == nil && pl.ticket == 0 {
+			// Last in this transaction, so the workspace's counter row is locked only while it
+			// commits, never while a ticket is written. A ticket that then fails leaves a gap.
+			pl.number, err = q.TicketNextNumber(ctx, tenantID)
+		}
+		return err
 	})
 	return pl, err
 }
