@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -147,15 +149,20 @@ func (s *Service) decide(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.U
 	}
 	// Some senders reuse a Message-ID for different mail (carrier notifications, say): the same id
 	// with the same text is a copy; with other text it is a message of its own.
-	var seen bool
-	if pl.mid, seen, err = identity(ctx, q, tenantID, mid, text); err != nil {
+	sum := sha256.Sum256([]byte(text))
+	own := []string{mid, mid + "#" + hex.EncodeToString(sum[:6])}
+	refs := append(append([]string{}, p.InReplyTo...), p.References...)
+	known, err := q.MessagesByChannelIDs(ctx, dbsqlc.MessagesByChannelIDsParams{TenantID: tenantID, Ids: append(append([]string{}, own...), refs...)})
+	if err != nil {
 		return err
 	}
+	var seen bool
+	pl.mid, seen = identity(own, known, text)
 	if seen {
 		pl.final = &Outcome{State: "duplicate", Reason: "a message with this Message-ID and the same text is already stored", Class: pl.class}
 		return nil
 	}
-	if pl.ticket, err = s.thread(ctx, q, tenantID, p); err != nil {
+	if pl.ticket, err = s.thread(ctx, q, tenantID, p, refs, known); err != nil {
 		return err
 	}
 	pl.msg = conversation.Inbound{Text: text, HTML: SanitizeHTML(p.HTML), From: p.From.Address, ChannelMessageID: pl.mid,
@@ -188,20 +195,22 @@ func (s *Service) decide(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.U
 	return nil
 }
 
-// thread finds the number of the ticket a message answers: by its References and In-Reply-To,
-// then by a valid reply token among its recipients (0: a new ticket).
-func (s *Service) thread(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, p *Parsed) (int64, error) {
-	var ticketID int64
-	if refs := append(append([]string{}, p.InReplyTo...), p.References...); len(refs) > 0 {
-		id, err := q.MessageTicketByChannelIDs(ctx, dbsqlc.MessageTicketByChannelIDsParams{TenantID: tenantID, Ids: refs})
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return 0, err
+// thread finds the number of the ticket a message answers: the newest stored message among its
+// References and In-Reply-To, then a valid reply token among its recipients (0: a new ticket).
+func (s *Service) thread(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, p *Parsed, refs []string, known []dbsqlc.MessagesByChannelIDsRow) (int64, error) {
+	var (
+		number int64
+		at     time.Time
+	)
+	for _, k := range known {
+		if slices.Contains(refs, k.ChannelMessageID) && (number == 0 || k.CreatedAt.After(at)) {
+			number, at = k.Number, k.CreatedAt
 		}
-		ticketID = id
 	}
-	if ticketID == 0 && s.keys != nil {
-		ticketID = s.tokenTicket(tenantID, p)
+	if number != 0 || s.keys == nil {
+		return number, nil
 	}
+	ticketID := s.tokenTicket(tenantID, p)
 	if ticketID == 0 {
 		return 0, nil
 	}
@@ -215,23 +224,19 @@ func (s *Service) thread(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.U
 	return t.Number, nil
 }
 
-// identity settles the channel message id of a message: its Message-ID, or the Message-ID plus a
-// hash of the text when another message already holds the id. seen is true for a copy of a stored
-// message (same id, same text).
-func identity(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, mid, text string) (id string, seen bool, err error) {
-	sum := sha256.Sum256([]byte(text))
-	for _, c := range []string{mid, mid + "#" + hex.EncodeToString(sum[:6])} {
-		stored, err := q.MessageTextByChannelID(ctx, dbsqlc.MessageTextByChannelIDParams{TenantID: tenantID, ChannelMessageID: c})
-		if errors.Is(err, pgx.ErrNoRows) {
-			return c, false, nil
+// identity settles the channel message id of a message from its candidates (the Message-ID,
+// then the Message-ID plus a hash of the text): the first one no stored message holds. seen is
+// true for a copy of a stored message (same id, same text).
+func identity(candidates []string, known []dbsqlc.MessagesByChannelIDsRow, text string) (id string, seen bool) {
+	for _, c := range candidates {
+		i := slices.IndexFunc(known, func(k dbsqlc.MessagesByChannelIDsRow) bool { return k.ChannelMessageID == c })
+		if i < 0 {
+			return c, false
 		}
-		if err != nil {
-			return "", false, err
-		}
-		if stored == text {
-			return c, true, nil
+		if known[i].BodyText == text {
+			return c, true
 		}
 	}
 	// Both ids are taken by other text: keep the raw mail as a duplicate rather than guess.
-	return mid, true, nil
+	return candidates[0], true
 }

@@ -200,36 +200,47 @@ func (q *Queries) InboundRequeue(ctx context.Context, arg InboundRequeueParams) 
 	return result.RowsAffected(), nil
 }
 
-const messageTextByChannelID = `-- name: MessageTextByChannelID :one
-SELECT body_text FROM messages WHERE tenant_id = $1 AND channel_message_id = $2 AND channel_message_id <> ''
+const messagesByChannelIDs = `-- name: MessagesByChannelIDs :many
+SELECT m.channel_message_id, m.body_text, m.created_at, t.number
+FROM messages m JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+WHERE m.tenant_id = $1 AND m.channel_message_id = ANY($2::text[]) AND m.channel_message_id <> ''
 `
 
-type MessageTextByChannelIDParams struct {
-	TenantID         uuid.UUID
-	ChannelMessageID string
-}
-
-func (q *Queries) MessageTextByChannelID(ctx context.Context, arg MessageTextByChannelIDParams) (string, error) {
-	row := q.db.QueryRow(ctx, messageTextByChannelID, arg.TenantID, arg.ChannelMessageID)
-	var body_text string
-	err := row.Scan(&body_text)
-	return body_text, err
-}
-
-const messageTicketByChannelIDs = `-- name: MessageTicketByChannelIDs :one
-SELECT ticket_id FROM messages WHERE tenant_id = $1 AND channel_message_id = ANY($2::text[]) AND channel_message_id <> ''
-ORDER BY created_at DESC LIMIT 1
-`
-
-type MessageTicketByChannelIDsParams struct {
+type MessagesByChannelIDsParams struct {
 	TenantID uuid.UUID
 	Ids      []string
 }
 
-// channel_message_id <> ” lets the planner use the partial unique index.
-func (q *Queries) MessageTicketByChannelIDs(ctx context.Context, arg MessageTicketByChannelIDsParams) (int64, error) {
-	row := q.db.QueryRow(ctx, messageTicketByChannelIDs, arg.TenantID, arg.Ids)
-	var ticket_id int64
-	err := row.Scan(&ticket_id)
-	return ticket_id, err
+type MessagesByChannelIDsRow struct {
+	ChannelMessageID string
+	BodyText         string
+	CreatedAt        time.Time
+	Number           int64
+}
+
+// Everything the pipeline needs to know about Message-IDs in one round trip: whether the message
+// is stored already (and with what text), and which ticket the ids it answers belong to.
+func (q *Queries) MessagesByChannelIDs(ctx context.Context, arg MessagesByChannelIDsParams) ([]MessagesByChannelIDsRow, error) {
+	rows, err := q.db.Query(ctx, messagesByChannelIDs, arg.TenantID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []MessagesByChannelIDsRow{}
+	for rows.Next() {
+		var i MessagesByChannelIDsRow
+		if err := rows.Scan(
+			&i.ChannelMessageID,
+			&i.BodyText,
+			&i.CreatedAt,
+			&i.Number,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

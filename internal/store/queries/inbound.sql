@@ -21,17 +21,16 @@ ORDER BY received_at DESC, id DESC LIMIT @max_rows;
 -- name: InboundRaw :one
 SELECT raw FROM inbound_messages WHERE tenant_id = @tenant_id AND id = @id;
 
--- name: MessageTicketByChannelIDs :one
--- channel_message_id <> '' lets the planner use the partial unique index.
-SELECT ticket_id FROM messages WHERE tenant_id = @tenant_id AND channel_message_id = ANY(@ids::text[]) AND channel_message_id <> ''
-ORDER BY created_at DESC LIMIT 1;
-
--- name: MessageTextByChannelID :one
-SELECT body_text FROM messages WHERE tenant_id = @tenant_id AND channel_message_id = @channel_message_id AND channel_message_id <> '';
-
 -- name: InboundGet :one
 SELECT * FROM inbound_messages WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: InboundLock :one
 -- Locks a stored message for writing its outcome (without reading its bytes again).
 SELECT state, error, ticket_id FROM inbound_messages WHERE tenant_id = @tenant_id AND id = @id FOR UPDATE;
+
+-- name: MessagesByChannelIDs :many
+-- Everything the pipeline needs to know about Message-IDs in one round trip: whether the message
+-- is stored already (and with what text), and which ticket the ids it answers belong to.
+SELECT m.channel_message_id, m.body_text, m.created_at, t.number
+FROM messages m JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+WHERE m.tenant_id = @tenant_id AND m.channel_message_id = ANY(@ids::text[]) AND m.channel_message_id <> '';
