@@ -9,8 +9,9 @@ import (
 )
 
 // sanitizer keeps the formatting of customer mail and nothing that runs or calls home: no script,
-// no styles, no forms, and no remote images (tracking pixels) — only inline cid: images, which the
-// thread rewrites to the stored attachments.
+// no styles, no forms. Inline cid: images keep their src (the thread points them at the stored
+// attachments); remote images (tracking pixels, say) keep their address only in data-remote-src,
+// which loads nothing until an agent asks for the images.
 var sanitizer = func() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowStandardURLs()
@@ -22,13 +23,20 @@ var sanitizer = func() *bluemonday.Policy {
 	p.AllowAttrs("colspan", "rowspan", "align").OnElements("td", "th")
 	p.AllowAttrs("alt", "width", "height").OnElements("img")
 	p.AllowAttrs("src").Matching(regexp.MustCompile(`^cid:`)).OnElements("img")
+	p.AllowAttrs("data-remote-src").Matching(regexp.MustCompile(`^https?://`)).OnElements("img")
 	p.RequireNoFollowOnLinks(true)
 	p.AddTargetBlankToFullyQualifiedLinks(true)
 	return p
 }()
 
+// remoteImage finds an image's remote source, to park it in data-remote-src before sanitising (the
+// sanitiser then checks the result like any other attribute).
+var remoteImage = regexp.MustCompile(`(?i)(<img\b[^>]*?\s)src(\s*=\s*["']?\s*https?:)`)
+
 // SanitizeHTML makes a mail's HTML safe to show.
-func SanitizeHTML(s string) string { return sanitizer.Sanitize(s) }
+func SanitizeHTML(s string) string {
+	return sanitizer.Sanitize(remoteImage.ReplaceAllString(s, "${1}data-remote-src${2}"))
+}
 
 var (
 	blockTags = regexp.MustCompile(`(?i)<\s*/?\s*(br|p|div|tr|li|h[1-6]|table|blockquote)\b[^>]*>`)

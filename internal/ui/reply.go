@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -250,8 +251,15 @@ func (h *Handler) messageHTML(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	img := "'self' data:"
+	if r.URL.Query().Get("images") == "1" {
+		// The agent asked for the remote images of this message (they may tell the sender it
+		// was read).
+		html = strings.ReplaceAll(html, " data-remote-src=", " src=")
+		img += " https: http:"
+	}
 	hd := w.Header()
-	hd.Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; frame-ancestors 'self'; sandbox allow-same-origin")
+	hd.Set("Content-Security-Policy", "default-src 'none'; img-src "+img+"; frame-ancestors 'self'; sandbox allow-same-origin")
 	hd.Set("X-Frame-Options", "SAMEORIGIN")
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Set("Cache-Control", "private, max-age=300")
