@@ -1,13 +1,13 @@
 package ui
 
 import (
-	"strings"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopdesk/shopdesk/internal/conversation"
