@@ -15,15 +15,18 @@ import (
 
 // Detail is everything the ticket page shows.
 type Detail struct {
-	Ticket      Ticket
-	Messages    []Message
-	Events      []dbsqlc.TicketEvent
-	Customer    dbsqlc.Customer
-	Emails      []string
-	Identities  []dbsqlc.CustomerIdentity
-	Orders      []dbsqlc.Order
-	Earlier     []dbsqlc.TicketsOfCustomerRow
-	Duplicates  []dbsqlc.TicketOpenOfCustomerRow // the same customer's other open tickets
+	Ticket     Ticket
+	Messages   []Message
+	Events     []dbsqlc.TicketEvent
+	Customer   dbsqlc.Customer
+	Emails     []string
+	Identities []dbsqlc.CustomerIdentity
+	Orders     []dbsqlc.Order
+	Earlier    []dbsqlc.TicketsOfCustomerRow
+	Duplicates []dbsqlc.TicketOpenOfCustomerRow // the same customer's other open tickets
+	// SameSubject are the same customer's tickets of the last 30 days with this subject (reply
+	// prefixes aside): probably one conversation, offered for merging, never merged alone.
+	SameSubject []dbsqlc.TicketsSameSubjectRow
 	Members     []dbsqlc.MembersForMentionRow
 	Names       map[uuid.UUID]string // people by id, for authors and events
 	LatestMerge *dbsqlc.TicketMerge  // the merge into this ticket that can still be undone
@@ -59,6 +62,10 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 			return err
 		}
 		if d.Earlier, err = q.TicketsOfCustomer(ctx, dbsqlc.TicketsOfCustomerParams{TenantID: tid, CustomerID: t.CustomerID, ExceptID: t.ID}); err != nil {
+			return err
+		}
+		if d.SameSubject, err = q.TicketsSameSubject(ctx, dbsqlc.TicketsSameSubjectParams{TenantID: tid, CustomerID: t.CustomerID, ExceptID: t.ID,
+			Since: t.CreatedAt.AddDate(0, 0, -30), Subject: t.Subject}); err != nil {
 			return err
 		}
 		if d.Duplicates, err = q.TicketOpenOfCustomer(ctx, dbsqlc.TicketOpenOfCustomerParams{TenantID: tid, CustomerID: t.CustomerID, ExceptID: t.ID}); err != nil {

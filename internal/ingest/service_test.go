@@ -131,3 +131,30 @@ func TestPipeline(t *testing.T) {
 		require.Contains(t, d.Ticket.Tags, "automatic")
 	})
 }
+
+func TestSameSenderAndSubjectIsOnlySuggested(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := newPipeline(t)
+	_, first := p.feed(t, customerMail)
+	// The customer writes a new mail instead of answering: no threading headers, same subject.
+	_, second := p.feed(t, strings.NewReplacer("Message-ID: <first@example.ro>", "Message-ID: <second@example.ro>",
+		"Subject: Unde este comanda?", "Subject: RE: Fwd: Unde este comanda?").Replace(customerMail))
+	require.Equal(t, "processed", second.State)
+	require.NotEqual(t, first.TicketID, second.TicketID, "never merged on sender and subject alone")
+	tk, err := p.conv.TicketByID(ctx, p.sc, second.TicketID)
+	require.NoError(t, err)
+	d, err := p.conv.Detail(ctx, p.sc, tk.Number)
+	require.NoError(t, err)
+	require.Len(t, d.SameSubject, 1)
+	require.Equal(t, first.TicketID, d.SameSubject[0].ID)
+
+	// Another sender with the same subject is not suggested.
+	_, third := p.feed(t, strings.NewReplacer("Message-ID: <first@example.ro>", "Message-ID: <third@example.ro>",
+		"ana@example.ro", "ion@example.ro").Replace(customerMail))
+	tk3, err := p.conv.TicketByID(ctx, p.sc, third.TicketID)
+	require.NoError(t, err)
+	d3, err := p.conv.Detail(ctx, p.sc, tk3.Number)
+	require.NoError(t, err)
+	require.Empty(t, d3.SameSubject)
+}

@@ -1512,3 +1512,61 @@ func (q *Queries) TicketsOfCustomer(ctx context.Context, arg TicketsOfCustomerPa
 	}
 	return items, nil
 }
+
+const ticketsSameSubject = `-- name: TicketsSameSubject :many
+SELECT id, number, subject, status FROM tickets
+WHERE tenant_id = $1 AND customer_id = $2 AND id <> $3 AND merged_into IS NULL
+  AND created_at > $4
+  AND regexp_replace(lower(subject), '^(\s*(re|fw|fwd|aw|wg|sv|vs|antw|rif|r|tr|답장|전달)\s*(\[\d+\])?\s*:\s*)+', '')
+    = regexp_replace(lower($5::text), '^(\s*(re|fw|fwd|aw|wg|sv|vs|antw|rif|r|tr|답장|전달)\s*(\[\d+\])?\s*:\s*)+', '')
+ORDER BY created_at DESC, id DESC LIMIT 3
+`
+
+type TicketsSameSubjectParams struct {
+	TenantID   uuid.UUID
+	CustomerID uuid.UUID
+	ExceptID   int64
+	Since      time.Time
+	Subject    string
+}
+
+type TicketsSameSubjectRow struct {
+	ID      int64
+	Number  int64
+	Subject string
+	Status  string
+}
+
+// The same customer's recent tickets whose subject matches once reply and forward prefixes are
+// taken off: a customer who wrote a new mail instead of answering. Only a suggestion; tickets are
+// never merged on this alone.
+func (q *Queries) TicketsSameSubject(ctx context.Context, arg TicketsSameSubjectParams) ([]TicketsSameSubjectRow, error) {
+	rows, err := q.db.Query(ctx, ticketsSameSubject,
+		arg.TenantID,
+		arg.CustomerID,
+		arg.ExceptID,
+		arg.Since,
+		arg.Subject,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []TicketsSameSubjectRow{}
+	for rows.Next() {
+		var i TicketsSameSubjectRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Number,
+			&i.Subject,
+			&i.Status,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

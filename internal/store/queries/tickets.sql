@@ -102,6 +102,17 @@ WHERE tenant_id = @tenant_id AND customer_id = @customer_id AND id <> @except_id
   AND status IN ('open', 'pending', 'snoozed')
 ORDER BY created_at DESC, id DESC LIMIT 5;
 
+-- name: TicketsSameSubject :many
+-- The same customer's recent tickets whose subject matches once reply and forward prefixes are
+-- taken off: a customer who wrote a new mail instead of answering. Only a suggestion; tickets are
+-- never merged on this alone.
+SELECT id, number, subject, status FROM tickets
+WHERE tenant_id = @tenant_id AND customer_id = @customer_id AND id <> @except_id AND merged_into IS NULL
+  AND created_at > @since
+  AND regexp_replace(lower(subject), '^(\s*(re|fw|fwd|aw|wg|sv|vs|antw|rif|r|tr|답장|전달)\s*(\[\d+\])?\s*:\s*)+', '')
+    = regexp_replace(lower(@subject::text), '^(\s*(re|fw|fwd|aw|wg|sv|vs|antw|rif|r|tr|답장|전달)\s*(\[\d+\])?\s*:\s*)+', '')
+ORDER BY created_at DESC, id DESC LIMIT 3;
+
 -- name: TicketMarkRead :exec
 INSERT INTO ticket_reads (tenant_id, ticket_id, user_id, read_at) VALUES (@tenant_id, @ticket_id, @user_id, now())
 ON CONFLICT (tenant_id, ticket_id, user_id) DO UPDATE SET read_at = now();
