@@ -13,10 +13,10 @@ import (
 )
 
 // BenchmarkPipeline measures raw mail to committed ticket the way a mailbox sync feeds the
-// pipeline: raw messages stored 50 to a transaction with their mail.process jobs (AcceptBatchTx,
-// as the IMAP sync does), and Process (parse, classify, dedupe, thread, create or append) run by
-// 8 concurrent workers in the same process. One workspace (the worst case); every third message
-// answers an earlier one.
+// pipeline: raw messages stored 50 to a transaction (AcceptBatchTx, as the IMAP sync does), each
+// batch then processed by ProcessBatch (parse, classify, dedupe, thread, create or append; the
+// mail.process_batch job) on 4 concurrent workers in the same process. One workspace (the worst
+// case); every third message answers one from the batch before.
 //
 //	go test -run '^$' -bench Pipeline -benchtime 3000x -count 5 ./internal/ingest/
 func BenchmarkPipeline(b *testing.B) {
@@ -25,7 +25,7 @@ func BenchmarkPipeline(b *testing.B) {
 	mail := func(n int) []byte {
 		reply := ""
 		if n%3 == 0 && n > 3 {
-			reply = fmt.Sprintf("In-Reply-To: <bench-%d@example.net>\r\nReferences: <bench-%d@example.net>\r\n", n-2, n-2)
+			reply = fmt.Sprintf("In-Reply-To: <bench-%d@example.net>\r\nReferences: <bench-%d@example.net>\r\n", max(n-60, 1), max(n-60, 1))
 		}
 		return fmt.Appendf(nil, "From: Buyer %d <buyer%d@example.net>\r\nTo: shop@example.com\r\nSubject: Order %d has not arrived\r\n"+
 			"Message-ID: <bench-%d@example.net>\r\nDate: Mon, 30 Nov 2026 10:00:00 +0200\r\n%s"+
@@ -34,17 +34,16 @@ func BenchmarkPipeline(b *testing.B) {
 			"--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hello, my order <b>%d</b> was due last week.</p>\r\n--b--\r\n",
 			n%500, n%500, n, n, reply, n, n)
 	}
-	const batch, workers = 50, 8
-	ids := make(chan int64, 4*batch)
+	const batch, workers = 50, 4
+	ids := make(chan []int64, 4)
 	var wg sync.WaitGroup
 	b.ResetTimer()
 	start := time.Now()
 	for range workers {
 		wg.Go(func() {
-			for id := range ids {
-				out, err := p.svc.Process(ctx, p.sc.TenantID(), id)
-				if err != nil || out.State != "processed" {
-					b.Errorf("process %d: %v (%+v)", id, err, out)
+			for batch := range ids {
+				if err := p.svc.ProcessBatch(ctx, p.sc.TenantID(), batch); err != nil {
+					b.Errorf("process %v: %v", batch, err)
 				}
 			}
 		})
@@ -67,12 +66,16 @@ func BenchmarkPipeline(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, id := range got {
-			ids <- id
-		}
+		ids <- got
 		last = got[len(got)-1]
 	}
 	close(ids)
 	wg.Wait()
+	var processed int
+	if err := p.svc.st.InTenantTx(ctx, p.sc.TenantID(), func(_ *dbsqlc.Queries, tx pgx.Tx) error {
+		return tx.QueryRow(ctx, "SELECT count(*) FROM inbound_messages WHERE tenant_id = $1 AND state = 'processed'", p.sc.TenantID()).Scan(&processed)
+	}); err != nil || processed != b.N {
+		b.Fatalf("%d of %d processed (%v)", processed, b.N, err)
+	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
 }

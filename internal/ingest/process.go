@@ -30,6 +30,9 @@ type plan struct {
 	msg      conversation.Inbound
 	newTkt   conversation.NewTicket
 	rowState string
+	// ids are every Message-ID this message has or names (own, hashed, references), for telling
+	// whether messages of one batch depend on each other.
+	ids []string
 }
 
 // Process parses, classifies, dedupes and threads one stored message, then records the outcome.
@@ -45,41 +48,11 @@ func (s *Service) Process(ctx context.Context, tenantID uuid.UUID, id int64) (Ou
 	if pl.rowState != "pending" {
 		return *pl.final, nil
 	}
-	sc := tenant.Scope{Workspace: tenant.Workspace{ID: tenantID}}
-	out := Outcome{State: "processed", Class: pl.class}
-	if pl.final != nil {
-		out = *pl.final
-	}
+	var out Outcome
 	err = s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, tx pgx.Tx) error {
-		row, err := q.InboundLock(ctx, dbsqlc.InboundLockParams{TenantID: tenantID, ID: id})
-		if err != nil {
-			return store.NotFound(err)
-		}
-		if row.State != "pending" { // finished meanwhile by another worker
-			out = Outcome{State: row.State, Reason: row.Error}
-			return nil
-		}
-		if pl.final == nil {
-			if pl.ticket != 0 {
-				_, ticketID, err := s.conv.AppendInboundTx(ctx, q, tx, sc, pl.ticket, pl.msg)
-				if err != nil {
-					return err
-				}
-				out.TicketID = ticketID
-			} else {
-				ticketID, err := s.conv.CreateInboundTx(ctx, q, tx, sc, pl.newTkt, pl.number)
-				if err != nil {
-					return err
-				}
-				out.TicketID = ticketID
-			}
-		}
-		tk := row.TicketID
-		if out.TicketID != 0 {
-			tk.Int64, tk.Valid = out.TicketID, true
-		}
-		return q.InboundFinish(ctx, dbsqlc.InboundFinishParams{TenantID: tenantID, ID: id, State: out.State, Error: out.Reason,
-			MessageID: pl.mid, TicketID: tk})
+		var err error
+		out, err = s.write(ctx, q, tx, tenantID, id, pl)
+		return err
 	})
 	if c, ok := store.UniqueViolation(err); ok && c == "messages_channel_id_idx" {
 		// Another copy with this id was stored between the lookup and the write.
@@ -89,6 +62,118 @@ func (s *Service) Process(ctx context.Context, tenantID uuid.UUID, id int64) (Ou
 		})
 	}
 	return out, err
+}
+
+// write stores one planned message in the caller's transaction: the message, its ticket and the
+// outcome, re-checked under the stored row's lock.
+func (s *Service) write(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tenantID uuid.UUID, id int64, pl plan) (Outcome, error) {
+	out := Outcome{State: "processed", Class: pl.class}
+	if pl.final != nil {
+		out = *pl.final
+	}
+	row, err := q.InboundLock(ctx, dbsqlc.InboundLockParams{TenantID: tenantID, ID: id})
+	if err != nil {
+		return out, store.NotFound(err)
+	}
+	if row.State != "pending" { // finished meanwhile by another worker
+		return Outcome{State: row.State, Reason: row.Error}, nil
+	}
+	sc := tenant.Scope{Workspace: tenant.Workspace{ID: tenantID}}
+	if pl.final == nil {
+		if pl.ticket != 0 {
+			if _, out.TicketID, err = s.conv.AppendInboundTx(ctx, q, tx, sc, pl.ticket, pl.msg); err != nil {
+				return out, err
+			}
+		} else if out.TicketID, err = s.conv.CreateInboundTx(ctx, q, tx, sc, pl.newTkt, pl.number); err != nil {
+			return out, err
+		}
+	}
+	tk := row.TicketID
+	if out.TicketID != 0 {
+		tk.Int64, tk.Valid = out.TicketID, true
+	}
+	return out, q.InboundFinish(ctx, dbsqlc.InboundFinishParams{TenantID: tenantID, ID: id, State: out.State, Error: out.Reason,
+		MessageID: pl.mid, TicketID: tk})
+}
+
+// ProcessBatch processes stored messages of one workspace together (an IMAP sync batch): one
+// reading and one writing transaction for all of them, which is what makes a busy mailbox cheap.
+// Messages of the batch that depend on each other (one answers or repeats another), or any
+// failure, fall back to processing one at a time, in order, which is always correct.
+func (s *Service) ProcessBatch(ctx context.Context, tenantID uuid.UUID, ids []int64) error {
+	plans := make([]plan, len(ids))
+	independent := true
+	err := s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		seen := map[string]bool{}
+		newTickets := 0
+		for i, id := range ids {
+			pl := &plans[i]
+			row, err := q.InboundGet(ctx, dbsqlc.InboundGetParams{TenantID: tenantID, ID: id})
+			if err != nil {
+				return store.NotFound(err)
+			}
+			pl.rowState = row.State
+			if row.State != "pending" {
+				continue
+			}
+			if err := s.decide(ctx, q, tenantID, row, pl); err != nil {
+				return err
+			}
+			for _, mid := range pl.ids {
+				if seen[mid] {
+					independent = false
+				}
+			}
+			for _, mid := range pl.ids {
+				seen[mid] = true
+			}
+			if pl.final == nil && pl.ticket == 0 {
+				newTickets++
+			}
+		}
+		if !independent || newTickets == 0 {
+			return nil
+		}
+		// Numbers for the batch's new tickets, last so the counter row is locked only while this
+		// transaction commits.
+		last, err := q.TicketNextNumbers(ctx, dbsqlc.TicketNextNumbersParams{TenantID: tenantID, N: int64(newTickets)})
+		if err != nil {
+			return err
+		}
+		n := last - int64(newTickets)
+		for i := range plans {
+			if plans[i].rowState == "pending" && plans[i].final == nil && plans[i].ticket == 0 {
+				n++
+				plans[i].number = n
+			}
+		}
+		return nil
+	})
+	if err == nil && independent {
+		err = s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+			for i, id := range ids {
+				if plans[i].rowState != "pending" {
+					continue
+				}
+				if _, err := s.write(ctx, q, tx, tenantID, id, plans[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			return nil
+		}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	for _, id := range ids {
+		if _, err := s.Process(ctx, tenantID, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // read loads the stored message and decides what to do with it, in one read-only transaction.
@@ -162,6 +247,7 @@ func (s *Service) decide(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.U
 		pl.final = &Outcome{State: "duplicate", Reason: "a message with this Message-ID and the same text is already stored", Class: pl.class}
 		return nil
 	}
+	pl.ids = append(append(append(pl.ids[:0], own...), refs...), pl.mid)
 	if pl.ticket, err = s.thread(ctx, q, tenantID, p, refs, known); err != nil {
 		return err
 	}

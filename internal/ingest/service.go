@@ -39,6 +39,20 @@ func (ProcessArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
+// ProcessBatchArgs processes the messages a mailbox sync stored together.
+type ProcessBatchArgs struct {
+	TenantID uuid.UUID `json:"tenant_id"`
+	IDs      []int64   `json:"ids"`
+}
+
+// Kind names the job.
+func (ProcessBatchArgs) Kind() string { return "mail.process_batch" }
+
+// InsertOpts: one job per batch.
+func (ProcessBatchArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
 // Service is the one pipeline every mail source feeds: store raw, then process by job.
 type Service struct {
 	st   *store.Store
@@ -93,12 +107,11 @@ func (s *Service) AcceptTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, te
 	return id, false, s.queue(ctx, tx, ProcessArgs{TenantID: tenantID, ID: id})
 }
 
-// AcceptBatchTx is AcceptTx for several messages of one account (an IMAP sync batch): their
-// processing jobs go in with one insert. It reports how many were new.
+// AcceptBatchTx is AcceptTx for several messages of one account (an IMAP sync batch): they are
+// processed together by one mail.process_batch job. It reports how many were new.
 func (s *Service) AcceptBatchTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tenantID uuid.UUID, source string, accountID int64, raws [][]byte) (int, error) {
 	acct := pgtype.Int8{Int64: accountID, Valid: accountID != 0}
-	var jobs []river.InsertManyParams
-	md := fmt.Appendf(nil, `{"tenant_id":%q}`, tenantID.String())
+	var ids []int64
 	for _, raw := range raws {
 		sum := sha256.Sum256(raw)
 		id, err := q.InboundAccept(ctx, dbsqlc.InboundAcceptParams{TenantID: tenantID, Source: source, RawSha256: sum[:], Raw: raw, AccountID: acct})
@@ -108,14 +121,15 @@ func (s *Service) AcceptBatchTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.T
 		if err != nil {
 			return 0, fmt.Errorf("ingest: store raw mail: %w", err)
 		}
-		jobs = append(jobs, river.InsertManyParams{Args: ProcessArgs{TenantID: tenantID, ID: id}, InsertOpts: &river.InsertOpts{Metadata: md}})
+		ids = append(ids, id)
 	}
-	if len(jobs) > 0 && s.jobs != nil {
-		if _, err := s.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
+	if len(ids) > 0 && s.jobs != nil {
+		md := fmt.Appendf(nil, `{"tenant_id":%q}`, tenantID.String())
+		if _, err := s.jobs.InsertTx(ctx, tx, ProcessBatchArgs{TenantID: tenantID, IDs: ids}, &river.InsertOpts{Metadata: md}); err != nil {
 			return 0, fmt.Errorf("ingest: queue processing: %w", err)
 		}
 	}
-	return len(jobs), nil
+	return len(ids), nil
 }
 
 func (s *Service) queue(ctx context.Context, tx pgx.Tx, a ProcessArgs) error {

@@ -158,3 +158,61 @@ func TestSameSenderAndSubjectIsOnlySuggested(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, d3.SameSubject)
 }
+
+func TestProcessBatch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	mail := func(id, subject, extra string) []byte {
+		return []byte("From: Ana Pop <ana@example.ro>\r\nTo: shop@example.com\r\nSubject: " + subject + "\r\nMessage-ID: <" + id + ">\r\n" + extra +
+			"Date: Sun, 22 Nov 2026 10:00:00 +0200\r\n\r\nText of " + id + "\r\n")
+	}
+	accept := func(t *testing.T, p *pipeline, raws ...[]byte) []int64 {
+		t.Helper()
+		var ids []int64
+		for _, raw := range raws {
+			id, dup, err := p.svc.Accept(ctx, p.sc.TenantID(), "test", raw)
+			require.NoError(t, err)
+			require.False(t, dup)
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	states := func(t *testing.T, p *pipeline, ids []int64) (out []string) {
+		t.Helper()
+		for _, id := range ids {
+			o, err := p.svc.Process(ctx, p.sc.TenantID(), id) // finished rows just report their outcome
+			require.NoError(t, err)
+			out = append(out, o.State)
+		}
+		return out
+	}
+
+	t.Run("IndependentMessagesTogether", func(t *testing.T) {
+		t.Parallel()
+		p := newPipeline(t)
+		ids := accept(t, p, mail("b1@x", "One", ""), mail("b2@x", "Two", ""), []byte("not a mail"), mail("b3@x", "Three", ""))
+		require.NoError(t, p.svc.ProcessBatch(ctx, p.sc.TenantID(), ids))
+		got := states(t, p, ids)
+		require.Equal(t, []string{"processed", "processed", "quarantined", "processed"}, got)
+		require.NoError(t, p.svc.ProcessBatch(ctx, p.sc.TenantID(), ids), "a retried batch changes nothing")
+		n := 0
+		for _, number := range []int64{1, 2, 3} {
+			_, err := p.conv.Detail(ctx, p.sc, number)
+			require.NoError(t, err, "ticket numbers 1 to 3 in order, no gaps")
+			n++
+		}
+		require.Equal(t, 3, n)
+	})
+	t.Run("AnswerInTheSameBatchThreads", func(t *testing.T) {
+		t.Parallel()
+		p := newPipeline(t)
+		ids := accept(t, p, mail("q1@x", "Question", ""), mail("q2@x", "Re: Question", "In-Reply-To: <q1@x>\r\n"),
+			mail("q1@x", "Question", "Received: by another.example\r\n"))
+		require.NoError(t, p.svc.ProcessBatch(ctx, p.sc.TenantID(), ids))
+		got := states(t, p, ids)
+		require.Equal(t, []string{"processed", "processed", "duplicate"}, got)
+		d, err := p.conv.Detail(ctx, p.sc, 1)
+		require.NoError(t, err)
+		require.Len(t, d.Messages, 2, "the answer joined the question's ticket")
+	})
+}

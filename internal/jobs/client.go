@@ -61,6 +61,7 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 		river.AddWorker(workers, &WakeWorker{conversations: deps.Conversations})
 		if deps.Ingest != nil {
 			river.AddWorker(workers, &ProcessWorker{ingest: deps.Ingest})
+			river.AddWorker(workers, &ProcessBatchWorker{ingest: deps.Ingest})
 		}
 		poll := opts.MailPoll
 		if poll == 0 {
@@ -206,4 +207,15 @@ func riverClientFromContext(ctx context.Context) *Client {
 		return nil
 	}
 	return c
+}
+
+// ProcessBatchWorker runs the mail pipeline for a sync batch.
+type ProcessBatchWorker struct {
+	river.WorkerDefaults[ingest.ProcessBatchArgs]
+	ingest *ingest.Service
+}
+
+// Work processes the batch.
+func (w *ProcessBatchWorker) Work(ctx context.Context, job *river.Job[ingest.ProcessBatchArgs]) error {
+	return w.ingest.ProcessBatch(ctx, job.Args.TenantID, job.Args.IDs)
 }

@@ -1172,6 +1172,25 @@ func (q *Queries) TicketNextNumber(ctx context.Context, tenantID uuid.UUID) (int
 	return last, err
 }
 
+const ticketNextNumbers = `-- name: TicketNextNumbers :one
+INSERT INTO ticket_counters AS c (tenant_id, last) VALUES ($1, $2::bigint)
+ON CONFLICT (tenant_id) DO UPDATE SET last = c.last + $2::bigint
+RETURNING last
+`
+
+type TicketNextNumbersParams struct {
+	TenantID uuid.UUID
+	N        int64
+}
+
+// Takes n numbers at once; the last of them is returned.
+func (q *Queries) TicketNextNumbers(ctx context.Context, arg TicketNextNumbersParams) (int64, error) {
+	row := q.db.QueryRow(ctx, ticketNextNumbers, arg.TenantID, arg.N)
+	var last int64
+	err := row.Scan(&last)
+	return last, err
+}
+
 const ticketOpenOfCustomer = `-- name: TicketOpenOfCustomer :many
 SELECT id, number, subject FROM tickets
 WHERE tenant_id = $1 AND customer_id = $2 AND id <> $3 AND merged_into IS NULL

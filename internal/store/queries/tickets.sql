@@ -3,6 +3,12 @@ INSERT INTO ticket_counters AS c (tenant_id, last) VALUES (@tenant_id, 1)
 ON CONFLICT (tenant_id) DO UPDATE SET last = c.last + 1
 RETURNING last;
 
+-- name: TicketNextNumbers :one
+-- Takes n numbers at once; the last of them is returned.
+INSERT INTO ticket_counters AS c (tenant_id, last) VALUES (@tenant_id, @n::bigint)
+ON CONFLICT (tenant_id) DO UPDATE SET last = c.last + @n::bigint
+RETURNING last;
+
 -- name: TicketCreate :one
 -- A ticket is born with its first customer message: the summary columns are written here, so
 -- the new row is not updated again in the same transaction.
