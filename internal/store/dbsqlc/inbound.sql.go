@@ -201,8 +201,9 @@ func (q *Queries) InboundRequeue(ctx context.Context, arg InboundRequeueParams) 
 }
 
 const messagesByChannelIDs = `-- name: MessagesByChannelIDs :many
-SELECT m.channel_message_id, m.body_text, m.created_at, t.number
-FROM messages m JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+SELECT m.channel_message_id, m.body_text, m.created_at,
+    (SELECT t.number FROM tickets t WHERE t.tenant_id = m.tenant_id AND t.id = m.ticket_id)::bigint AS number
+FROM messages m
 WHERE m.tenant_id = $1 AND m.channel_message_id = ANY($2::text[]) AND m.channel_message_id <> ''
 `
 
@@ -220,6 +221,7 @@ type MessagesByChannelIDsRow struct {
 
 // Everything the pipeline needs to know about Message-IDs in one round trip: whether the message
 // is stored already (and with what text), and which ticket the ids it answers belong to.
+// The ticket number is a per-row lookup by key: a join let generic plans scan the workspace's tickets.
 func (q *Queries) MessagesByChannelIDs(ctx context.Context, arg MessagesByChannelIDsParams) ([]MessagesByChannelIDsRow, error) {
 	rows, err := q.db.Query(ctx, messagesByChannelIDs, arg.TenantID, arg.Ids)
 	if err != nil {

@@ -31,6 +31,8 @@ SELECT state, error, ticket_id FROM inbound_messages WHERE tenant_id = @tenant_i
 -- name: MessagesByChannelIDs :many
 -- Everything the pipeline needs to know about Message-IDs in one round trip: whether the message
 -- is stored already (and with what text), and which ticket the ids it answers belong to.
-SELECT m.channel_message_id, m.body_text, m.created_at, t.number
-FROM messages m JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+-- The ticket number is a per-row lookup by key: a join let generic plans scan the workspace's tickets.
+SELECT m.channel_message_id, m.body_text, m.created_at,
+    (SELECT t.number FROM tickets t WHERE t.tenant_id = m.tenant_id AND t.id = m.ticket_id)::bigint AS number
+FROM messages m
 WHERE m.tenant_id = @tenant_id AND m.channel_message_id = ANY(@ids::text[]) AND m.channel_message_id <> '';
