@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/i18n"
+	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/web/pages"
 )
 
@@ -37,10 +38,17 @@ func (h *Handler) showMail(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Accounts = append(v.Accounts, row)
 	}
-	for _, q := range rows {
-		v.Quarantine = append(v.Quarantine, pages.QuarantineRow{ID: fmt.Sprint(q.ID), Source: q.Source, Received: p.DateTime(q.ReceivedAt), Reason: q.Error, Size: q.Size})
-	}
+	v.Quarantine = quarantineRows(p, rows)
 	h.render(w, r, http.StatusOK, pages.Mail(v))
+}
+
+// quarantineRows shows quarantined messages, on the mail page and on an account's page.
+func quarantineRows(p *i18n.Printer, rows []dbsqlc.InboundQuarantinedRow) []pages.QuarantineRow {
+	out := make([]pages.QuarantineRow, 0, len(rows))
+	for _, q := range rows {
+		out = append(out, pages.QuarantineRow{ID: fmt.Sprint(q.ID), Source: q.Source, Received: p.DateTime(q.ReceivedAt), Reason: q.Error, Size: q.Size})
+	}
+	return out
 }
 
 func (h *Handler) retryInbound(w http.ResponseWriter, r *http.Request) {

@@ -61,34 +61,34 @@ func (h *Handler) createAccount(w http.ResponseWriter, r *http.Request) {
 	seeOther(w, r, fmt.Sprintf("/w/%s/settings/mail/accounts/%d", sc.Workspace.Slug, a.ID))
 }
 
-func (h *Handler) editAccount(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+// account loads the workspace's account named by the URL; another workspace's is not found.
+func (h *Handler) account(r *http.Request) (email.Account, error) {
 	id, err := idParam(r, "accountID")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return email.Account{}, err
 	}
-	a, err := h.Email.Get(ctx, currentScope(ctx).TenantID(), id)
+	return h.Email.Get(r.Context(), currentScope(r.Context()).TenantID(), id)
+}
+
+func (h *Handler) editAccount(w http.ResponseWriter, r *http.Request) {
+	a, err := h.account(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, pages.AccountForm(h.accountForm(r, strconv.FormatInt(id, 10), email.FormOf(a), nil)))
+	h.render(w, r, http.StatusOK, pages.AccountForm(h.accountForm(r, strconv.FormatInt(a.ID, 10), email.FormOf(a), nil)))
 }
 
 func (h *Handler) saveMailAccount(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sc := currentScope(ctx)
-	id, err := idParam(r, "accountID")
+	// Someone else's account is not found before its form is judged.
+	a, err := h.account(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	// Someone else's account is not found before its form is judged.
-	if _, err := h.Email.Get(ctx, sc.TenantID(), id); err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	id := a.ID
 	f := accountFormOf(r)
 	err = h.Email.Update(ctx, sc, id, f)
 	if fe, ok := fieldErrors(ctx, err); ok {
@@ -130,16 +130,12 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, test *pa
 	ctx := r.Context()
 	sc := currentScope(ctx)
 	p := i18n.FromContext(ctx)
-	id, err := idParam(r, "accountID")
+	a, err := h.account(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	a, err := h.Email.Get(ctx, sc.TenantID(), id)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	id := a.ID
 	health, err := h.Email.Health(ctx, sc, id)
 	if err != nil {
 		h.fail(w, r, err)
@@ -165,9 +161,7 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, test *pa
 	if a.LastErrorAt != nil {
 		v.LastErrorAt = p.DateTime(*a.LastErrorAt)
 	}
-	for _, q := range rows {
-		v.Quarantine = append(v.Quarantine, pages.QuarantineRow{ID: fmt.Sprint(q.ID), Source: q.Source, Received: p.DateTime(q.ReceivedAt), Reason: q.Error, Size: q.Size})
-	}
+	v.Quarantine = quarantineRows(p, rows)
 	h.render(w, r, http.StatusOK, pages.AccountPage(v))
 }
 
