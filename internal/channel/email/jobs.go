@@ -2,7 +2,6 @@ package email
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -58,9 +57,4 @@ func (s *Service) EnqueueAll(ctx context.Context, jobs *river.Client[pgx.Tx], pe
 		return 0, fmt.Errorf("email: enqueue syncs: %w", err)
 	}
 	return len(rows), nil
-}
-
-// isCancel reports a sync stopped by shutdown, which is retried rather than recorded.
-func isCancel(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

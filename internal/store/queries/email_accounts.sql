@@ -24,9 +24,6 @@ SELECT * FROM email_accounts WHERE tenant_id = @tenant_id AND id = @id;
 -- name: EmailAccountByToken :one
 SELECT * FROM email_accounts WHERE tenant_id = @tenant_id AND forward_token = @forward_token;
 
--- name: EmailAccountByAddress :one
-SELECT * FROM email_accounts WHERE tenant_id = @tenant_id AND lower(address) = lower(@address::text);
-
 -- name: EmailAccountDefault :one
 -- The account replies go out through when a ticket names none: the oldest active one that can send.
 SELECT * FROM email_accounts WHERE tenant_id = @tenant_id AND status = 'active' AND smtp_host <> ''
@@ -34,9 +31,6 @@ ORDER BY created_at, id LIMIT 1;
 
 -- name: EmailAccountList :many
 SELECT * FROM email_accounts WHERE tenant_id = @tenant_id ORDER BY name, id;
-
--- name: EmailAccountAddresses :many
-SELECT lower(address)::text FROM email_accounts WHERE tenant_id = @tenant_id;
 
 -- name: EmailAccountSetStatus :execrows
 UPDATE email_accounts SET status = @status WHERE tenant_id = @tenant_id AND id = @id;
