@@ -80,8 +80,9 @@ func event(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, t
 	return Notify(ctx, tx, sc.TenantID(), ticketID, kind)
 }
 
-// tenantMetadata ties a job to its workspace for the admin jobs page (same shape as jobs.TenantMetadata).
-func tenantMetadata(tenantID uuid.UUID) []byte {
+// TenantMetadata ties a job to its workspace, so the workspace's admins see and manage it on the
+// jobs page; every job of a workspace is inserted with it.
+func TenantMetadata(tenantID uuid.UUID) []byte {
 	b, _ := json.Marshal(map[string]string{"tenant_id": tenantID.String()})
 	return b
 }

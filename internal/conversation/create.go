@@ -81,7 +81,7 @@ func (s *Service) NextNumber(ctx context.Context, sc tenant.Scope) (int64, error
 	var n int64
 	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, _ pgx.Tx) error {
 		var err error
-		n, err = q.TicketNextNumber(ctx, sc.TenantID())
+		n, err = q.TicketNextNumbers(ctx, dbsqlc.TicketNextNumbersParams{TenantID: sc.TenantID(), N: 1})
 		return err
 	})
 	return n, err

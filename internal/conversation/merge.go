@@ -207,7 +207,7 @@ func (s *Service) Split(ctx context.Context, sc tenant.Scope, number, messageID 
 		if t.MessageCount <= 1 {
 			return validate.Errors{"message": "split.last_message"}
 		}
-		n, err := q.TicketNextNumber(ctx, tid)
+		n, err := q.TicketNextNumbers(ctx, dbsqlc.TicketNextNumbersParams{TenantID: tid, N: 1})
 		if err != nil {
 			return err
 		}

@@ -125,7 +125,7 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 				return err
 			}
 		} else if s.jobs != nil {
-			if _, err := s.jobs.InsertTx(ctx, tx, SendArgs{TenantID: sc.TenantID(), MessageID: id}, &river.InsertOpts{Metadata: tenantMetadata(sc.TenantID())}); err != nil {
+			if _, err := s.jobs.InsertTx(ctx, tx, SendArgs{TenantID: sc.TenantID(), MessageID: id}, &river.InsertOpts{Metadata: TenantMetadata(sc.TenantID())}); err != nil {
 				return fmt.Errorf("conversation: queue send: %w", err)
 			}
 		}

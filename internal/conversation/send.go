@@ -189,7 +189,7 @@ func (s *Service) Resend(ctx context.Context, sc tenant.Scope, messageID int64) 
 		}
 		if s.jobs != nil {
 			args := SendArgs{TenantID: sc.TenantID(), MessageID: m.ID, Resend: int(n) + 1}
-			if _, err := s.jobs.InsertTx(ctx, tx, args, &river.InsertOpts{Metadata: tenantMetadata(sc.TenantID())}); err != nil {
+			if _, err := s.jobs.InsertTx(ctx, tx, args, &river.InsertOpts{Metadata: TenantMetadata(sc.TenantID())}); err != nil {
 				return err
 			}
 		}

@@ -34,7 +34,7 @@ func (s *Service) scheduleWake(ctx context.Context, tx pgx.Tx, tenantID uuid.UUI
 		return nil
 	}
 	_, err := s.jobs.InsertTx(ctx, tx, WakeArgs{TenantID: tenantID, TicketID: ticketID, Until: until.UTC()},
-		&river.InsertOpts{ScheduledAt: until, Metadata: tenantMetadata(tenantID)})
+		&river.InsertOpts{ScheduledAt: until, Metadata: TenantMetadata(tenantID)})
 	return err
 }
 

@@ -108,15 +108,8 @@ func (s *Service) ProcessBatch(ctx context.Context, tenantID uuid.UUID, ids []in
 		newTickets := 0
 		for i, id := range ids {
 			pl := &plans[i]
-			row, err := q.InboundGet(ctx, dbsqlc.InboundGetParams{TenantID: tenantID, ID: id})
-			if err != nil {
-				return store.NotFound(err)
-			}
-			pl.rowState = row.State
-			if row.State != "pending" {
-				continue
-			}
-			if err := s.decide(ctx, q, tenantID, row, pl); err != nil {
+			var err error
+			if *pl, err = s.plan(ctx, q, tenantID, id); err != nil {
 				return err
 			}
 			for _, mid := range pl.ids {
@@ -180,26 +173,34 @@ func (s *Service) ProcessBatch(ctx context.Context, tenantID uuid.UUID, ids []in
 func (s *Service) read(ctx context.Context, tenantID uuid.UUID, id int64) (plan, error) {
 	var pl plan
 	err := s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
-		row, err := q.InboundGet(ctx, dbsqlc.InboundGetParams{TenantID: tenantID, ID: id})
-		if err != nil {
-			return store.NotFound(err)
-		}
-		pl.rowState = row.State
-		if row.State != "pending" {
-			pl.final = &Outcome{State: row.State, Reason: row.Error}
-			return nil
-		}
-		if err := s.decide(ctx, q, tenantID, row, &pl); err != nil {
+		var err error
+		if pl, err = s.plan(ctx, q, tenantID, id); err != nil {
 			return err
 		}
-		if pl.final == nil && pl.ticket == 0 {
+		if pl.rowState == "pending" && pl.final == nil && pl.ticket == 0 {
 			// Last in this transaction, so the workspace's counter row is locked only while it
 			// commits, never while a ticket is written. A ticket that then fails leaves a gap.
-			pl.number, err = q.TicketNextNumber(ctx, tenantID)
+			pl.number, err = q.TicketNextNumbers(ctx, dbsqlc.TicketNextNumbersParams{TenantID: tenantID, N: 1})
 		}
 		return err
 	})
 	return pl, err
+}
+
+// plan loads one stored message and decides what to do with it; a message no longer pending
+// gets its recorded outcome as final.
+func (s *Service) plan(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, id int64) (plan, error) {
+	var pl plan
+	row, err := q.InboundGet(ctx, dbsqlc.InboundGetParams{TenantID: tenantID, ID: id})
+	if err != nil {
+		return pl, store.NotFound(err)
+	}
+	pl.rowState = row.State
+	if row.State != "pending" {
+		pl.final = &Outcome{State: row.State, Reason: row.Error}
+		return pl, nil
+	}
+	return pl, s.decide(ctx, q, tenantID, row, &pl)
 }
 
 func (s *Service) decide(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, row dbsqlc.InboundMessage, pl *plan) error {

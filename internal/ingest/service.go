@@ -75,11 +75,7 @@ func (s *Service) UseJobs(c *river.Client[pgx.Tx]) { s.jobs = c }
 // Accept stores raw mail for a workspace and queues its processing in the same transaction. The
 // same bytes accepted twice are stored once (duplicate is true the second time).
 func (s *Service) Accept(ctx context.Context, tenantID uuid.UUID, source string, raw []byte) (id int64, duplicate bool, err error) {
-	err = s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, tx pgx.Tx) error {
-		id, duplicate, err = s.AcceptTx(ctx, q, tx, tenantID, source, 0, raw)
-		return err
-	})
-	return id, duplicate, err
+	return s.AcceptFor(ctx, tenantID, source, 0, raw)
 }
 
 // AcceptFor is Accept for mail that arrived for one account (accountID 0: none).
@@ -95,49 +91,53 @@ func (s *Service) AcceptFor(ctx context.Context, tenantID uuid.UUID, source stri
 // processing jobs and the advanced cursor together. accountID 0 means no account (the gateway's
 // workspace address).
 func (s *Service) AcceptTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tenantID uuid.UUID, source string, accountID int64, raw []byte) (id int64, duplicate bool, err error) {
+	id, duplicate, err = storeRaw(ctx, q, tenantID, source, accountID, raw)
+	if err != nil || duplicate {
+		return id, duplicate, err
+	}
+	return id, false, s.queue(ctx, tx, tenantID, ProcessArgs{TenantID: tenantID, ID: id})
+}
+
+// storeRaw keeps the bytes of one message; the same bytes twice are one row (duplicate).
+func storeRaw(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, source string, accountID int64, raw []byte) (id int64, duplicate bool, err error) {
 	sum := sha256.Sum256(raw)
-	acct := pgtype.Int8{Int64: accountID, Valid: accountID != 0}
-	id, err = q.InboundAccept(ctx, dbsqlc.InboundAcceptParams{TenantID: tenantID, Source: source, RawSha256: sum[:], Raw: raw, AccountID: acct})
+	id, err = q.InboundAccept(ctx, dbsqlc.InboundAcceptParams{TenantID: tenantID, Source: source, RawSha256: sum[:], Raw: raw,
+		AccountID: pgtype.Int8{Int64: accountID, Valid: accountID != 0}})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, true, nil
 	}
 	if err != nil {
 		return 0, false, fmt.Errorf("ingest: store raw mail: %w", err)
 	}
-	return id, false, s.queue(ctx, tx, ProcessArgs{TenantID: tenantID, ID: id})
+	return id, false, nil
 }
 
 // AcceptBatchTx is AcceptTx for several messages of one account (an IMAP sync batch): they are
 // processed together by one mail.process_batch job. It reports how many were new.
 func (s *Service) AcceptBatchTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tenantID uuid.UUID, source string, accountID int64, raws [][]byte) (int, error) {
-	acct := pgtype.Int8{Int64: accountID, Valid: accountID != 0}
 	var ids []int64
 	for _, raw := range raws {
-		sum := sha256.Sum256(raw)
-		id, err := q.InboundAccept(ctx, dbsqlc.InboundAcceptParams{TenantID: tenantID, Source: source, RawSha256: sum[:], Raw: raw, AccountID: acct})
-		if errors.Is(err, pgx.ErrNoRows) {
-			continue
-		}
+		id, duplicate, err := storeRaw(ctx, q, tenantID, source, accountID, raw)
 		if err != nil {
-			return 0, fmt.Errorf("ingest: store raw mail: %w", err)
+			return 0, err
 		}
-		ids = append(ids, id)
+		if !duplicate {
+			ids = append(ids, id)
+		}
 	}
-	if len(ids) > 0 && s.jobs != nil {
-		md := fmt.Appendf(nil, `{"tenant_id":%q}`, tenantID.String())
-		if _, err := s.jobs.InsertTx(ctx, tx, ProcessBatchArgs{TenantID: tenantID, IDs: ids}, &river.InsertOpts{Metadata: md}); err != nil {
+	if len(ids) > 0 {
+		if err := s.queue(ctx, tx, tenantID, ProcessBatchArgs{TenantID: tenantID, IDs: ids}); err != nil {
 			return 0, fmt.Errorf("ingest: queue processing: %w", err)
 		}
 	}
 	return len(ids), nil
 }
 
-func (s *Service) queue(ctx context.Context, tx pgx.Tx, a ProcessArgs) error {
+func (s *Service) queue(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, args river.JobArgs) error {
 	if s.jobs == nil {
 		return nil
 	}
-	md := fmt.Appendf(nil, `{"tenant_id":%q}`, a.TenantID.String())
-	_, err := s.jobs.InsertTx(ctx, tx, a, &river.InsertOpts{Metadata: md})
+	_, err := s.jobs.InsertTx(ctx, tx, args, &river.InsertOpts{Metadata: conversation.TenantMetadata(tenantID)})
 	return err
 }
 
@@ -174,8 +174,7 @@ func attachmentsOf(p *Parsed) (kept []conversation.Upload, skipped []string) {
 	return kept, skipped
 }
 
-// tokenTicket finds the ticket a valid reply token among the recipients names (0: none). The
-// token's ticket must exist: a token for a deleted ticket starts a new one.
+// tokenTicket finds the ticket id a valid reply token among the recipients names (0: none).
 func (s *Service) tokenTicket(tenantID uuid.UUID, p *Parsed) int64 {
 	var addrs []string
 	for _, a := range p.To {
@@ -224,7 +223,7 @@ func (s *Service) Retry(ctx context.Context, sc tenant.Scope, id int64) error {
 		if n == 0 {
 			return validate.Errors{"message": "quarantine.not_quarantined"}
 		}
-		return s.queue(ctx, tx, ProcessArgs{TenantID: sc.TenantID(), ID: id, Retry: attempt})
+		return s.queue(ctx, tx, sc.TenantID(), ProcessArgs{TenantID: sc.TenantID(), ID: id, Retry: attempt})
 	})
 }
 

@@ -10,14 +10,12 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/store"
 )
 
 // TenantMetadata is the metadata that ties a job to a workspace; insert tenant jobs with it.
-func TenantMetadata(tenantID uuid.UUID) []byte {
-	b, _ := json.Marshal(map[string]string{"tenant_id": tenantID.String()})
-	return b
-}
+func TenantMetadata(tenantID uuid.UUID) []byte { return conversation.TenantMetadata(tenantID) }
 
 // Admin lists and manages one workspace's jobs for its jobs page.
 type Admin struct {

@@ -13,9 +13,6 @@ import (
 	"github.com/shopdesk/shopdesk/web/pages"
 )
 
-var accountFields = []string{"name", "address", "from_name", "signature", "imap_host", "imap_port", "imap_tls", "imap_username",
-	"imap_folders", "smtp_host", "smtp_port", "smtp_tls", "smtp_username", "auth_kind"}
-
 func accountFormOf(r *http.Request) email.Form {
 	v := r.PostFormValue
 	return email.Form{Name: v("name"), Address: v("address"), FromName: v("from_name"), Signature: v("signature"),

@@ -69,9 +69,6 @@ type Service struct {
 // NewService builds the account service.
 func NewService(st *store.Store, keys *secret.Keyring) *Service { return &Service{st: st, keys: keys} }
 
-// Keys is the keyring secrets and reply tokens use.
-func (s *Service) Keys() *secret.Keyring { return s.keys }
-
 type checked struct {
 	p       dbsqlc.EmailAccountCreateParams
 	secrets Secrets
@@ -304,17 +301,15 @@ func (s *Service) Delete(ctx context.Context, sc tenant.Scope, id int64) error {
 	})
 }
 
-// Health is what the account's health page shows.
-type Health struct {
-	dbsqlc.EmailAccountHealthRow
-}
+// Health is what the account's health page counts.
+type Health = dbsqlc.EmailAccountHealthRow
 
 // Health counts the account's recent mail.
 func (s *Service) Health(ctx context.Context, sc tenant.Scope, id int64) (Health, error) {
 	var h Health
 	err := s.st.InTenantTx(ctx, sc.TenantID(), func(q *dbsqlc.Queries, _ pgx.Tx) error {
 		var err error
-		h.EmailAccountHealthRow, err = q.EmailAccountHealth(ctx, dbsqlc.EmailAccountHealthParams{TenantID: sc.TenantID(), AccountID: pgInt8(id)})
+		h, err = q.EmailAccountHealth(ctx, dbsqlc.EmailAccountHealthParams{TenantID: sc.TenantID(), AccountID: pgInt8(id)})
 		return err
 	})
 	return h, err

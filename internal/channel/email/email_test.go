@@ -198,6 +198,14 @@ func TestSendFailures(t *testing.T) {
 	require.Contains(t, failed.DeliveryError, "535", "the server's answer is shown")
 	require.Contains(t, failed.DeliveryError, "Settings → Mail")
 
+	// A paused account sends nothing, and the reply says what to do in plain words.
+	require.NoError(t, f.app.Email.SetPaused(ctx, f.sc, f.account.ID, true))
+	m2, err := f.app.Conversations.Reply(ctx, f.sc, tk.Ticket.Number, conversation.ReplyInput{Body: "Refunded, really.", Confirm: true})
+	require.NoError(t, err)
+	paused := f.waitDelivery(t, tk.Ticket.Number, m2.ID)
+	require.Equal(t, "failed", paused.DeliveryState)
+	require.Equal(t, "the email account "+f.box+" is paused: resume it in Settings → Mail, then resend", paused.DeliveryError)
+
 	// A wrong IMAP password shows on the account, and the sync keeps trying on the next poll.
 	bad, err := f.app.Email.Create(ctx, f.sc, email.Form{Name: "Other", Address: "nobody-" + f.box, IMAPHost: "127.0.0.1",
 		IMAPPort: strconv.Itoa(f.mt.IMAPPort), IMAPTLS: "none", IMAPUsername: f.box, IMAPPassword: "nope"})

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 )
 
@@ -34,7 +35,7 @@ func (SyncAllArgs) Kind() string { return "mail.sync_all" }
 func SyncOpts(tenantID uuid.UUID, period time.Duration) *river.InsertOpts {
 	return &river.InsertOpts{
 		UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: period},
-		Metadata:   fmt.Appendf(nil, `{"tenant_id":%q}`, tenantID.String()),
+		Metadata:   conversation.TenantMetadata(tenantID),
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,8 +35,8 @@ const DefaultConfirmGrace = 2 * time.Minute
 // repeat the reply, with the same Message-ID so mail clients show it once.
 type Sender struct {
 	Accounts *Service
-	// Gateway, when set ("<workspace slug>@<inbound domain>" is built from it), receives replies:
-	// the Reply-To token then points at the gateway rather than the account's mailbox.
+	// InboundDomain, when set, is the gateway's domain: the Reply-To token then points at
+	// <workspace slug>@<domain> rather than at the account's mailbox.
 	InboundDomain string
 	// Fallback sends for workspaces with no email account (the development sender in
 	// development; nil elsewhere, which fails the reply with what to do).
@@ -65,12 +66,11 @@ func (s *Sender) Send(ctx context.Context, out conversation.Outgoing) (conversat
 	if errors.Is(err, ErrNoAccount) && s.Fallback != nil {
 		return s.Fallback.Send(ctx, out)
 	}
+	if errors.Is(err, ErrNoAccount) {
+		return conversation.Sent{}, &conversation.PermanentError{Reason: err.Error()}
+	}
 	if err != nil {
-		var perm *conversation.PermanentError
-		if errors.As(err, &perm) || errors.Is(err, ErrNoAccount) {
-			return conversation.Sent{}, &conversation.PermanentError{Reason: err.Error()}
-		}
-		return conversation.Sent{}, err
+		return conversation.Sent{}, err // a paused account's PermanentError passes through as is
 	}
 	sent := conversation.Sent{ChannelMessageID: MessageID(out.TenantID, out.Ticket.Number, out.MessageID, a.Address)}
 	if len(out.To) == 0 {
@@ -277,7 +277,11 @@ func (s *Service) hasCopy(ctx context.Context, a Account, sec Secrets, messageID
 		return false, err
 	}
 	defer func() { _ = c.Logout().Wait(); _ = c.Close() }()
-	for _, folder := range append([]string{"INBOX"}, a.ImapFolders...) {
+	folders := a.ImapFolders
+	if !slices.Contains(folders, "INBOX") {
+		folders = append([]string{"INBOX"}, folders...)
+	}
+	for _, folder := range folders {
 		if _, err := c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
 			continue
 		}

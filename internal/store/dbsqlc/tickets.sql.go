@@ -1159,19 +1159,6 @@ func (q *Queries) TicketMarkRead(ctx context.Context, arg TicketMarkReadParams) 
 	return err
 }
 
-const ticketNextNumber = `-- name: TicketNextNumber :one
-INSERT INTO ticket_counters AS c (tenant_id, last) VALUES ($1, 1)
-ON CONFLICT (tenant_id) DO UPDATE SET last = c.last + 1
-RETURNING last
-`
-
-func (q *Queries) TicketNextNumber(ctx context.Context, tenantID uuid.UUID) (int64, error) {
-	row := q.db.QueryRow(ctx, ticketNextNumber, tenantID)
-	var last int64
-	err := row.Scan(&last)
-	return last, err
-}
-
 const ticketNextNumbers = `-- name: TicketNextNumbers :one
 INSERT INTO ticket_counters AS c (tenant_id, last) VALUES ($1, $2::bigint)
 ON CONFLICT (tenant_id) DO UPDATE SET last = c.last + $2::bigint
@@ -1183,7 +1170,7 @@ type TicketNextNumbersParams struct {
 	N        int64
 }
 
-// Takes n numbers at once; the last of them is returned.
+// Takes the workspace's next n ticket numbers; the last of them is returned.
 func (q *Queries) TicketNextNumbers(ctx context.Context, arg TicketNextNumbersParams) (int64, error) {
 	row := q.db.QueryRow(ctx, ticketNextNumbers, arg.TenantID, arg.N)
 	var last int64

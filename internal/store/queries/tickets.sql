@@ -1,10 +1,5 @@
--- name: TicketNextNumber :one
-INSERT INTO ticket_counters AS c (tenant_id, last) VALUES (@tenant_id, 1)
-ON CONFLICT (tenant_id) DO UPDATE SET last = c.last + 1
-RETURNING last;
-
 -- name: TicketNextNumbers :one
--- Takes n numbers at once; the last of them is returned.
+-- Takes the workspace's next n ticket numbers; the last of them is returned.
 INSERT INTO ticket_counters AS c (tenant_id, last) VALUES (@tenant_id, @n::bigint)
 ON CONFLICT (tenant_id) DO UPDATE SET last = c.last + @n::bigint
 RETURNING last;
