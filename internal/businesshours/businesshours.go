@@ -226,6 +226,17 @@ func (c *Calendar) Add(start time.Time, d time.Duration) (time.Time, error) {
 	return due, nil
 }
 
+// AddPaused is Add with the paused ranges left out: the instant by which d of open, unpaused time
+// has passed. A pause is a closure of this one ticket's clock, so it is added to the closures.
+func (c *Calendar) AddPaused(start time.Time, d time.Duration, paused ...Range) (time.Time, error) {
+	if len(paused) == 0 {
+		return c.Add(start, d)
+	}
+	cc := *c
+	cc.Closures = append(append([]Range(nil), c.Closures...), paused...)
+	return cc.Add(start, d)
+}
+
 // Elapsed is the business time between from and to (0 when to is not after from), leaving out
 // the paused ranges (a ticket waiting on the customer, say).
 func (c *Calendar) Elapsed(from, to time.Time, paused ...Range) time.Duration {

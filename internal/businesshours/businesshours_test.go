@@ -163,6 +163,18 @@ func TestProperties(t *testing.T) {
 		later, err := c.Add(start, target+time.Minute)
 		require.NoError(t, err)
 		require.True(t, later.After(due), "case %d", i)
+
+		// With pauses (a ticket waiting on the customer), the unpaused business time to the
+		// due time is still the target.
+		var pauses []Range
+		for range r.IntN(4) {
+			from := start.Add(time.Duration(r.IntN(10*24*60)) * time.Minute)
+			pauses = append(pauses, Range{from, from.Add(time.Duration(1+r.IntN(48*60)) * time.Minute)})
+		}
+		pdue, err := c.AddPaused(start, target, pauses...)
+		require.NoError(t, err, "case %d", i)
+		require.Equal(t, target, c.Elapsed(start, pdue, pauses...), "case %d with pauses %v", i, pauses)
+		require.False(t, pdue.Before(due), "case %d: pauses never bring a due time forward", i)
 	}
 }
 

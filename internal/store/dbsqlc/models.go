@@ -38,6 +38,19 @@ type Blob struct {
 	CreatedAt time.Time
 }
 
+type Calendar struct {
+	TenantID  uuid.UUID
+	ID        uuid.UUID
+	Name      string
+	TimeZone  string
+	Week      []byte
+	Holidays  []byte
+	Closures  []byte
+	IsDefault bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
 type Customer struct {
 	TenantID  uuid.UUID
 	ID        uuid.UUID
@@ -137,10 +150,12 @@ type LoginThrottle struct {
 }
 
 type Membership struct {
-	TenantID  uuid.UUID
-	UserID    uuid.UUID
-	Role      string
-	CreatedAt time.Time
+	TenantID     uuid.UUID
+	UserID       uuid.UUID
+	Role         string
+	CreatedAt    time.Time
+	Availability string
+	Channels     []string
 }
 
 type Message struct {
@@ -161,6 +176,7 @@ type Message struct {
 	CreatedAt         time.Time
 	SearchTsv         interface{}
 	DeliveryStartedAt *time.Time
+	NoResponse        bool
 }
 
 type MessageRow struct {
@@ -212,23 +228,81 @@ type Order struct {
 	TrackingUrl    string
 }
 
+type Rule struct {
+	TenantID   uuid.UUID
+	ID         uuid.UUID
+	Name       string
+	Position   int32
+	Enabled    bool
+	Trigger    string
+	Minutes    int32
+	Conditions []byte
+	Actions    []byte
+	Stop       bool
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
 type Session struct {
 	Token  string
 	Data   []byte
 	Expiry time.Time
 }
 
+type SlaPolicy struct {
+	TenantID           uuid.UUID
+	ID                 uuid.UUID
+	Name               string
+	Preset             string
+	Position           int32
+	Enabled            bool
+	Conditions         []byte
+	FirstResponse      pgtype.Int4
+	NextResponse       pgtype.Int4
+	Resolution         pgtype.Int4
+	FirstResponseClock string
+	NextResponseClock  string
+	ResolutionClock    string
+	CalendarID         uuid.NullUUID
+	PausePending       bool
+	PauseSnoozed       bool
+	WarnPercent        int16
+	HardDeadline       string
+	Escalation         []byte
+	CreatedAt          time.Time
+}
+
+type SlaRecord struct {
+	TenantID    uuid.UUID
+	ID          int64
+	TicketID    int64
+	Metric      string
+	Channel     string
+	Marketplace string
+	StartedAt   time.Time
+	DueAt       *time.Time
+	FinishedAt  time.Time
+	Outcome     string
+}
+
 type Team struct {
-	TenantID  uuid.UUID
-	ID        uuid.UUID
-	Name      string
-	CreatedAt time.Time
+	TenantID     uuid.UUID
+	ID           uuid.UUID
+	Name         string
+	CreatedAt    time.Time
+	Tier         int16
+	Assignment   string
+	CalendarID   uuid.NullUUID
+	LastAssigned uuid.NullUUID
 }
 
 type TeamMember struct {
-	TenantID uuid.UUID
-	TeamID   uuid.UUID
-	UserID   uuid.UUID
+	TenantID     uuid.UUID
+	TeamID       uuid.UUID
+	UserID       uuid.UUID
+	Capacity     []byte
+	Languages    []string
+	Marketplaces []string
 }
 
 type Tenant struct {
@@ -241,37 +315,39 @@ type Tenant struct {
 }
 
 type Ticket struct {
-	TenantID       uuid.UUID
-	ID             int64
-	Number         int64
-	Channel        string
-	Marketplace    string
-	Store          string
-	Subject        string
-	CustomerID     uuid.UUID
-	Status         string
-	Priority       int16
-	AssigneeID     uuid.NullUUID
-	TeamID         uuid.NullUUID
-	Tags           []string
-	Category       string
-	Language       string
-	Presale        bool
-	SnoozedUntil   *time.Time
-	SlaDueAt       *time.Time
-	SlaState       string
-	SortDue        *time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	LastMessageAt  time.Time
-	LastCustomerAt *time.Time
-	FirstReplyAt   *time.Time
-	ResolvedAt     *time.Time
-	MessageCount   int32
-	Snippet        string
-	MergedInto     pgtype.Int8
-	SearchTsv      interface{}
-	EmailAccountID pgtype.Int8
+	TenantID        uuid.UUID
+	ID              int64
+	Number          int64
+	Channel         string
+	Marketplace     string
+	Store           string
+	Subject         string
+	CustomerID      uuid.UUID
+	Status          string
+	Priority        int16
+	AssigneeID      uuid.NullUUID
+	TeamID          uuid.NullUUID
+	Tags            []string
+	Category        string
+	Language        string
+	Presale         bool
+	SnoozedUntil    *time.Time
+	SlaDueAt        *time.Time
+	SlaState        string
+	SortDue         *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	LastMessageAt   time.Time
+	LastCustomerAt  *time.Time
+	FirstReplyAt    *time.Time
+	ResolvedAt      *time.Time
+	MessageCount    int32
+	Snippet         string
+	MergedInto      pgtype.Int8
+	SearchTsv       interface{}
+	EmailAccountID  pgtype.Int8
+	SlaPolicyID     uuid.NullUUID
+	SlaPolicyPinned bool
 }
 
 type TicketCounter struct {
@@ -310,35 +386,53 @@ type TicketRead struct {
 }
 
 type TicketRow struct {
-	TenantID       uuid.UUID
-	ID             int64
-	Number         int64
-	Channel        string
-	Marketplace    string
-	Store          string
-	Subject        string
-	CustomerID     uuid.UUID
-	Status         string
-	Priority       int16
-	AssigneeID     uuid.NullUUID
-	TeamID         uuid.NullUUID
-	Tags           []string
-	Category       string
-	Language       string
-	Presale        bool
-	SnoozedUntil   *time.Time
-	SlaDueAt       *time.Time
-	SlaState       string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	LastMessageAt  time.Time
-	LastCustomerAt *time.Time
-	FirstReplyAt   *time.Time
-	ResolvedAt     *time.Time
-	MessageCount   int32
-	Snippet        string
-	MergedInto     pgtype.Int8
-	EmailAccountID pgtype.Int8
+	TenantID        uuid.UUID
+	ID              int64
+	Number          int64
+	Channel         string
+	Marketplace     string
+	Store           string
+	Subject         string
+	CustomerID      uuid.UUID
+	Status          string
+	Priority        int16
+	AssigneeID      uuid.NullUUID
+	TeamID          uuid.NullUUID
+	Tags            []string
+	Category        string
+	Language        string
+	Presale         bool
+	SnoozedUntil    *time.Time
+	SlaDueAt        *time.Time
+	SlaState        string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	LastMessageAt   time.Time
+	LastCustomerAt  *time.Time
+	FirstReplyAt    *time.Time
+	ResolvedAt      *time.Time
+	MessageCount    int32
+	Snippet         string
+	MergedInto      pgtype.Int8
+	EmailAccountID  pgtype.Int8
+	SlaPolicyID     uuid.NullUUID
+	SlaPolicyPinned bool
+}
+
+type TicketSla struct {
+	TenantID   uuid.UUID
+	TicketID   int64
+	Metric     string
+	PolicyID   uuid.NullUUID
+	StartedAt  time.Time
+	TargetMin  int32
+	DueAt      *time.Time
+	WarnAt     *time.Time
+	State      string
+	WarnedAt   *time.Time
+	BreachedAt *time.Time
+	MetAt      *time.Time
+	UpdatedAt  time.Time
 }
 
 type User struct {

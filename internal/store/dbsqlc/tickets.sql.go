@@ -949,7 +949,7 @@ func (q *Queries) TicketAddInbound(ctx context.Context, arg TicketAddInboundPara
 }
 
 const ticketByID = `-- name: TicketByID :one
-SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into, email_account_id FROM ticket_rows WHERE tenant_id = $1 AND id = $2
+SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into, email_account_id, sla_policy_id, sla_policy_pinned FROM ticket_rows WHERE tenant_id = $1 AND id = $2
 `
 
 type TicketByIDParams struct {
@@ -990,12 +990,14 @@ func (q *Queries) TicketByID(ctx context.Context, arg TicketByIDParams) (TicketR
 		&i.Snippet,
 		&i.MergedInto,
 		&i.EmailAccountID,
+		&i.SlaPolicyID,
+		&i.SlaPolicyPinned,
 	)
 	return i, err
 }
 
 const ticketByNumber = `-- name: TicketByNumber :one
-SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into, email_account_id FROM ticket_rows WHERE tenant_id = $1 AND number = $2
+SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into, email_account_id, sla_policy_id, sla_policy_pinned FROM ticket_rows WHERE tenant_id = $1 AND number = $2
 `
 
 type TicketByNumberParams struct {
@@ -1036,6 +1038,8 @@ func (q *Queries) TicketByNumber(ctx context.Context, arg TicketByNumberParams) 
 		&i.Snippet,
 		&i.MergedInto,
 		&i.EmailAccountID,
+		&i.SlaPolicyID,
+		&i.SlaPolicyPinned,
 	)
 	return i, err
 }
@@ -1098,7 +1102,7 @@ func (q *Queries) TicketCreate(ctx context.Context, arg TicketCreateParams) (int
 }
 
 const ticketForUpdate = `-- name: TicketForUpdate :one
-SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into, email_account_id FROM ticket_rows WHERE tenant_id = $1 AND number = $2 FOR UPDATE
+SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into, email_account_id, sla_policy_id, sla_policy_pinned FROM ticket_rows WHERE tenant_id = $1 AND number = $2 FOR UPDATE
 `
 
 type TicketForUpdateParams struct {
@@ -1139,6 +1143,8 @@ func (q *Queries) TicketForUpdate(ctx context.Context, arg TicketForUpdateParams
 		&i.Snippet,
 		&i.MergedInto,
 		&i.EmailAccountID,
+		&i.SlaPolicyID,
+		&i.SlaPolicyPinned,
 	)
 	return i, err
 }
@@ -1413,7 +1419,7 @@ func (q *Queries) TicketSetTeam(ctx context.Context, arg TicketSetTeamParams) er
 }
 
 const ticketsByNumbersForUpdate = `-- name: TicketsByNumbersForUpdate :many
-SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into, email_account_id FROM ticket_rows WHERE tenant_id = $1 AND number = ANY($2::bigint[]) ORDER BY id FOR UPDATE
+SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into, email_account_id, sla_policy_id, sla_policy_pinned FROM ticket_rows WHERE tenant_id = $1 AND number = ANY($2::bigint[]) ORDER BY id FOR UPDATE
 `
 
 type TicketsByNumbersForUpdateParams struct {
@@ -1460,6 +1466,8 @@ func (q *Queries) TicketsByNumbersForUpdate(ctx context.Context, arg TicketsByNu
 			&i.Snippet,
 			&i.MergedInto,
 			&i.EmailAccountID,
+			&i.SlaPolicyID,
+			&i.SlaPolicyPinned,
 		); err != nil {
 			return nil, err
 		}

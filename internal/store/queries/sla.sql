@@ -1,0 +1,116 @@
+-- name: CalendarList :many
+SELECT * FROM calendars WHERE tenant_id = @tenant_id ORDER BY is_default DESC, name, id;
+
+-- name: CalendarGet :one
+SELECT * FROM calendars WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: CalendarDefault :one
+SELECT * FROM calendars WHERE tenant_id = @tenant_id AND is_default;
+
+-- name: CalendarCreate :one
+INSERT INTO calendars (tenant_id, name, time_zone, week, holidays, closures, is_default)
+VALUES (@tenant_id, @name, @time_zone, @week, @holidays, @closures, @is_default)
+RETURNING *;
+
+-- name: CalendarUpdate :execrows
+UPDATE calendars SET name = @name, time_zone = @time_zone, week = @week, holidays = @holidays,
+    closures = @closures, updated_at = now()
+WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: SLAPolicyList :many
+SELECT * FROM sla_policies WHERE tenant_id = @tenant_id ORDER BY position, id;
+
+-- name: SLAPolicyGet :one
+SELECT * FROM sla_policies WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: SLAPolicyByName :one
+SELECT * FROM sla_policies WHERE tenant_id = @tenant_id AND name = @name;
+
+-- name: SLAPolicyCreate :one
+INSERT INTO sla_policies (tenant_id, name, preset, position, enabled, conditions, first_response, next_response,
+    resolution, first_response_clock, next_response_clock, resolution_clock, calendar_id, pause_pending,
+    pause_snoozed, warn_percent, hard_deadline, escalation)
+VALUES (@tenant_id, @name, @preset, @position, @enabled, @conditions, sqlc.narg(first_response), sqlc.narg(next_response),
+    sqlc.narg(resolution), @first_response_clock, @next_response_clock, @resolution_clock, sqlc.narg(calendar_id),
+    @pause_pending, @pause_snoozed, @warn_percent, @hard_deadline, @escalation)
+RETURNING *;
+
+-- name: SLAPolicyUpdate :execrows
+UPDATE sla_policies SET name = @name, position = @position, enabled = @enabled, conditions = @conditions,
+    first_response = sqlc.narg(first_response), next_response = sqlc.narg(next_response), resolution = sqlc.narg(resolution),
+    first_response_clock = @first_response_clock, next_response_clock = @next_response_clock,
+    resolution_clock = @resolution_clock, calendar_id = sqlc.narg(calendar_id), pause_pending = @pause_pending,
+    pause_snoozed = @pause_snoozed, warn_percent = @warn_percent, escalation = @escalation
+WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: SLAPolicyDelete :execrows
+DELETE FROM sla_policies WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: SLAPolicyMaxPosition :one
+SELECT coalesce(max(position), 0)::integer FROM sla_policies WHERE tenant_id = @tenant_id;
+
+-- name: TicketSetSLA :exec
+UPDATE tickets SET sla_due_at = sqlc.narg(sla_due_at), sla_state = @sla_state, sla_policy_id = sqlc.narg(sla_policy_id)
+WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: TicketPinSLAPolicy :exec
+UPDATE tickets SET sla_policy_id = @sla_policy_id, sla_policy_pinned = true WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: TicketSLAPinned :one
+SELECT sla_policy_pinned FROM tickets WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: SLATimeline :many
+-- What the clocks need of a ticket's messages.
+SELECT kind, automated, delivery_state = 'failed' AS failed, no_response, created_at
+FROM messages WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id ORDER BY created_at, id;
+
+-- name: SLAStatusHistory :many
+SELECT (CASE kind WHEN 'woke' THEN 'open' ELSE data->>'to' END)::text AS status, created_at
+FROM ticket_events WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND kind IN ('status', 'woke')
+ORDER BY created_at, id;
+
+-- name: TicketSLAs :many
+SELECT * FROM ticket_slas WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id ORDER BY metric;
+
+-- name: TicketSLAUpsert :exec
+INSERT INTO ticket_slas (tenant_id, ticket_id, metric, policy_id, started_at, target_min, due_at, warn_at, state,
+    warned_at, breached_at, met_at, updated_at)
+VALUES (@tenant_id, @ticket_id, @metric, sqlc.narg(policy_id), @started_at, @target_min, sqlc.narg(due_at), sqlc.narg(warn_at),
+    @state, sqlc.narg(warned_at), sqlc.narg(breached_at), sqlc.narg(met_at), now())
+ON CONFLICT (tenant_id, ticket_id, metric) DO UPDATE SET policy_id = excluded.policy_id, started_at = excluded.started_at,
+    target_min = excluded.target_min, due_at = excluded.due_at, warn_at = excluded.warn_at, state = excluded.state,
+    warned_at = excluded.warned_at, breached_at = excluded.breached_at, met_at = excluded.met_at, updated_at = now();
+
+-- name: TicketSLADelete :exec
+DELETE FROM ticket_slas WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND metric = @metric;
+
+-- name: TicketSLAForUpdate :one
+SELECT * FROM ticket_slas WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND metric = @metric FOR UPDATE;
+
+-- name: TicketSLAMarkBreached :exec
+UPDATE ticket_slas SET state = 'breached', breached_at = @at, updated_at = now()
+WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND metric = @metric;
+
+-- name: TicketSLAMarkWarned :exec
+UPDATE ticket_slas SET warned_at = @at, updated_at = now()
+WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND metric = @metric;
+
+-- name: SLARecordAdd :exec
+INSERT INTO sla_records (tenant_id, ticket_id, metric, channel, marketplace, started_at, due_at, finished_at, outcome)
+VALUES (@tenant_id, @ticket_id, @metric, @channel, @marketplace, @started_at, sqlc.narg(due_at), @finished_at, @outcome);
+
+-- name: MessageSetNoResponse :exec
+UPDATE messages SET no_response = @no_response WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: SLAResponseStats :many
+-- Finished response targets of one channel since a time, for the marketplace metrics.
+SELECT outcome, started_at, finished_at, due_at FROM sla_records
+WHERE tenant_id = @tenant_id AND channel = @channel AND metric IN ('first_response', 'next_response')
+  AND finished_at >= @since ORDER BY finished_at;
+
+-- name: SLARunningResponses :many
+-- Response targets still waiting on one channel, for the projection.
+SELECT s.started_at, s.due_at, s.state FROM ticket_slas s
+JOIN tickets t ON t.tenant_id = s.tenant_id AND t.id = s.ticket_id
+WHERE s.tenant_id = @tenant_id AND t.channel = @channel AND s.metric IN ('first_response', 'next_response')
+  AND s.state IN ('running', 'breached', 'paused');
