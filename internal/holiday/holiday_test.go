@@ -31,7 +31,9 @@ func TestShippedLists(t *testing.T) {
 	require.Nil(t, Of("XX"))
 
 	// Lunar holidays: Seollal is the day before, the day and the day after the lunar new year.
-	starts := func(p string) func(string) bool { return func(n string) bool { return len(n) >= len(p) && n[:len(p)] == p } }
+	starts := func(p string) func(string) bool {
+		return func(n string) bool { return len(n) >= len(p) && n[:len(p)] == p }
+	}
 	require.Equal(t, []string{"2026-02-16", "2026-02-17", "2026-02-18"}, dates("KR", "2026-02", starts("설날")))
 	require.Equal(t, []string{"2026-09-24", "2026-09-25", "2026-09-26"}, dates("KR", "2026-09", starts("추석")))
 	// Orthodox Easter (Romania) is not the western date: 2027-05-02, with Easter Monday.

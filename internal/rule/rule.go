@@ -95,9 +95,9 @@ type Rule struct {
 // Facts are what conditions test, gathered once per evaluation.
 type Facts struct {
 	Channel, Marketplace, Store, Sender, Subject, Body, Language, Priority, Status string
-	CustomerTags, Tags, OrderStatuses                                               []string
-	OrderValue                                                                      float64
-	HasOrder, Presale, InBusinessHours                                              bool
+	CustomerTags, Tags, OrderStatuses                                              []string
+	OrderValue                                                                     float64
+	HasOrder, Presale, InBusinessHours                                             bool
 }
 
 // Outcome is one condition's result, for the dry run and the audit line.
