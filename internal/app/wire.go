@@ -8,8 +8,10 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
@@ -29,6 +31,7 @@ type Parts struct {
 	Auth          *auth.Service
 	Tenants       *tenant.Service
 	Conversations *conversation.Service
+	Automation    *automation.Engine
 	Ingest        *ingest.Service
 	Email         *email.Service
 	Sender        *email.Sender
@@ -40,10 +43,24 @@ type Parts struct {
 // Wire builds the services on pool. With work, the River client works jobs (start it with
 // Jobs.Start); the live hub listens until ctx ends.
 func Wire(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger *slog.Logger, work bool) (*Parts, error) {
+	return WireWith(ctx, pool, cfg, logger, work, WireOptions{})
+}
+
+// WireOptions are test hooks: a controllable clock for the SLA timers and River.
+type WireOptions struct {
+	Now       func() time.Time
+	RiverTime rivertype.TimeGenerator
+}
+
+// WireWith is Wire with test hooks.
+func WireWith(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger *slog.Logger, work bool, o WireOptions) (*Parts, error) {
 	p := &Parts{Store: store.New(pool)}
 	p.Auth = auth.New(p.Store, auth.DefaultThrottle, nil)
 	p.Tenants = tenant.New(p.Store, nil)
-	p.Conversations = conversation.New(p.Store, nil, nil)
+	p.Tenants.OnCreate = automation.SeedDefaults
+	p.Conversations = conversation.New(p.Store, nil, o.Now)
+	p.Automation = automation.New(p.Store, o.Now)
+	p.Conversations.UseAutomation(p.Automation)
 	p.Ingest = ingest.New(p.Store, nil, p.Conversations)
 	keys, err := secret.New(cfg.SecretKey, cfg.OldSecretKeys...)
 	if err != nil {
@@ -64,12 +81,14 @@ func Wire(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger *sl
 		softStop = time.Second
 	}
 	p.Jobs, err = jobs.NewClient(pool, logger, jobs.Options{Work: work, MaxWorkers: max(cfg.WorkerCount, 1), SoftStop: softStop,
-		MailPoll: cfg.MailPoll, JobTimeout: cfg.JobTimeout, RescueAfter: cfg.JobRescueAfter},
-		jobs.Deps{Auth: p.Auth, Conversations: p.Conversations, Ingest: p.Ingest, Email: p.Email, Sender: p.Sender})
+		MailPoll: cfg.MailPoll, JobTimeout: cfg.JobTimeout, RescueAfter: cfg.JobRescueAfter, Time: o.RiverTime},
+		jobs.Deps{Auth: p.Auth, Conversations: p.Conversations, Ingest: p.Ingest, Email: p.Email, Sender: p.Sender,
+			Automation: p.Automation, Store: p.Store})
 	if err != nil {
 		return nil, err
 	}
 	p.Conversations.UseJobs(p.Jobs)
+	p.Automation.UseJobs(p.Jobs)
 	p.Ingest.UseJobs(p.Jobs)
 	p.Live = live.New(pool, logger)
 	go p.Live.Run(ctx)

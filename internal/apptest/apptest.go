@@ -19,6 +19,7 @@ import (
 
 	"github.com/shopdesk/shopdesk/internal/app"
 	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
@@ -47,6 +48,7 @@ type App struct {
 	Email         *email.Service
 	Sender        *email.Sender
 	Live          *live.Hub
+	Automation    *automation.Engine
 }
 
 // Start boots the handler on an httptest server. The River client is insert-only: tests that need
@@ -59,6 +61,18 @@ func Start(t testing.TB) *App {
 // StartWith is Start with extra environment settings; before runs after wiring and before the
 // workers start (to point TLS at a test CA, say).
 func StartWith(t testing.TB, env map[string]string, before func(*App)) *App {
+	t.Helper()
+	return start(t, env, before, nil)
+}
+
+// StartClocked is Start with a controllable clock shared by the services and River, so SLA
+// timers can be brought due by moving the clock.
+func StartClocked(t testing.TB, clock *Clock) *App {
+	t.Helper()
+	return start(t, nil, nil, clock)
+}
+
+func start(t testing.TB, env map[string]string, before func(*App), clock *Clock) *App {
 	t.Helper()
 	db := pgtest.NewDB(t)
 	ts := httptest.NewUnstartedServer(nil)
@@ -83,10 +97,14 @@ func StartWith(t testing.TB, env map[string]string, before func(*App)) *App {
 	a := &App{URL: ts.URL, DB: db, Config: cfg, Logger: logger}
 	ctx, cancel := context.WithCancel(context.Background())
 	// Workers run, so replies go through the real send path (with the development sender).
-	parts, err := app.Wire(ctx, db.App, cfg, logger, true)
+	var opts app.WireOptions
+	if clock != nil {
+		opts = app.WireOptions{Now: clock.Now, RiverTime: clock}
+	}
+	parts, err := app.WireWith(ctx, db.App, cfg, logger, true, opts)
 	require.NoError(t, err)
 	a.Auth, a.Tenants, a.Conversations, a.Jobs, a.Live = parts.Auth, parts.Tenants, parts.Conversations, parts.Jobs, parts.Live
-	a.Ingest, a.Email, a.Sender = parts.Ingest, parts.Email, parts.Sender
+	a.Ingest, a.Email, a.Sender, a.Automation = parts.Ingest, parts.Email, parts.Sender, parts.Automation
 	if before != nil {
 		before(a)
 	}

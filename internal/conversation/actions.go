@@ -37,7 +37,10 @@ func (s *Service) change(ctx context.Context, sc tenant.Scope, number int64, fn 
 		if err != nil || kind == "" {
 			return err
 		}
-		return event(ctx, q, tx, sc, t.ID, kind, data)
+		if err := event(ctx, q, tx, sc, t.ID, kind, data); err != nil {
+			return err
+		}
+		return s.changed(ctx, q, tx, sc, t.ID, triggerOf(kind), 0)
 	})
 }
 

@@ -82,6 +82,9 @@ func (s *Service) Bulk(ctx context.Context, sc tenant.Scope, numbers []int64, a 
 				if err := event(ctx, q, tx, sc, t.ID, kind, data); err != nil {
 					return err
 				}
+				if err := s.changed(ctx, q, tx, sc, t.ID, triggerOf(kind), 0); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

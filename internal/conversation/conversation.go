@@ -48,6 +48,7 @@ type Service struct {
 	st   *store.Store
 	jobs *river.Client[pgx.Tx]
 	now  func() time.Time
+	auto Automation
 }
 
 // New builds the service; jobs may be an insert-only client.

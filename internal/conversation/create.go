@@ -118,7 +118,11 @@ func (s *Service) CreateInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx
 	if err != nil {
 		return 0, fmt.Errorf("conversation: create ticket: %w", err)
 	}
-	if _, err := s.addInbound(ctx, q, sc.TenantID(), id, cust.ID, in.Message, false); err != nil {
+	msgID, err := s.addInbound(ctx, q, sc.TenantID(), id, cust.ID, in.Message, false)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.changed(ctx, q, tx, sc, id, TriggerCreated, msgID); err != nil {
 		return 0, err
 	}
 	return id, Notify(ctx, tx, sc.TenantID(), id, "ticket.created")
@@ -162,6 +166,13 @@ func (s *Service) AppendInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx
 		if err := q.TicketSetStatus(ctx, dbsqlc.TicketSetStatusParams{TenantID: sc.TenantID(), ID: t.ID, Status: "open"}); err != nil {
 			return 0, 0, err
 		}
+		// On the trail, so SLA pauses (pending, snoozed) end when the customer writes.
+		if err := event(ctx, q, tx, sc, t.ID, "status", map[string]any{"from": t.Status, "to": "open", "by": "customer"}); err != nil {
+			return 0, 0, err
+		}
+	}
+	if err := s.changed(ctx, q, tx, sc, t.ID, TriggerCustomerMsg, id); err != nil {
+		return 0, 0, err
 	}
 	return id, t.ID, Notify(ctx, tx, sc.TenantID(), t.ID, "message.inbound")
 }

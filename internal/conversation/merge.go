@@ -110,7 +110,20 @@ func (s *Service) merge(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc te
 	if err := event(ctx, q, tx, sc, src.ID, "merged_into", map[string]any{"number": tgt.Number, "merge_id": mg.ID}); err != nil {
 		return 0, err
 	}
-	return mg.ID, event(ctx, q, tx, sc, tgt.ID, "merged_from", map[string]any{"number": src.Number, "merge_id": mg.ID, "messages": len(msgIDs)})
+	if err := event(ctx, q, tx, sc, tgt.ID, "merged_from", map[string]any{"number": src.Number, "merge_id": mg.ID, "messages": len(msgIDs)}); err != nil {
+		return 0, err
+	}
+	return mg.ID, s.changedAll(ctx, q, tx, sc, src.ID, tgt.ID)
+}
+
+// changedAll tells automation about tickets whose threads moved (merge, undo, split).
+func (s *Service) changedAll(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, ids ...int64) error {
+	for _, id := range ids {
+		if err := s.changed(ctx, q, tx, sc, id, TriggerUpdated, 0); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // UndoMerge puts a merge back exactly: the messages, addresses and identities return to the
@@ -164,7 +177,10 @@ func (s *Service) UndoMerge(ctx context.Context, sc tenant.Scope, mergeID int64)
 		if err := event(ctx, q, tx, sc, src.ID, "merge_undone", map[string]any{"number": tgt.Number, "merge_id": mergeID}); err != nil {
 			return err
 		}
-		return event(ctx, q, tx, sc, tgt.ID, "merge_undone", map[string]any{"number": src.Number, "merge_id": mergeID})
+		if err := event(ctx, q, tx, sc, tgt.ID, "merge_undone", map[string]any{"number": src.Number, "merge_id": mergeID}); err != nil {
+			return err
+		}
+		return s.changedAll(ctx, q, tx, sc, src.ID, tgt.ID)
 	})
 }
 
@@ -229,6 +245,9 @@ func (s *Service) Split(ctx context.Context, sc tenant.Scope, number, messageID 
 			return err
 		}
 		if err := event(ctx, q, tx, sc, newID, "split_from", map[string]any{"number": t.Number, "message_id": m.ID}); err != nil {
+			return err
+		}
+		if err := s.changedAll(ctx, q, tx, sc, t.ID, newID); err != nil {
 			return err
 		}
 		nt, err = q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: tid, ID: newID})

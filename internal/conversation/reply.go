@@ -143,6 +143,16 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 		if m, err = q.MessageGet(ctx, dbsqlc.MessageGetParams{TenantID: sc.TenantID(), ID: id}); err != nil {
 			return err
 		}
+		trigger := TriggerAgentReplied
+		if in.Note {
+			trigger = TriggerUpdated
+		}
+		if in.Status != "" && in.Status != t.Status {
+			trigger = TriggerStatusChanged // the reply and the status change are one change
+		}
+		if err := s.changed(ctx, q, tx, sc, t.ID, trigger, id); err != nil {
+			return err
+		}
 		return Notify(ctx, tx, sc.TenantID(), t.ID, "message."+kind)
 	})
 	return m, err

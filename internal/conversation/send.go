@@ -159,6 +159,13 @@ func (s *Service) Deliver(ctx context.Context, sender Sender, tenantID uuid.UUID
 		if err := q.MessageSetDelivery(ctx, dbsqlc.MessageSetDeliveryParams{TenantID: tenantID, ID: messageID, DeliveryState: state, DeliveryError: reason}); err != nil {
 			return err
 		}
+		if state == "failed" {
+			// A failed reply answered nothing: the response clock runs again.
+			sc := tenant.Scope{Workspace: tenant.Workspace{ID: tenantID}}
+			if err := s.changed(ctx, q, tx, sc, out.Ticket.ID, TriggerUpdated, 0); err != nil {
+				return err
+			}
+		}
 		return Notify(ctx, tx, tenantID, out.Ticket.ID, "message.delivery")
 	})
 	if err != nil {

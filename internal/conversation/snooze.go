@@ -53,6 +53,9 @@ func (s *Service) Wake(ctx context.Context, a WakeArgs) error {
 		if err := q.TicketSetStatus(ctx, dbsqlc.TicketSetStatusParams{TenantID: a.TenantID, ID: t.ID, Status: "open"}); err != nil {
 			return err
 		}
-		return event(ctx, q, tx, sc, t.ID, "woke", map[string]any{"until": a.Until.Format(time.RFC3339)})
+		if err := event(ctx, q, tx, sc, t.ID, "woke", map[string]any{"until": a.Until.Format(time.RFC3339)}); err != nil {
+			return err
+		}
+		return s.changed(ctx, q, tx, sc, t.ID, TriggerStatusChanged, 0)
 	})
 }

@@ -13,11 +13,15 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/ingest"
+	"github.com/shopdesk/shopdesk/internal/sla"
+	"github.com/shopdesk/shopdesk/internal/store"
 )
 
 // Client is River's client over pgx transactions.
@@ -34,6 +38,8 @@ type Options struct {
 	MailPoll time.Duration
 	// JobTimeout and RescueAfter tune River (defaults one minute and ten minutes).
 	JobTimeout, RescueAfter time.Duration
+	// Time stubs River's clock (tests of the SLA timers).
+	Time rivertype.TimeGenerator
 }
 
 // Deps are the domain services workers call.
@@ -44,12 +50,15 @@ type Deps struct {
 	Sender conversation.Sender
 	Ingest *ingest.Service
 	Email  *email.Service
+	// Automation works the SLA and rule timers.
+	Automation *automation.Engine
+	Store      *store.Store
 }
 
 // NewClient builds the River client. Without Work it is insert-only, which is what a web-only
 // process needs.
 func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps) (*Client, error) {
-	cfg := &river.Config{Logger: logger, JobTimeout: opts.JobTimeout, RescueStuckJobsAfter: opts.RescueAfter}
+	cfg := &river.Config{Logger: logger, JobTimeout: opts.JobTimeout, RescueStuckJobsAfter: opts.RescueAfter, Test: river.TestConfig{Time: opts.Time}}
 	if opts.Work {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &CleanupWorker{auth: deps.Auth, logger: logger})
@@ -71,6 +80,10 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 			river.AddWorker(workers, &SyncWorker{email: deps.Email, ingest: deps.Ingest, logger: logger})
 			river.AddWorker(workers, &SyncAllWorker{email: deps.Email, poll: poll})
 		}
+		if deps.Automation != nil {
+			river.AddWorker(workers, &SLATimerWorker{auto: deps.Automation, st: deps.Store})
+			river.AddWorker(workers, &RuleTimerWorker{auto: deps.Automation})
+		}
 		every := opts.PeriodicEvery
 		if every == 0 {
 			every = 15 * time.Minute
@@ -80,6 +93,8 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 		cfg.Queues = map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: max(opts.MaxWorkers, 1)},
 			"send":             {MaxWorkers: max(opts.MaxWorkers/2, 1)},
+			// SLA warnings and breaches fire at their minute even when mail processing is busy.
+			"sla": {MaxWorkers: max(opts.MaxWorkers/2, 1)},
 		}
 		cfg.SoftStopTimeout = opts.SoftStop
 		cfg.PeriodicJobs = []*river.PeriodicJob{
@@ -218,4 +233,27 @@ type ProcessBatchWorker struct {
 // Work processes the batch.
 func (w *ProcessBatchWorker) Work(ctx context.Context, job *river.Job[ingest.ProcessBatchArgs]) error {
 	return w.ingest.ProcessBatch(ctx, job.Args.TenantID, job.Args.IDs)
+}
+
+// SLATimerWorker fires an SLA warning or breach at its minute.
+type SLATimerWorker struct {
+	river.WorkerDefaults[sla.TimerArgs]
+	auto *automation.Engine
+	st   *store.Store
+}
+
+// Work calls the SLA engine, which makes the job idempotent.
+func (w *SLATimerWorker) Work(ctx context.Context, job *river.Job[sla.TimerArgs]) error {
+	return w.auto.SLA.Fire(ctx, w.st, job.Args)
+}
+
+// RuleTimerWorker runs a time-based rule at its minute.
+type RuleTimerWorker struct {
+	river.WorkerDefaults[automation.RuleTimerArgs]
+	auto *automation.Engine
+}
+
+// Work calls the automation engine.
+func (w *RuleTimerWorker) Work(ctx context.Context, job *river.Job[automation.RuleTimerArgs]) error {
+	return w.auto.FireTimer(ctx, job.Args)
 }

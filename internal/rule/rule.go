@@ -77,7 +77,7 @@ type Action struct {
 }
 
 // Action types. send_template arrives with the templates issue.
-var ActionTypes = []string{"set_priority", "apply_sla", "assign_team", "assign_agent", "add_tag", "set_category", "set_status", "notify", "escalate"}
+var ActionTypes = []string{"set_priority", "raise_priority", "apply_sla", "assign_team", "assign_agent", "add_tag", "set_category", "set_status", "notify", "escalate"}
 
 // Rule is one stored rule.
 type Rule struct {
@@ -321,4 +321,19 @@ func Evaluate(rules []Rule, trigger string, f *Facts, explain bool) []Fired {
 		}
 	}
 	return fired
+}
+
+// Uses reports whether any condition in the group tests field.
+func (g *Group) Uses(field string) bool {
+	for _, c := range g.Conditions {
+		if c.Field == field {
+			return true
+		}
+	}
+	for i := range g.Groups {
+		if g.Groups[i].Uses(field) {
+			return true
+		}
+	}
+	return false
 }

@@ -275,6 +275,12 @@ func (e *Engine) policies(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.
 	return out, nil
 }
 
+// DefaultCalendar is the workspace's default business hours.
+func (e *Engine) DefaultCalendar(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID) (*businesshours.Calendar, error) {
+	cal, _, err := e.calendar(ctx, q, tenantID, nil)
+	return cal, err
+}
+
 // calendar is the policy's calendar, else the workspace's default, else Monday to Friday
 // 09:00-17:00 in the workspace's zone.
 func (e *Engine) calendar(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, p *Policy) (*businesshours.Calendar, *time.Location, error) {
@@ -287,7 +293,7 @@ func (e *Engine) calendar(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.
 		loc = time.UTC
 	}
 	var row dbsqlc.Calendar
-	if p.CalendarID.Valid {
+	if p != nil && p.CalendarID.Valid {
 		row, err = q.CalendarGet(ctx, dbsqlc.CalendarGetParams{TenantID: tenantID, ID: p.CalendarID.UUID})
 	} else {
 		row, err = q.CalendarDefault(ctx, tenantID)
@@ -311,9 +317,12 @@ func timeline(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, ticket
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Msg, len(rows))
-	for i, r := range rows {
-		out[i] = Msg{At: r.CreatedAt, Kind: r.Kind, Automated: r.Automated, Failed: r.Failed, NoResponse: r.NoResponse}
+	out := make([]Msg, 0, len(rows))
+	for _, r := range rows {
+		if r.Kind == "inbound" && r.Automated {
+			continue // a bounce or an out-of-office asks for no answer
+		}
+		out = append(out, Msg{At: r.CreatedAt, Kind: r.Kind, Automated: r.Automated, Failed: r.Failed, NoResponse: r.NoResponse})
 	}
 	return out, nil
 }

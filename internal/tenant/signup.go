@@ -92,6 +92,11 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput, existing uuid.UUID
 		if err := q.MembershipCreate(ctx, dbsqlc.MembershipCreateParams{TenantID: ws.ID, UserID: userID, Role: string(RoleAdmin)}); err != nil {
 			return err
 		}
+		if s.OnCreate != nil {
+			if err := s.OnCreate(ctx, q, tx, ws); err != nil {
+				return err
+			}
+		}
 		first := Scope{Workspace: ws, UserID: userID, Role: RoleAdmin}
 		return Audit(ctx, q, first, "workspace.created", map[string]any{"slug": ws.Slug})
 	})

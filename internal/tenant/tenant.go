@@ -78,6 +78,9 @@ func (s Scope) Require(min Role) error {
 type Service struct {
 	st  *store.Store
 	now func() time.Time
+	// OnCreate fills a new workspace with its defaults (calendar, SLA presets, rules) in the
+	// sign-up transaction.
+	OnCreate func(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, ws Workspace) error
 }
 
 // New builds the service.

@@ -13,6 +13,60 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const humanReplySince = `-- name: HumanReplySince :one
+SELECT EXISTS (SELECT 1 FROM messages WHERE tenant_id = $1 AND ticket_id = $2 AND kind = 'outbound'
+    AND NOT automated AND delivery_state <> 'failed' AND created_at >= $3)::boolean
+`
+
+type HumanReplySinceParams struct {
+	TenantID uuid.UUID
+	TicketID int64
+	Since    time.Time
+}
+
+func (q *Queries) HumanReplySince(ctx context.Context, arg HumanReplySinceParams) (bool, error) {
+	row := q.db.QueryRow(ctx, humanReplySince, arg.TenantID, arg.TicketID, arg.Since)
+	var column_1 bool
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+const membershipSetAvailability = `-- name: MembershipSetAvailability :execrows
+UPDATE memberships SET availability = $1 WHERE tenant_id = $2 AND user_id = $3
+`
+
+type MembershipSetAvailabilityParams struct {
+	Availability string
+	TenantID     uuid.UUID
+	UserID       uuid.UUID
+}
+
+func (q *Queries) MembershipSetAvailability(ctx context.Context, arg MembershipSetAvailabilityParams) (int64, error) {
+	result, err := q.db.Exec(ctx, membershipSetAvailability, arg.Availability, arg.TenantID, arg.UserID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const membershipSetChannels = `-- name: MembershipSetChannels :execrows
+UPDATE memberships SET channels = $1 WHERE tenant_id = $2 AND user_id = $3
+`
+
+type MembershipSetChannelsParams struct {
+	Channels []string
+	TenantID uuid.UUID
+	UserID   uuid.UUID
+}
+
+func (q *Queries) MembershipSetChannels(ctx context.Context, arg MembershipSetChannelsParams) (int64, error) {
+	result, err := q.db.Exec(ctx, membershipSetChannels, arg.Channels, arg.TenantID, arg.UserID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const ruleCreate = `-- name: RuleCreate :one
 INSERT INTO rules (tenant_id, name, position, enabled, trigger, minutes, conditions, actions, stop)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -354,6 +408,127 @@ func (q *Queries) TeamByTier(ctx context.Context, arg TeamByTierParams) (Team, e
 	return i, err
 }
 
+const teamCandidates = `-- name: TeamCandidates :many
+SELECT tm.user_id, tm.capacity, tm.languages, tm.marketplaces, m.availability, m.channels,
+    (SELECT count(*) FROM tickets t WHERE t.tenant_id = tm.tenant_id AND t.assignee_id = tm.user_id
+        AND t.status IN ('open', 'pending') AND t.merged_into IS NULL)::integer AS load_all,
+    (SELECT count(*) FROM tickets t WHERE t.tenant_id = tm.tenant_id AND t.assignee_id = tm.user_id
+        AND t.status IN ('open', 'pending') AND t.merged_into IS NULL AND t.channel = $1)::integer AS load_channel
+FROM team_members tm
+JOIN memberships m ON m.tenant_id = tm.tenant_id AND m.user_id = tm.user_id
+WHERE tm.tenant_id = $2 AND tm.team_id = $3
+ORDER BY tm.user_id
+`
+
+type TeamCandidatesParams struct {
+	Channel  string
+	TenantID uuid.UUID
+	TeamID   uuid.UUID
+}
+
+type TeamCandidatesRow struct {
+	UserID       uuid.UUID
+	Capacity     []byte
+	Languages    []string
+	Marketplaces []string
+	Availability string
+	Channels     []string
+	LoadAll      int32
+	LoadChannel  int32
+}
+
+// A team's members with what routing weighs: availability, channel access, skills, and how many
+// open tickets each holds (in the ticket's channel and in all).
+func (q *Queries) TeamCandidates(ctx context.Context, arg TeamCandidatesParams) ([]TeamCandidatesRow, error) {
+	rows, err := q.db.Query(ctx, teamCandidates, arg.Channel, arg.TenantID, arg.TeamID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []TeamCandidatesRow{}
+	for rows.Next() {
+		var i TeamCandidatesRow
+		if err := rows.Scan(
+			&i.UserID,
+			&i.Capacity,
+			&i.Languages,
+			&i.Marketplaces,
+			&i.Availability,
+			&i.Channels,
+			&i.LoadAll,
+			&i.LoadChannel,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const teamCreate = `-- name: TeamCreate :one
+INSERT INTO teams (tenant_id, name, tier, assignment, calendar_id)
+VALUES ($1, $2, $3, $4, $5) RETURNING tenant_id, id, name, created_at, tier, assignment, calendar_id, last_assigned
+`
+
+type TeamCreateParams struct {
+	TenantID   uuid.UUID
+	Name       string
+	Tier       int16
+	Assignment string
+	CalendarID uuid.NullUUID
+}
+
+func (q *Queries) TeamCreate(ctx context.Context, arg TeamCreateParams) (Team, error) {
+	row := q.db.QueryRow(ctx, teamCreate,
+		arg.TenantID,
+		arg.Name,
+		arg.Tier,
+		arg.Assignment,
+		arg.CalendarID,
+	)
+	var i Team
+	err := row.Scan(
+		&i.TenantID,
+		&i.ID,
+		&i.Name,
+		&i.CreatedAt,
+		&i.Tier,
+		&i.Assignment,
+		&i.CalendarID,
+		&i.LastAssigned,
+	)
+	return i, err
+}
+
+const teamForUpdate = `-- name: TeamForUpdate :one
+SELECT tenant_id, id, name, created_at, tier, assignment, calendar_id, last_assigned FROM teams WHERE tenant_id = $1 AND id = $2 FOR UPDATE
+`
+
+type TeamForUpdateParams struct {
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+// Routing within a team is serialised on the team row, so two tickets never take one free slot.
+func (q *Queries) TeamForUpdate(ctx context.Context, arg TeamForUpdateParams) (Team, error) {
+	row := q.db.QueryRow(ctx, teamForUpdate, arg.TenantID, arg.ID)
+	var i Team
+	err := row.Scan(
+		&i.TenantID,
+		&i.ID,
+		&i.Name,
+		&i.CreatedAt,
+		&i.Tier,
+		&i.Assignment,
+		&i.CalendarID,
+		&i.LastAssigned,
+	)
+	return i, err
+}
+
 const teamGet = `-- name: TeamGet :one
 SELECT tenant_id, id, name, created_at, tier, assignment, calendar_id, last_assigned FROM teams WHERE tenant_id = $1 AND id = $2
 `
@@ -410,6 +585,229 @@ func (q *Queries) TeamList(ctx context.Context, tenantID uuid.UUID) ([]Team, err
 		return nil, err
 	}
 	return items, nil
+}
+
+const teamMemberRemove = `-- name: TeamMemberRemove :execrows
+DELETE FROM team_members WHERE tenant_id = $1 AND team_id = $2 AND user_id = $3
+`
+
+type TeamMemberRemoveParams struct {
+	TenantID uuid.UUID
+	TeamID   uuid.UUID
+	UserID   uuid.UUID
+}
+
+func (q *Queries) TeamMemberRemove(ctx context.Context, arg TeamMemberRemoveParams) (int64, error) {
+	result, err := q.db.Exec(ctx, teamMemberRemove, arg.TenantID, arg.TeamID, arg.UserID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const teamMemberSet = `-- name: TeamMemberSet :exec
+INSERT INTO team_members (tenant_id, team_id, user_id, capacity, languages, marketplaces)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (tenant_id, team_id, user_id) DO UPDATE SET capacity = excluded.capacity,
+    languages = excluded.languages, marketplaces = excluded.marketplaces
+`
+
+type TeamMemberSetParams struct {
+	TenantID     uuid.UUID
+	TeamID       uuid.UUID
+	UserID       uuid.UUID
+	Capacity     []byte
+	Languages    []string
+	Marketplaces []string
+}
+
+func (q *Queries) TeamMemberSet(ctx context.Context, arg TeamMemberSetParams) error {
+	_, err := q.db.Exec(ctx, teamMemberSet,
+		arg.TenantID,
+		arg.TeamID,
+		arg.UserID,
+		arg.Capacity,
+		arg.Languages,
+		arg.Marketplaces,
+	)
+	return err
+}
+
+const teamMembers = `-- name: TeamMembers :many
+SELECT tm.user_id, tm.capacity, tm.languages, tm.marketplaces, m.availability, m.channels, u.name, u.email
+FROM team_members tm
+JOIN memberships m ON m.tenant_id = tm.tenant_id AND m.user_id = tm.user_id
+JOIN users u ON u.id = tm.user_id
+WHERE tm.tenant_id = $1 AND tm.team_id = $2
+ORDER BY u.name, tm.user_id
+`
+
+type TeamMembersParams struct {
+	TenantID uuid.UUID
+	TeamID   uuid.UUID
+}
+
+type TeamMembersRow struct {
+	UserID       uuid.UUID
+	Capacity     []byte
+	Languages    []string
+	Marketplaces []string
+	Availability string
+	Channels     []string
+	Name         string
+	Email        string
+}
+
+func (q *Queries) TeamMembers(ctx context.Context, arg TeamMembersParams) ([]TeamMembersRow, error) {
+	rows, err := q.db.Query(ctx, teamMembers, arg.TenantID, arg.TeamID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []TeamMembersRow{}
+	for rows.Next() {
+		var i TeamMembersRow
+		if err := rows.Scan(
+			&i.UserID,
+			&i.Capacity,
+			&i.Languages,
+			&i.Marketplaces,
+			&i.Availability,
+			&i.Channels,
+			&i.Name,
+			&i.Email,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const teamQueue = `-- name: TeamQueue :many
+SELECT id FROM tickets
+WHERE tenant_id = $1 AND team_id = $2 AND assignee_id IS NULL
+  AND status IN ('open', 'pending') AND merged_into IS NULL
+ORDER BY created_at, id
+LIMIT $3
+FOR UPDATE SKIP LOCKED
+`
+
+type TeamQueueParams struct {
+	TenantID uuid.UUID
+	TeamID   uuid.NullUUID
+	Max      int32
+}
+
+// Tickets waiting in a team's queue, oldest first.
+func (q *Queries) TeamQueue(ctx context.Context, arg TeamQueueParams) ([]int64, error) {
+	rows, err := q.db.Query(ctx, teamQueue, arg.TenantID, arg.TeamID, arg.Max)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const teamSetLastAssigned = `-- name: TeamSetLastAssigned :exec
+UPDATE teams SET last_assigned = $1 WHERE tenant_id = $2 AND id = $3
+`
+
+type TeamSetLastAssignedParams struct {
+	UserID   uuid.NullUUID
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+func (q *Queries) TeamSetLastAssigned(ctx context.Context, arg TeamSetLastAssignedParams) error {
+	_, err := q.db.Exec(ctx, teamSetLastAssigned, arg.UserID, arg.TenantID, arg.ID)
+	return err
+}
+
+const teamUpdate = `-- name: TeamUpdate :execrows
+UPDATE teams SET name = $1, tier = $2, assignment = $3, calendar_id = $4
+WHERE tenant_id = $5 AND id = $6
+`
+
+type TeamUpdateParams struct {
+	Name       string
+	Tier       int16
+	Assignment string
+	CalendarID uuid.NullUUID
+	TenantID   uuid.UUID
+	ID         uuid.UUID
+}
+
+func (q *Queries) TeamUpdate(ctx context.Context, arg TeamUpdateParams) (int64, error) {
+	result, err := q.db.Exec(ctx, teamUpdate,
+		arg.Name,
+		arg.Tier,
+		arg.Assignment,
+		arg.CalendarID,
+		arg.TenantID,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const teamsOfMember = `-- name: TeamsOfMember :many
+SELECT team_id FROM team_members WHERE tenant_id = $1 AND user_id = $2
+`
+
+type TeamsOfMemberParams struct {
+	TenantID uuid.UUID
+	UserID   uuid.UUID
+}
+
+func (q *Queries) TeamsOfMember(ctx context.Context, arg TeamsOfMemberParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, teamsOfMember, arg.TenantID, arg.UserID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var team_id uuid.UUID
+		if err := rows.Scan(&team_id); err != nil {
+			return nil, err
+		}
+		items = append(items, team_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const ticketLock = `-- name: TicketLock :exec
+SELECT 1 FROM tickets WHERE tenant_id = $1 AND id = $2 FOR UPDATE
+`
+
+type TicketLockParams struct {
+	TenantID uuid.UUID
+	ID       int64
+}
+
+func (q *Queries) TicketLock(ctx context.Context, arg TicketLockParams) error {
+	_, err := q.db.Exec(ctx, ticketLock, arg.TenantID, arg.ID)
+	return err
 }
 
 const ticketSetLanguage = `-- name: TicketSetLanguage :exec

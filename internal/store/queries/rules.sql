@@ -58,8 +58,78 @@ UPDATE tickets SET language = @language WHERE tenant_id = @tenant_id AND id = @i
 -- name: TeamGet :one
 SELECT * FROM teams WHERE tenant_id = @tenant_id AND id = @id;
 
+-- name: TeamForUpdate :one
+-- Routing within a team is serialised on the team row, so two tickets never take one free slot.
+SELECT * FROM teams WHERE tenant_id = @tenant_id AND id = @id FOR UPDATE;
+
 -- name: TeamList :many
 SELECT * FROM teams WHERE tenant_id = @tenant_id ORDER BY tier, name;
 
 -- name: TeamByTier :one
 SELECT * FROM teams WHERE tenant_id = @tenant_id AND tier = @tier ORDER BY name LIMIT 1;
+
+-- name: TicketLock :exec
+SELECT 1 FROM tickets WHERE tenant_id = @tenant_id AND id = @id FOR UPDATE;
+
+-- name: TeamCreate :one
+INSERT INTO teams (tenant_id, name, tier, assignment, calendar_id)
+VALUES (@tenant_id, @name, @tier, @assignment, sqlc.narg(calendar_id)) RETURNING *;
+
+-- name: TeamUpdate :execrows
+UPDATE teams SET name = @name, tier = @tier, assignment = @assignment, calendar_id = sqlc.narg(calendar_id)
+WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: TeamMemberSet :exec
+INSERT INTO team_members (tenant_id, team_id, user_id, capacity, languages, marketplaces)
+VALUES (@tenant_id, @team_id, @user_id, @capacity, @languages, @marketplaces)
+ON CONFLICT (tenant_id, team_id, user_id) DO UPDATE SET capacity = excluded.capacity,
+    languages = excluded.languages, marketplaces = excluded.marketplaces;
+
+-- name: TeamMemberRemove :execrows
+DELETE FROM team_members WHERE tenant_id = @tenant_id AND team_id = @team_id AND user_id = @user_id;
+
+-- name: TeamMembers :many
+SELECT tm.user_id, tm.capacity, tm.languages, tm.marketplaces, m.availability, m.channels, u.name, u.email
+FROM team_members tm
+JOIN memberships m ON m.tenant_id = tm.tenant_id AND m.user_id = tm.user_id
+JOIN users u ON u.id = tm.user_id
+WHERE tm.tenant_id = @tenant_id AND tm.team_id = @team_id
+ORDER BY u.name, tm.user_id;
+
+-- name: TeamCandidates :many
+-- A team's members with what routing weighs: availability, channel access, skills, and how many
+-- open tickets each holds (in the ticket's channel and in all).
+SELECT tm.user_id, tm.capacity, tm.languages, tm.marketplaces, m.availability, m.channels,
+    (SELECT count(*) FROM tickets t WHERE t.tenant_id = tm.tenant_id AND t.assignee_id = tm.user_id
+        AND t.status IN ('open', 'pending') AND t.merged_into IS NULL)::integer AS load_all,
+    (SELECT count(*) FROM tickets t WHERE t.tenant_id = tm.tenant_id AND t.assignee_id = tm.user_id
+        AND t.status IN ('open', 'pending') AND t.merged_into IS NULL AND t.channel = @channel)::integer AS load_channel
+FROM team_members tm
+JOIN memberships m ON m.tenant_id = tm.tenant_id AND m.user_id = tm.user_id
+WHERE tm.tenant_id = @tenant_id AND tm.team_id = @team_id
+ORDER BY tm.user_id;
+
+-- name: TeamQueue :many
+-- Tickets waiting in a team's queue, oldest first.
+SELECT id FROM tickets
+WHERE tenant_id = @tenant_id AND team_id = @team_id AND assignee_id IS NULL
+  AND status IN ('open', 'pending') AND merged_into IS NULL
+ORDER BY created_at, id
+LIMIT @max
+FOR UPDATE SKIP LOCKED;
+
+-- name: TeamSetLastAssigned :exec
+UPDATE teams SET last_assigned = @user_id WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: TeamsOfMember :many
+SELECT team_id FROM team_members WHERE tenant_id = @tenant_id AND user_id = @user_id;
+
+-- name: MembershipSetAvailability :execrows
+UPDATE memberships SET availability = @availability WHERE tenant_id = @tenant_id AND user_id = @user_id;
+
+-- name: MembershipSetChannels :execrows
+UPDATE memberships SET channels = @channels WHERE tenant_id = @tenant_id AND user_id = @user_id;
+
+-- name: HumanReplySince :one
+SELECT EXISTS (SELECT 1 FROM messages WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND kind = 'outbound'
+    AND NOT automated AND delivery_state <> 'failed' AND created_at >= @since)::boolean;
