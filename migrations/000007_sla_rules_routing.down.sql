@@ -5,6 +5,12 @@ CREATE VIEW ticket_rows WITH (security_invoker = true) AS
            created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at,
            message_count, snippet, merged_into, email_account_id
     FROM tickets;
+DROP VIEW message_rows;
+CREATE VIEW message_rows WITH (security_invoker = true) AS
+    SELECT tenant_id, id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text,
+           body_html, channel_message_id, automated, delivery_state, delivery_error, sent_at, created_at,
+           delivery_started_at
+    FROM messages;
 DROP INDEX IF EXISTS tickets_team_queue_idx;
 DROP TABLE rules;
 ALTER TABLE messages DROP COLUMN no_response;

@@ -178,3 +178,14 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// Team loads one team of the workspace.
+func (e *Engine) Team(ctx context.Context, sc tenant.Scope, id uuid.UUID) (dbsqlc.Team, error) {
+	var t dbsqlc.Team
+	err := e.st.InTenantTx(ctx, sc.TenantID(), func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		var err error
+		t, err = q.TeamGet(ctx, dbsqlc.TeamGetParams{TenantID: sc.TenantID(), ID: id})
+		return notFound(err)
+	})
+	return t, err
+}

@@ -31,6 +31,8 @@ type Detail struct {
 	Names       map[uuid.UUID]string // people by id, for authors and events
 	LatestMerge *dbsqlc.TicketMerge  // the merge into this ticket that can still be undone
 	Attachments map[int64][]dbsqlc.Attachment
+	// SLA is each target of the ticket's policy.
+	SLA []dbsqlc.TicketSLAViewRow
 }
 
 // Detail loads a ticket with its thread, customer and context, and marks it read for the viewer.
@@ -47,6 +49,9 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 			return err
 		}
 		if d.Events, err = q.EventsOfTicket(ctx, dbsqlc.EventsOfTicketParams{TenantID: tid, TicketID: t.ID}); err != nil {
+			return err
+		}
+		if d.SLA, err = q.TicketSLAView(ctx, dbsqlc.TicketSLAViewParams{TenantID: tid, TicketID: t.ID}); err != nil {
 			return err
 		}
 		if d.Customer, err = q.CustomerGet(ctx, dbsqlc.CustomerGetParams{TenantID: tid, ID: t.CustomerID}); err != nil {

@@ -388,3 +388,6 @@ func hasCasedLiteral(re *syntax.Regexp) bool {
 	}
 	return false
 }
+
+// Ops lists every operator once, for forms.
+var Ops = []string{"is", "is_not", "contains", "not_contains", "regex", "has", "has_not", "gt", "gte", "lt", "lte", "is_true", "is_false", "inside", "outside"}

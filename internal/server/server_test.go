@@ -15,10 +15,12 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
 	"github.com/shopdesk/shopdesk/internal/apptest"
+	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/jobs"
@@ -55,6 +57,8 @@ type fixture struct {
 	bTicket, bMessage string
 	bMerge, bInbound  string
 	bAccount          string
+	bRule, bPolicy    string
+	bCalendar, bTeam  string
 	adminAC, agentAC  *apptest.Client
 	managerAC         *apptest.Client
 }
@@ -100,6 +104,16 @@ func setup(t *testing.T) *fixture {
 	acct, err := app.Email.Create(context.Background(), f.b, email.Form{Name: "Bravo secret store", Address: "shop@bravo.test"})
 	require.NoError(t, err)
 	f.bAccount = strconv.FormatInt(acct.ID, 10)
+	// Bravo's rules, SLA policies and calendar come with the workspace; its team is made here.
+	rules, err := app.Automation.Rules(context.Background(), f.b)
+	require.NoError(t, err)
+	policies, err := app.Automation.Policies(context.Background(), f.b)
+	require.NoError(t, err)
+	cals, err := app.Automation.Calendars(context.Background(), f.b)
+	require.NoError(t, err)
+	team, err := app.Automation.SaveTeam(context.Background(), f.b, uuid.Nil, automation.TeamInput{Name: "Bravo secret team", Tier: "1", Assignment: "manual"})
+	require.NoError(t, err)
+	f.bRule, f.bPolicy, f.bCalendar, f.bTeam = rules[0].ID.String(), policies[0].ID.String(), cals[0].ID.String(), team.String()
 	f.adminAC = app.SignIn(t, "admin@alpha.test")
 	f.agentAC = app.SignIn(t, "agent@alpha.test")
 	f.managerAC = app.SignIn(t, "manager@alpha.test")
@@ -115,7 +129,8 @@ func fill(route string, f *fixture, slug string) (method, path string) {
 	path = strings.TrimSuffix(path, "/*")
 	r := strings.NewReplacer("{workspace}", slug, "{userID}", f.b.UserID.String(),
 		"{invitationID}", f.bInvitation, "{jobID}", f.bJob, "{number}", f.bTicket, "{messageID}", f.bMessage,
-		"{mergeID}", f.bMerge, "{attachmentID}", "1", "{inboundID}", f.bInbound, "{accountID}", f.bAccount)
+		"{mergeID}", f.bMerge, "{attachmentID}", "1", "{inboundID}", f.bInbound, "{accountID}", f.bAccount,
+		"{ruleID}", f.bRule, "{policyID}", f.bPolicy, "{calendarID}", f.bCalendar, "{teamID}", f.bTeam, "{preset}", "tiktok")
 	return method, r.Replace(path)
 }
 

@@ -124,7 +124,7 @@ func (h *Handler) ticketView(r *http.Request) (pages.TicketView, error) {
 	if err != nil {
 		return pages.TicketView{}, err
 	}
-	tv := pages.TicketView{Slug: sc.Workspace.Slug, Me: sc.UserID, Detail: d, Params: listParams(r.URL.Query())}
+	tv := pages.TicketView{Slug: sc.Workspace.Slug, Me: sc.UserID, Detail: d, Params: listParams(r.URL.Query()), Now: time.Now()}
 	for _, s := range h.Live.Present(sc.TenantID(), d.Ticket.ID, sc.UserID) {
 		tv.Present = append(tv.Present, pages.Presence{Name: d.Names[s.UserID], State: s.State})
 	}
@@ -290,6 +290,16 @@ func (h *Handler) split(w http.ResponseWriter, r *http.Request) {
 		nt, err := h.Conversations.Split(r.Context(), sc, n, id)
 		return nt.Number, err
 	}, "split.done")
+}
+
+func (h *Handler) noResponse(w http.ResponseWriter, r *http.Request) {
+	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
+		id, err := idParam(r, "messageID")
+		if err != nil {
+			return 0, err
+		}
+		return n, h.Conversations.NoResponseNeeded(r.Context(), sc, n, id, r.PostFormValue("on") == "1")
+	}, "ticket.no_response_saved")
 }
 
 func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {

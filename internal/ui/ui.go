@@ -18,6 +18,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
@@ -48,6 +49,8 @@ type Deps struct {
 	Ingest *ingest.Service
 	// Email manages the workspace's email accounts.
 	Email *email.Service
+	// Automation is rules, SLA policies, business hours and teams.
+	Automation *automation.Engine
 }
 
 // Handler serves every page.
@@ -127,6 +130,7 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Post("/merges/{mergeID}/undo", h.undoMerge)
 				r.Post("/messages/{messageID}/split", h.split)
 				r.Post("/messages/{messageID}/resend", h.resend)
+				r.Post("/messages/{messageID}/no-response", h.noResponse)
 				r.Get("/messages/{messageID}/html", h.messageHTML)
 				r.Post("/presence", h.presence)
 				r.Get("/attachments/{attachmentID}", h.attachment)
@@ -158,6 +162,28 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Post("/settings/mail/accounts/{accountID}/pause", h.pauseAccount)
 				r.Post("/settings/mail/accounts/{accountID}/resume", h.resumeAccount)
 				r.Post("/settings/mail/accounts/{accountID}/delete", h.deleteAccount)
+				r.Get("/settings/rules", h.showRules)
+				r.Get("/settings/rules/new", h.newRule)
+				r.Post("/settings/rules", h.createRule)
+				r.Get("/settings/rules/{ruleID}", h.showRule)
+				r.Post("/settings/rules/{ruleID}", h.saveRule)
+				r.Post("/settings/rules/{ruleID}/enabled", h.setRuleEnabled)
+				r.Post("/settings/rules/{ruleID}/delete", h.deleteRule)
+				r.Get("/settings/sla", h.showSLA)
+				r.Get("/settings/sla/new", h.newPolicy)
+				r.Post("/settings/sla", h.createPolicy)
+				r.Post("/settings/sla/presets/{preset}", h.addPreset)
+				r.Get("/settings/sla/{policyID}", h.showPolicy)
+				r.Post("/settings/sla/{policyID}", h.savePolicy)
+				r.Post("/settings/sla/{policyID}/delete", h.deletePolicy)
+				r.Get("/settings/hours", h.showHours)
+				r.Post("/settings/hours", h.createCalendar)
+				r.Get("/settings/hours/{calendarID}", h.showCalendar)
+				r.Post("/settings/hours/{calendarID}", h.saveCalendar)
+				r.Get("/settings/teams", h.showTeams)
+				r.Post("/settings/teams", h.createTeam)
+				r.Post("/settings/teams/{teamID}", h.saveTeam)
+				r.Post("/settings/teams/{teamID}/members", h.setTeamMember)
 				r.Get("/settings/jobs", h.showJobs)
 				r.Post("/settings/jobs/{jobID}/retry", h.retryJob)
 				r.Post("/settings/jobs/{jobID}/cancel", h.cancelJob)

@@ -1,10 +1,15 @@
 package pages
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/shopdesk/shopdesk/internal/i18n"
 )
 
 // eventDetail renders an event's data compactly ("from open to resolved", "#12").
@@ -23,7 +28,9 @@ func eventDetail(data []byte) string {
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
-		keys = append(keys, k)
+		if k != "by" {
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	var parts []string
@@ -53,4 +60,67 @@ func show(v any) string {
 		return strings.Join(s, ", ")
 	}
 	return fmt.Sprint(v)
+}
+
+// ruleFiredText is a rule's audit line: which rule, which conditions matched, what it did.
+func ruleFiredText(ctx context.Context, data []byte) string {
+	var ev struct {
+		Rule       string `json:"rule"`
+		Conditions []struct {
+			Field, Op, Value string
+			Matched          bool
+		} `json:"conditions"`
+		Actions []struct{ Type, Value string } `json:"actions"`
+	}
+	if json.Unmarshal(data, &ev) != nil {
+		return i18n.T(ctx, "event.rule_fired")
+	}
+	var conds, acts []string
+	for _, c := range ev.Conditions {
+		s := i18n.T(ctx, "rules.field."+c.Field) + " " + i18n.T(ctx, "rules.op."+c.Op)
+		if c.Value != "" {
+			s += " “" + c.Value + "”"
+		}
+		if c.Matched {
+			s += " ✓"
+		} else {
+			s += " ✗"
+		}
+		conds = append(conds, s)
+	}
+	for _, a := range ev.Actions {
+		s := i18n.T(ctx, "rules.action."+a.Type)
+		if _, err := uuid.Parse(a.Value); a.Value != "" && err != nil {
+			s += " " + a.Value
+		}
+		acts = append(acts, s)
+	}
+	out := i18n.T(ctx, "event.rule_fired") + " “" + ev.Rule + "”"
+	if len(conds) > 0 {
+		out += ": " + strings.Join(conds, ", ")
+	}
+	if len(acts) > 0 {
+		out += " → " + strings.Join(acts, ", ")
+	}
+	return out
+}
+
+// slaEventText names the target that warned or breached, and its policy.
+func slaEventText(ctx context.Context, kind string, data []byte) string {
+	var ev struct{ Metric, Policy string }
+	_ = json.Unmarshal(data, &ev)
+	out := i18n.T(ctx, "event."+kind) + ": " + i18n.T(ctx, "sla.metric."+ev.Metric)
+	if ev.Policy != "" {
+		out += " (" + ev.Policy + ")"
+	}
+	return out
+}
+
+// byText says which automation made a change ("rule: Pre-sale first").
+func byText(data []byte) string {
+	var ev struct{ By string }
+	if json.Unmarshal(data, &ev) != nil || ev.By == "" {
+		return ""
+	}
+	return " · " + strings.Replace(ev.By, ":", ": ", 1)
 }

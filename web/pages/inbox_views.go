@@ -49,6 +49,43 @@ type TicketView struct {
 	DraftThen     string
 	ThreadChanged string // message key when the thread moved on since the composer opened
 	Errors        map[string]string
+	Now           time.Time
+}
+
+// waitingOn reports the ticket's latest customer message while a response target runs on it:
+// the one "no response needed" can close.
+func (t TicketView) waitingOn(m conversation.Message) bool {
+	running := false
+	for _, s := range t.Detail.SLA {
+		if (s.Metric == "first_response" || s.Metric == "next_response") && (s.State == "running" || s.State == "breached") {
+			running = true
+		}
+	}
+	if !running {
+		return false
+	}
+	for i := len(t.Detail.Messages) - 1; i >= 0; i-- {
+		if t.Detail.Messages[i].Kind == "inbound" {
+			return t.Detail.Messages[i].ID == m.ID
+		}
+	}
+	return false
+}
+
+// targetLabel is a target's size: "12h", "90m".
+func targetLabel(minutes int32) string {
+	switch {
+	case minutes%60 == 0:
+		return fmt.Sprintf("%dh", minutes/60)
+	}
+	return fmt.Sprintf("%dm", minutes)
+}
+
+func dueTitle(ctx context.Context, due *time.Time) string {
+	if due == nil {
+		return ""
+	}
+	return i18n.FromContext(ctx).DateTime(*due)
 }
 
 func (v InboxView) viewHref(view, key, val string) string {
@@ -187,7 +224,13 @@ func (t TicketView) author(m conversation.Message) string {
 }
 
 func (t TicketView) eventText(ctx context.Context, kind string, data []byte) string {
-	return i18n.T(ctx, "event."+kind) + eventDetail(data)
+	switch kind {
+	case "rule_fired":
+		return ruleFiredText(ctx, data)
+	case "sla_warning", "sla_breached":
+		return slaEventText(ctx, kind, data)
+	}
+	return i18n.T(ctx, "event."+kind) + eventDetail(data) + byText(data)
 }
 
 func i64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -196,6 +196,7 @@ type MessageRow struct {
 	SentAt            *time.Time
 	CreatedAt         time.Time
 	DeliveryStartedAt *time.Time
+	NoResponse        bool
 }
 
 type Notification struct {

@@ -827,6 +827,62 @@ func (q *Queries) TicketSLAUpsert(ctx context.Context, arg TicketSLAUpsertParams
 	return err
 }
 
+const ticketSLAView = `-- name: TicketSLAView :many
+SELECT s.metric, s.state, s.started_at, s.due_at, s.met_at, s.breached_at, s.target_min,
+    coalesce(p.name, '')::text AS policy, coalesce(p.hard_deadline, '')::text AS hard_deadline
+FROM ticket_slas s LEFT JOIN sla_policies p ON p.tenant_id = s.tenant_id AND p.id = s.policy_id
+WHERE s.tenant_id = $1 AND s.ticket_id = $2
+ORDER BY array_position(ARRAY['first_response', 'next_response', 'resolution'], s.metric)
+`
+
+type TicketSLAViewParams struct {
+	TenantID uuid.UUID
+	TicketID int64
+}
+
+type TicketSLAViewRow struct {
+	Metric       string
+	State        string
+	StartedAt    time.Time
+	DueAt        *time.Time
+	MetAt        *time.Time
+	BreachedAt   *time.Time
+	TargetMin    int32
+	Policy       string
+	HardDeadline string
+}
+
+// The ticket page's SLA box: each target with its policy's name and the marketplace's deadline.
+func (q *Queries) TicketSLAView(ctx context.Context, arg TicketSLAViewParams) ([]TicketSLAViewRow, error) {
+	rows, err := q.db.Query(ctx, ticketSLAView, arg.TenantID, arg.TicketID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []TicketSLAViewRow{}
+	for rows.Next() {
+		var i TicketSLAViewRow
+		if err := rows.Scan(
+			&i.Metric,
+			&i.State,
+			&i.StartedAt,
+			&i.DueAt,
+			&i.MetAt,
+			&i.BreachedAt,
+			&i.TargetMin,
+			&i.Policy,
+			&i.HardDeadline,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const ticketSLAs = `-- name: TicketSLAs :many
 SELECT tenant_id, ticket_id, metric, policy_id, started_at, target_min, due_at, warn_at, state, warned_at, breached_at, met_at, updated_at FROM ticket_slas WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY metric
 `

@@ -550,7 +550,7 @@ func (q *Queries) MessageCreate(ctx context.Context, arg MessageCreateParams) (i
 }
 
 const messageForUpdate = `-- name: MessageForUpdate :one
-SELECT tenant_id, id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text, body_html, channel_message_id, automated, delivery_state, delivery_error, sent_at, created_at, delivery_started_at FROM message_rows WHERE tenant_id = $1 AND id = $2 FOR UPDATE
+SELECT tenant_id, id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text, body_html, channel_message_id, automated, delivery_state, delivery_error, sent_at, created_at, delivery_started_at, no_response FROM message_rows WHERE tenant_id = $1 AND id = $2 FOR UPDATE
 `
 
 type MessageForUpdateParams struct {
@@ -578,12 +578,13 @@ func (q *Queries) MessageForUpdate(ctx context.Context, arg MessageForUpdatePara
 		&i.SentAt,
 		&i.CreatedAt,
 		&i.DeliveryStartedAt,
+		&i.NoResponse,
 	)
 	return i, err
 }
 
 const messageGet = `-- name: MessageGet :one
-SELECT tenant_id, id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text, body_html, channel_message_id, automated, delivery_state, delivery_error, sent_at, created_at, delivery_started_at FROM message_rows WHERE tenant_id = $1 AND id = $2
+SELECT tenant_id, id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text, body_html, channel_message_id, automated, delivery_state, delivery_error, sent_at, created_at, delivery_started_at, no_response FROM message_rows WHERE tenant_id = $1 AND id = $2
 `
 
 type MessageGetParams struct {
@@ -611,6 +612,7 @@ func (q *Queries) MessageGet(ctx context.Context, arg MessageGetParams) (Message
 		&i.SentAt,
 		&i.CreatedAt,
 		&i.DeliveryStartedAt,
+		&i.NoResponse,
 	)
 	return i, err
 }
@@ -736,7 +738,7 @@ func (q *Queries) MessagesMove(ctx context.Context, arg MessagesMoveParams) erro
 }
 
 const messagesOfTicket = `-- name: MessagesOfTicket :many
-SELECT tenant_id, id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text, body_html, channel_message_id, automated, delivery_state, delivery_error, sent_at, created_at, delivery_started_at FROM message_rows WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY created_at, id LIMIT 1000
+SELECT tenant_id, id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text, body_html, channel_message_id, automated, delivery_state, delivery_error, sent_at, created_at, delivery_started_at, no_response FROM message_rows WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY created_at, id LIMIT 1000
 `
 
 type MessagesOfTicketParams struct {
@@ -770,6 +772,7 @@ func (q *Queries) MessagesOfTicket(ctx context.Context, arg MessagesOfTicketPara
 			&i.SentAt,
 			&i.CreatedAt,
 			&i.DeliveryStartedAt,
+			&i.NoResponse,
 		); err != nil {
 			return nil, err
 		}

@@ -114,3 +114,11 @@ SELECT s.started_at, s.due_at, s.state FROM ticket_slas s
 JOIN tickets t ON t.tenant_id = s.tenant_id AND t.id = s.ticket_id
 WHERE s.tenant_id = @tenant_id AND t.channel = @channel AND s.metric IN ('first_response', 'next_response')
   AND s.state IN ('running', 'breached', 'paused');
+
+-- name: TicketSLAView :many
+-- The ticket page's SLA box: each target with its policy's name and the marketplace's deadline.
+SELECT s.metric, s.state, s.started_at, s.due_at, s.met_at, s.breached_at, s.target_min,
+    coalesce(p.name, '')::text AS policy, coalesce(p.hard_deadline, '')::text AS hard_deadline
+FROM ticket_slas s LEFT JOIN sla_policies p ON p.tenant_id = s.tenant_id AND p.id = s.policy_id
+WHERE s.tenant_id = @tenant_id AND s.ticket_id = @ticket_id
+ORDER BY array_position(ARRAY['first_response', 'next_response', 'resolution'], s.metric);

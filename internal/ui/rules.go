@@ -1,0 +1,318 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"github.com/shopdesk/shopdesk/internal/automation"
+	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/i18n"
+	"github.com/shopdesk/shopdesk/internal/rule"
+	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/web/pages"
+)
+
+func uuidParam(r *http.Request, name string) (uuid.UUID, error) {
+	id, err := uuid.Parse(chi.URLParam(r, name))
+	if err != nil {
+		return uuid.Nil, store.ErrNotFound
+	}
+	return id, nil
+}
+
+// conditionText reads a condition the way an admin would say it.
+func conditionText(ctx context.Context, c rule.Condition) string {
+	s := i18n.T(ctx, "rules.field."+c.Field) + " " + i18n.T(ctx, "rules.op."+c.Op)
+	if c.Value != "" {
+		s += " “" + c.Value + "”"
+	}
+	return s
+}
+
+func actionText(ctx context.Context, a rule.Action, labels map[string]string) string {
+	s := i18n.T(ctx, "rules.action."+a.Type)
+	if a.Value != "" {
+		v := a.Value
+		if l, ok := labels[v]; ok {
+			v = l
+		}
+		s += " " + v
+	}
+	return s
+}
+
+func (h *Handler) showRules(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	rules, err := h.Automation.Rules(ctx, sc)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	labels, err := h.Automation.ActionLabels(ctx, sc)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := pages.RulesView{Shell: h.shell(r, i18n.T(ctx, "settings.rules"), "settings"), Slug: sc.Workspace.Slug}
+	for _, ru := range rules {
+		var conds, acts []string
+		for _, c := range ru.Conditions.Conditions {
+			conds = append(conds, conditionText(ctx, c))
+		}
+		for _, a := range ru.Actions {
+			acts = append(acts, actionText(ctx, a, labels))
+		}
+		join := " " + i18n.T(ctx, "rules.and") + " "
+		if ru.Conditions.Mode == "any" {
+			join = " " + i18n.T(ctx, "rules.or") + " "
+		}
+		trigger := i18n.T(ctx, "rules.trigger."+ru.Trigger)
+		if ru.Minutes > 0 {
+			trigger += fmt.Sprintf(" (%d min)", ru.Minutes)
+		}
+		v.Rules = append(v.Rules, pages.RuleRow{ID: ru.ID.String(), Name: ru.Name, Trigger: trigger, Conditions: strings.Join(conds, join),
+			Actions: strings.Join(acts, ", "), Position: ru.Position, Enabled: ru.Enabled, Stop: ru.Stop})
+	}
+	h.render(w, r, http.StatusOK, pages.Rules(v))
+}
+
+// ruleInputOf reads the rule form.
+func ruleInputOf(r *http.Request) automation.RuleInput {
+	v := r.PostFormValue
+	in := automation.RuleInput{Name: v("name"), Trigger: v("trigger"), Minutes: v("minutes"), Match: v("match"), Position: v("position"),
+		Stop: v("stop") != "", Enabled: v("enabled") != ""}
+	in.Conditions = conditionsOf(r)
+	in.Actions = actionsOf(r, "act", automation.MaxActions)
+	return in
+}
+
+func conditionsOf(r *http.Request) []rule.Condition {
+	var out []rule.Condition
+	for i := range automation.MaxConditions {
+		n := strconv.Itoa(i)
+		out = append(out, rule.Condition{Field: r.PostFormValue("cond_field_" + n), Op: r.PostFormValue("cond_op_" + n), Value: r.PostFormValue("cond_value_" + n)})
+	}
+	return out
+}
+
+func actionsOf(r *http.Request, prefix string, n int) []rule.Action {
+	var out []rule.Action
+	for i := range n {
+		s := strconv.Itoa(i)
+		out = append(out, rule.Action{Type: r.PostFormValue(prefix + "_type_" + s), Value: r.PostFormValue(prefix + "_value_" + s)})
+	}
+	return out
+}
+
+func conditionRows(cs []rule.Condition) []pages.ConditionRow {
+	rows := make([]pages.ConditionRow, automation.MaxConditions)
+	for i, c := range cs {
+		if i < len(rows) {
+			rows[i] = pages.ConditionRow{Field: c.Field, Op: c.Op, Value: c.Value}
+		}
+	}
+	return rows
+}
+
+func actionRows(as []rule.Action, n int, labels map[string]string) []pages.ActionRow {
+	rows := make([]pages.ActionRow, n)
+	for i, a := range as {
+		if i < len(rows) {
+			v := a.Value
+			if l, ok := labels[v]; ok {
+				v = l
+			}
+			rows[i] = pages.ActionRow{Type: a.Type, Value: v}
+		}
+	}
+	return rows
+}
+
+// valueHints are the suggestions under an action's value field.
+func (h *Handler) valueHints(ctx context.Context, labels map[string]string) []string {
+	hints := append([]string{}, conversation.Priorities...)
+	hints = append(hints, "open", "pending", "resolved", "closed", "assignee", "team", "admins")
+	for _, l := range labels {
+		hints = append(hints, l)
+	}
+	return hints
+}
+
+func (h *Handler) ruleForm(r *http.Request, id string, in automation.RuleInput, errs map[string]string) (pages.RuleFormView, error) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	labels, err := h.Automation.ActionLabels(ctx, sc)
+	if err != nil {
+		return pages.RuleFormView{}, err
+	}
+	title := i18n.T(ctx, "rules.new")
+	if id != "" {
+		title = in.Name
+	}
+	match := in.Match
+	if match == "" {
+		match = "all"
+	}
+	return pages.RuleFormView{Shell: h.shell(r, title, "settings"), Slug: sc.Workspace.Slug, ID: id, Name: in.Name, Trigger: in.Trigger,
+		Minutes: in.Minutes, Match: match, Position: in.Position, Stop: in.Stop, Enabled: in.Enabled,
+		Conditions: conditionRows(in.Conditions), Actions: actionRows(in.Actions, automation.MaxActions, labels), Errors: errs,
+		ValueHints: h.valueHints(ctx, labels)}, nil
+}
+
+func (h *Handler) newRule(w http.ResponseWriter, r *http.Request) {
+	v, err := h.ruleForm(r, "", automation.RuleInput{Trigger: rule.TriggerCustomerMsg, Match: "all"}, nil)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, pages.RuleForm(v))
+}
+
+func (h *Handler) createRule(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	in := ruleInputOf(r)
+	id, err := h.Automation.SaveRule(ctx, sc, uuid.Nil, in)
+	if fe, ok := fieldErrors(ctx, err); ok {
+		h.rerenderRule(w, r, "", in, fe)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "success", "rules.saved")
+	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/rules/"+id.String())
+}
+
+func (h *Handler) rerenderRule(w http.ResponseWriter, r *http.Request, id string, in automation.RuleInput, fe map[string]string) {
+	v, err := h.ruleForm(r, id, in, fe)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusUnprocessableEntity, pages.RuleForm(v))
+}
+
+// showRule is the edit form, with a dry run when ?ticket= names one.
+func (h *Handler) showRule(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	id, err := uuidParam(r, "ruleID")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ru, err := h.Automation.Rule(ctx, sc, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	in := automation.RuleInput{Name: ru.Name, Trigger: ru.Trigger, Match: ru.Conditions.Mode, Conditions: ru.Conditions.Conditions, Actions: ru.Actions,
+		Stop: ru.Stop, Enabled: ru.Enabled, Position: strconv.Itoa(int(ru.Position))}
+	if ru.Minutes > 0 {
+		in.Minutes = strconv.Itoa(int(ru.Minutes))
+	}
+	v, err := h.ruleForm(r, id.String(), in, map[string]string{})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if t := strings.TrimPrefix(strings.TrimSpace(r.URL.Query().Get("ticket")), "#"); t != "" {
+		v.DryTicket = t
+		n, perr := strconv.ParseInt(t, 10, 64)
+		if perr != nil || n <= 0 {
+			v.Errors["ticket"] = i18n.T(ctx, "rules.ticket_unknown")
+			status = http.StatusUnprocessableEntity
+		} else {
+			dr, err := h.Automation.DryRunRule(ctx, sc, id, n)
+			if fe, ok := fieldErrors(ctx, err); ok {
+				v.Errors["ticket"] = fe["ticket"]
+				status = http.StatusUnprocessableEntity
+			} else if err != nil {
+				h.fail(w, r, err)
+				return
+			} else {
+				labels, err := h.Automation.ActionLabels(ctx, sc)
+				if err != nil {
+					h.fail(w, r, err)
+					return
+				}
+				dv := &pages.DryRunView{Number: dr.Number, Subject: dr.Subject, Matched: dr.Matched}
+				for _, o := range dr.Outcomes {
+					dv.Outcomes = append(dv.Outcomes, pages.OutcomeRow{Text: conditionText(ctx, o.Condition), Matched: o.Matched})
+				}
+				for _, a := range dr.Actions {
+					dv.Actions = append(dv.Actions, actionText(ctx, a, labels))
+				}
+				v.DryRun = dv
+			}
+		}
+	}
+	h.render(w, r, status, pages.RuleForm(v))
+}
+
+func (h *Handler) saveRule(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	id, err := uuidParam(r, "ruleID")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, err := h.Automation.Rule(ctx, sc, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	in := ruleInputOf(r)
+	_, err = h.Automation.SaveRule(ctx, sc, id, in)
+	if fe, ok := fieldErrors(ctx, err); ok {
+		h.rerenderRule(w, r, id.String(), in, fe)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "success", "rules.saved")
+	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/rules/"+id.String())
+}
+
+func (h *Handler) setRuleEnabled(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	id, err := uuidParam(r, "ruleID")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.Automation.SetRuleEnabled(ctx, sc, id, r.PostFormValue("enabled") == "1"); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/rules")
+}
+
+func (h *Handler) deleteRule(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	id, err := uuidParam(r, "ruleID")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.Automation.DeleteRule(ctx, sc, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "success", "rules.deleted")
+	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/rules")
+}

@@ -1,0 +1,218 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/shopdesk/shopdesk/internal/automation"
+	"github.com/shopdesk/shopdesk/internal/i18n"
+	"github.com/shopdesk/shopdesk/internal/validate"
+	"github.com/shopdesk/shopdesk/web/components"
+	"github.com/shopdesk/shopdesk/web/pages"
+)
+
+func (h *Handler) teamsView(r *http.Request) (pages.TeamsView, error) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	teams, err := h.Automation.Teams(ctx, sc)
+	if err != nil {
+		return pages.TeamsView{}, err
+	}
+	members, err := h.Tenants.Members(ctx, sc)
+	if err != nil {
+		return pages.TeamsView{}, err
+	}
+	cals, err := h.Automation.Calendars(ctx, sc)
+	if err != nil {
+		return pages.TeamsView{}, err
+	}
+	v := pages.TeamsView{Shell: h.shell(r, i18n.T(ctx, "settings.teams"), "settings"), Slug: sc.Workspace.Slug,
+		Values: map[string]string{"tier": "1", "assignment": "round_robin"}}
+	for _, m := range members {
+		v.People = append(v.People, components.Option{Value: m.UserID.String(), Label: m.Name + " <" + m.Email + ">"})
+	}
+	v.Calendars = []components.Option{{Value: "", Label: i18n.T(ctx, "sla.calendar_default")}}
+	for _, c := range cals {
+		v.Calendars = append(v.Calendars, components.Option{Value: c.ID.String(), Label: c.Name})
+	}
+	for _, t := range teams {
+		row := pages.TeamRow{ID: t.ID.String(), Name: t.Name, Tier: strconv.Itoa(int(t.Tier)), Assignment: t.Assignment}
+		if t.CalendarID.Valid {
+			row.CalendarID = t.CalendarID.UUID.String()
+		}
+		for _, m := range t.Members {
+			row.Members = append(row.Members, pages.TeamMemberRow{UserID: m.UserID.String(), Name: m.Name, Email: m.Email, Availability: m.Availability,
+				Capacity: capacityText(m.Capacity), Languages: strings.Join(m.Languages, ", "), Marketplaces: strings.Join(m.Marketplaces, ", ")})
+		}
+		v.Teams = append(v.Teams, row)
+	}
+	return v, nil
+}
+
+// capacityText writes {"email": 2, "*": 5} as "email: 2, *: 5".
+func capacityText(b []byte) string {
+	var m map[string]int
+	if json.Unmarshal(b, &m) != nil || len(m) == 0 {
+		return "—"
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, k+": "+strconv.Itoa(m[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// parseCapacity reads "email: 2, amazon: 3, *: 5" (a bare number means all channels).
+func parseCapacity(s string) (map[string]int, bool) {
+	out := map[string]int{}
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, ":")
+		if !ok {
+			k, v = "*", part
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return nil, false
+		}
+		out[strings.TrimSpace(strings.ToLower(k))] = n
+	}
+	return out, true
+}
+
+func splitList(s string) []string {
+	var out []string
+	for p := range strings.SplitSeq(s, ",") {
+		if p = strings.TrimSpace(strings.ToLower(p)); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (h *Handler) showTeams(w http.ResponseWriter, r *http.Request) {
+	v, err := h.teamsView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, pages.Teams(v))
+}
+
+func teamInputOf(r *http.Request) automation.TeamInput {
+	cal, _ := uuid.Parse(r.PostFormValue("calendar_id"))
+	return automation.TeamInput{Name: r.PostFormValue("name"), Tier: r.PostFormValue("tier"), Assignment: r.PostFormValue("assignment"), CalendarID: cal}
+}
+
+func (h *Handler) createTeam(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	in := teamInputOf(r)
+	_, err := h.Automation.SaveTeam(ctx, sc, uuid.Nil, in)
+	if fe, ok := fieldErrors(ctx, err); ok {
+		v, verr := h.teamsView(r)
+		if verr != nil {
+			h.fail(w, r, verr)
+			return
+		}
+		v.Errors, v.Values = fe, map[string]string{"name": in.Name, "tier": in.Tier, "assignment": in.Assignment}
+		h.render(w, r, http.StatusUnprocessableEntity, pages.Teams(v))
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "success", "teams.saved")
+	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/teams")
+}
+
+func (h *Handler) saveTeam(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	id, err := uuidParam(r, "teamID")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// Another workspace's team is not found before its form is judged.
+	if _, err := h.Automation.Team(ctx, sc, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, err := h.Automation.SaveTeam(ctx, sc, id, teamInputOf(r)); err != nil {
+		if h.flashProblem(r, err) {
+			seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/teams")
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "success", "teams.saved")
+	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/teams")
+}
+
+func (h *Handler) setTeamMember(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	id, err := uuidParam(r, "teamID")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// Another workspace's team is not found before its form is judged.
+	if _, err := h.Automation.Team(ctx, sc, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	user, _ := uuid.Parse(r.PostFormValue("user_id"))
+	capacity, ok := parseCapacity(r.PostFormValue("capacity"))
+	if !ok {
+		err = validate.Errors{"capacity": "teams.capacity_invalid"}
+	} else {
+		err = h.Automation.SetTeamMember(ctx, sc, id, user, automation.MemberInput{Capacity: capacity,
+			Languages: splitList(r.PostFormValue("languages")), Marketplaces: splitList(r.PostFormValue("marketplaces"))})
+		if err == nil && r.PostFormValue("availability") != "" {
+			err = h.Automation.SetAvailability(ctx, sc, user, r.PostFormValue("availability"))
+		}
+	}
+	if h.flashProblem(r, err) {
+		seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/teams")
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "success", "teams.saved")
+	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/teams")
+}
+
+// flashProblem shows a form problem of a one-line form as the next page's error message.
+func (h *Handler) flashProblem(r *http.Request, err error) bool {
+	var ve validate.Errors
+	if !errors.As(err, &ve) {
+		return false
+	}
+	keys := make([]string, 0, len(ve))
+	for _, k := range ve {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h.flash(r, "error", keys[0])
+	return true
+}
