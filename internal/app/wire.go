@@ -83,7 +83,7 @@ func WireWith(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger
 	p.Jobs, err = jobs.NewClient(pool, logger, jobs.Options{Work: work, MaxWorkers: max(cfg.WorkerCount, 1), SoftStop: softStop,
 		MailPoll: cfg.MailPoll, JobTimeout: cfg.JobTimeout, RescueAfter: cfg.JobRescueAfter, Time: o.RiverTime},
 		jobs.Deps{Auth: p.Auth, Conversations: p.Conversations, Ingest: p.Ingest, Email: p.Email, Sender: p.Sender,
-			Automation: p.Automation, Store: p.Store})
+			Automation: p.Automation, Store: p.Store, BaseURL: cfg.BaseURL.String()})
 	if err != nil {
 		return nil, err
 	}

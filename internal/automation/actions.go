@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/rule"
+	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 )
 
@@ -156,7 +159,7 @@ func (e *Engine) apply(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tid uu
 				return err
 			}
 		case "notify":
-			if err := e.notify(ctx, q, tid, t, a.Value, by); err != nil {
+			if err := e.notify(ctx, q, tx, tid, t, a.Value, by); err != nil {
 				return err
 			}
 		default:
@@ -200,7 +203,7 @@ func (e *Engine) targetTeam(ctx context.Context, q *dbsqlc.Queries, tid uuid.UUI
 
 // notify puts the ticket in people's notification list: "assignee", "team" (the ticket's team),
 // "admins", or one person's id.
-func (e *Engine) notify(ctx context.Context, q *dbsqlc.Queries, tid uuid.UUID, t dbsqlc.TicketRow, who, by string) error {
+func (e *Engine) notify(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tid uuid.UUID, t dbsqlc.TicketRow, who, by string) error {
 	var people []uuid.UUID
 	switch who {
 	case "assignee":
@@ -236,9 +239,16 @@ func (e *Engine) notify(ctx context.Context, q *dbsqlc.Queries, tid uuid.UUID, t
 	if len(by) > 4 && by[:4] == "sla:" {
 		kind = "sla"
 	}
+	stamp := e.now().UnixMilli()
 	for _, p := range people {
 		if err := q.NotificationAdd(ctx, dbsqlc.NotificationAddParams{TenantID: tid, UserID: p, Kind: kind, TicketID: pgInt8(t.ID)}); err != nil {
 			return err
+		}
+		if e.jobs != nil {
+			if _, err := e.jobs.InsertTx(ctx, tx, NoticeArgs{TenantID: tid, UserID: p, TicketID: t.ID, Why: by, Event: stamp},
+				&river.InsertOpts{Metadata: conversation.TenantMetadata(tid)}); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -249,4 +259,63 @@ func nullID(u uuid.NullUUID) string {
 		return ""
 	}
 	return u.UUID.String()
+}
+
+// NoticeArgs mails one person about a ticket that needs them (an escalation's or a rule's notify).
+type NoticeArgs struct {
+	TenantID uuid.UUID `json:"tenant_id"`
+	UserID   uuid.UUID `json:"user_id"`
+	TicketID int64     `json:"ticket_id"`
+	Why      string    `json:"why"` // "sla:Amazon", "rule:VIP"
+	// Event makes the job unique per occurrence (a breach notifies once, however often retried).
+	Event int64 `json:"event"`
+}
+
+// Kind names the job.
+func (NoticeArgs) Kind() string { return "notify.email" }
+
+// InsertOpts: one mail per person and occurrence.
+func (NoticeArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// Notice is the mail a NoticeArgs job sends.
+type Notice struct {
+	To, Subject, Body string
+}
+
+// NoticeFor writes the notice: which ticket, why, and the link to it.
+func (e *Engine) NoticeFor(ctx context.Context, a NoticeArgs, baseURL string) (Notice, error) {
+	var n Notice
+	err := e.st.InTenantTx(ctx, a.TenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		t, err := q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: a.TenantID, ID: a.TicketID})
+		if err != nil {
+			return notFound(err)
+		}
+		ws, err := q.TenantByID(ctx, a.TenantID)
+		if err != nil {
+			return err
+		}
+		ms, err := q.MembershipList(ctx, a.TenantID)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if m.UserID == a.UserID {
+				n.To = m.Email
+			}
+		}
+		if n.To == "" {
+			return store.ErrNotFound
+		}
+		kind, name, _ := strings.Cut(a.Why, ":")
+		reason := "Rule “" + name + "” asks you to look at this ticket."
+		if kind == "sla" {
+			reason = "The " + name + " SLA target of this ticket " + map[bool]string{true: "was breached", false: "is close"}[t.SlaState == "breached"] + "."
+		}
+		n.Subject = fmt.Sprintf("[%s] #%d %s", ws.Name, t.Number, t.Subject)
+		n.Body = fmt.Sprintf("%s\n\n#%d %s\n%s/w/%s/t/%d\n", reason, t.Number, t.Subject, strings.TrimRight(baseURL, "/"), ws.Slug, t.Number)
+		return nil
+	})
+	return n, err
 }

@@ -107,6 +107,9 @@ type MemberInput struct {
 	Capacity     map[string]int // channel or "*" → open tickets
 	Languages    []string
 	Marketplaces []string
+	// Channels the person may work in this workspace (empty: all); routing never assigns a ticket
+	// of another channel to them.
+	Channels []string
 }
 
 // SetTeamMember adds a person to a team or updates their capacity and skills; room freed up is
@@ -120,6 +123,11 @@ func (e *Engine) SetTeamMember(ctx context.Context, sc tenant.Scope, teamID, use
 			return validate.Errors{"capacity": "teams.capacity_invalid"}
 		}
 	}
+	for _, ch := range in.Channels {
+		if !slices.Contains(conversation.Channels, ch) {
+			return validate.Errors{"channels": "teams.channels_invalid"}
+		}
+	}
 	capb, _ := json.Marshal(in.Capacity)
 	if in.Capacity == nil {
 		capb = []byte("{}")
@@ -131,6 +139,9 @@ func (e *Engine) SetTeamMember(ctx context.Context, sc tenant.Scope, teamID, use
 		if err := q.TeamMemberSet(ctx, dbsqlc.TeamMemberSetParams{TenantID: sc.TenantID(), TeamID: teamID, UserID: userID, Capacity: capb,
 			Languages: nonNil(in.Languages), Marketplaces: nonNil(in.Marketplaces)}); err != nil {
 			return notFound(err)
+		}
+		if _, err := q.MembershipSetChannels(ctx, dbsqlc.MembershipSetChannelsParams{TenantID: sc.TenantID(), UserID: userID, Channels: nonNil(in.Channels)}); err != nil {
+			return err
 		}
 		_, err := e.Router.Drain(ctx, q, tx, sc.TenantID(), teamID)
 		return err

@@ -53,8 +53,12 @@ func (s *Service) Assign(ctx context.Context, sc tenant.Scope, number int64, use
 
 func (s *Service) assign(ctx context.Context, q *dbsqlc.Queries, sc tenant.Scope, t Ticket, userID uuid.UUID) (string, map[string]any, error) {
 	if userID != uuid.Nil {
-		if _, err := q.MembershipGet(ctx, dbsqlc.MembershipGetParams{TenantID: sc.TenantID(), UserID: userID}); err != nil {
+		m, err := q.MembershipGet(ctx, dbsqlc.MembershipGetParams{TenantID: sc.TenantID(), UserID: userID})
+		if err != nil {
 			return "", nil, validate.Errors{"assignee": "ticket.assignee_invalid"}
+		}
+		if len(m.Channels) > 0 && !slices.Contains(m.Channels, t.Channel) {
+			return "", nil, validate.Errors{"assignee": "ticket.assignee_no_channel"}
 		}
 	}
 	if t.AssigneeID.Valid == (userID != uuid.Nil) && t.AssigneeID.UUID == userID {

@@ -5,6 +5,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -53,6 +54,8 @@ type Deps struct {
 	// Automation works the SLA and rule timers.
 	Automation *automation.Engine
 	Store      *store.Store
+	// BaseURL is where notice mails link to.
+	BaseURL string
 }
 
 // NewClient builds the River client. Without Work it is insert-only, which is what a web-only
@@ -83,6 +86,7 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 		if deps.Automation != nil {
 			river.AddWorker(workers, &SLATimerWorker{auto: deps.Automation, st: deps.Store})
 			river.AddWorker(workers, &RuleTimerWorker{auto: deps.Automation})
+			river.AddWorker(workers, &NoticeWorker{auto: deps.Automation, email: deps.Email, baseURL: deps.BaseURL, logger: logger})
 		}
 		every := opts.PeriodicEvery
 		if every == 0 {
@@ -93,8 +97,10 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 		cfg.Queues = map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: max(opts.MaxWorkers, 1)},
 			"send":             {MaxWorkers: max(opts.MaxWorkers/2, 1)},
-			// SLA warnings and breaches fire at their minute even when mail processing is busy.
-			"sla": {MaxWorkers: max(opts.MaxWorkers/2, 1)},
+			// SLA warnings and breaches fire at their minute even when mail processing is busy. Many
+			// come due together (a morning's tickets, a holiday ending): a short fetch cooldown keeps
+			// a burst from queueing behind River's default of one fetch per 100 ms.
+			"sla": {MaxWorkers: max(opts.MaxWorkers, 2), FetchCooldown: 5 * time.Millisecond},
 		}
 		cfg.SoftStopTimeout = opts.SoftStop
 		cfg.PeriodicJobs = []*river.PeriodicJob{
@@ -256,4 +262,37 @@ type RuleTimerWorker struct {
 // Work calls the automation engine.
 func (w *RuleTimerWorker) Work(ctx context.Context, job *river.Job[automation.RuleTimerArgs]) error {
 	return w.auto.FireTimer(ctx, job.Args)
+}
+
+// NoticeWorker mails a notification (SLA escalation, rule) to a person of the workspace.
+type NoticeWorker struct {
+	river.WorkerDefaults[automation.NoticeArgs]
+	auto    *automation.Engine
+	email   *email.Service
+	baseURL string
+	logger  *slog.Logger
+}
+
+// Work writes the notice and sends it through the workspace's mail account; a workspace without
+// one has the in-app notification only.
+func (w *NoticeWorker) Work(ctx context.Context, job *river.Job[automation.NoticeArgs]) error {
+	n, err := w.auto.NoticeFor(ctx, job.Args, w.baseURL)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // the ticket or the person is gone
+	} else if err != nil {
+		return err
+	}
+	if w.email == nil {
+		return nil
+	}
+	err = w.email.SendNotice(ctx, job.Args.TenantID, n.To, n.Subject, n.Body)
+	if errors.Is(err, email.ErrNoAccount) {
+		w.logger.DebugContext(ctx, "notice not mailed: the workspace has no sending account", "tenant_id", job.Args.TenantID)
+		return nil
+	}
+	var perm *conversation.PermanentError
+	if errors.As(err, &perm) {
+		return river.JobCancel(err)
+	}
+	return err
 }

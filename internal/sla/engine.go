@@ -96,7 +96,7 @@ func (e *Engine) Recompute(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, te
 	var targets []Target
 	var msgs []Msg
 	if pol != nil {
-		cal, loc, err := e.calendar(ctx, q, tenantID, pol)
+		cal, loc, err := e.calendar(ctx, q, tenantID, pol, t.TeamID)
 		if err != nil {
 			return err
 		}
@@ -277,13 +277,13 @@ func (e *Engine) policies(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.
 
 // DefaultCalendar is the workspace's default business hours.
 func (e *Engine) DefaultCalendar(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID) (*businesshours.Calendar, error) {
-	cal, _, err := e.calendar(ctx, q, tenantID, nil)
+	cal, _, err := e.calendar(ctx, q, tenantID, nil, uuid.NullUUID{})
 	return cal, err
 }
 
-// calendar is the policy's calendar, else the workspace's default, else Monday to Friday
-// 09:00-17:00 in the workspace's zone.
-func (e *Engine) calendar(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, p *Policy) (*businesshours.Calendar, *time.Location, error) {
+// calendar is the policy's calendar, else the ticket's team's, else the workspace's default, else
+// Monday to Friday 09:00-17:00 in the workspace's zone.
+func (e *Engine) calendar(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, p *Policy, teamID uuid.NullUUID) (*businesshours.Calendar, *time.Location, error) {
 	ws, err := q.TenantByID(ctx, tenantID)
 	if err != nil {
 		return nil, nil, err
@@ -293,8 +293,18 @@ func (e *Engine) calendar(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.
 		loc = time.UTC
 	}
 	var row dbsqlc.Calendar
+	calID := uuid.NullUUID{}
 	if p != nil && p.CalendarID.Valid {
-		row, err = q.CalendarGet(ctx, dbsqlc.CalendarGetParams{TenantID: tenantID, ID: p.CalendarID.UUID})
+		calID = p.CalendarID
+	} else if teamID.Valid {
+		team, err := q.TeamGet(ctx, dbsqlc.TeamGetParams{TenantID: tenantID, ID: teamID.UUID})
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return nil, nil, err
+		}
+		calID = team.CalendarID
+	}
+	if calID.Valid {
+		row, err = q.CalendarGet(ctx, dbsqlc.CalendarGetParams{TenantID: tenantID, ID: calID.UUID})
 	} else {
 		row, err = q.CalendarDefault(ctx, tenantID)
 	}

@@ -48,7 +48,8 @@ func (h *Handler) teamsView(r *http.Request) (pages.TeamsView, error) {
 		}
 		for _, m := range t.Members {
 			row.Members = append(row.Members, pages.TeamMemberRow{UserID: m.UserID.String(), Name: m.Name, Email: m.Email, Availability: m.Availability,
-				Capacity: capacityText(m.Capacity), Languages: strings.Join(m.Languages, ", "), Marketplaces: strings.Join(m.Marketplaces, ", ")})
+				Capacity: capacityText(m.Capacity), Languages: strings.Join(m.Languages, ", "), Marketplaces: strings.Join(m.Marketplaces, ", "),
+				Channels: strings.Join(m.Channels, ", ")})
 		}
 		v.Teams = append(v.Teams, row)
 	}
@@ -185,7 +186,8 @@ func (h *Handler) setTeamMember(w http.ResponseWriter, r *http.Request) {
 		err = validate.Errors{"capacity": "teams.capacity_invalid"}
 	} else {
 		err = h.Automation.SetTeamMember(ctx, sc, id, user, automation.MemberInput{Capacity: capacity,
-			Languages: splitList(r.PostFormValue("languages")), Marketplaces: splitList(r.PostFormValue("marketplaces"))})
+			Languages: splitList(r.PostFormValue("languages")), Marketplaces: splitList(r.PostFormValue("marketplaces")),
+			Channels: splitList(r.PostFormValue("channels"))})
 		if err == nil && r.PostFormValue("availability") != "" {
 			err = h.Automation.SetAvailability(ctx, sc, user, r.PostFormValue("availability"))
 		}

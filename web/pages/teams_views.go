@@ -21,5 +21,5 @@ type TeamRow struct {
 
 // TeamMemberRow is one member of a team with what routing weighs.
 type TeamMemberRow struct {
-	UserID, Name, Email, Availability, Capacity, Languages, Marketplaces string
+	UserID, Name, Email, Availability, Capacity, Languages, Marketplaces, Channels string
 }

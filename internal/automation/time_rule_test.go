@@ -1,0 +1,76 @@
+package automation_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shopdesk/shopdesk/internal/apptest"
+	"github.com/shopdesk/shopdesk/internal/automation"
+	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/rule"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+)
+
+// TestTimeRule: "30 minutes since the last customer message" fires at its minute on a ticket
+// still waiting, once, with its audit line and a notification; a ticket answered in time is left
+// alone; manual assignment respects channel access too.
+func TestTimeRule(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := &apptest.Clock{}
+	app := apptest.StartClocked(t, clock)
+	sc := app.Workspace(t, "timerule", "admin@timerule.test")
+	agent := app.Member(t, sc, "agent@timerule.test", tenant.RoleAgent)
+	_, err := app.Automation.SaveRule(ctx, sc, uuid.Nil, automation.RuleInput{Name: "Waiting half an hour", Trigger: rule.TriggerSinceCustomer,
+		Minutes: "30", Match: "all", Enabled: true, Conditions: []rule.Condition{{Field: "channel", Op: "is", Value: "ebay"}},
+		Actions: []rule.Action{{Type: "add_tag", Value: "waiting"}, {Type: "notify", Value: "admins"}}})
+	require.NoError(t, err)
+
+	mk := func(subject string) conversation.Ticket {
+		tk, err := app.Conversations.CreateInbound(ctx, sc, conversation.NewTicket{Channel: "ebay", Subject: subject,
+			Customer: conversation.CustomerRef{Email: subject + "@buyer.test"}, Message: conversation.Inbound{Text: "Hello?", At: clock.Now()}})
+		require.NoError(t, err)
+		return tk
+	}
+	waiting, answered := mk("waiting"), mk("answered")
+	seen := answered.LastMessageAt
+	_, err = app.Conversations.Reply(ctx, sc, answered.Number, conversation.ReplyInput{Body: "Hi!", SeenLastMessageAt: &seen})
+	require.NoError(t, err)
+
+	tags := func(n int64) []string {
+		tk, err := app.Conversations.Ticket(ctx, sc, n)
+		require.NoError(t, err)
+		return tk.Tags
+	}
+	clock.Advance(29 * time.Minute)
+	time.Sleep(6 * time.Second) // a River scheduler pass
+	require.Empty(t, tags(waiting.Number), "not before its minute")
+
+	clock.Advance(2 * time.Minute)
+	require.Eventually(t, func() bool { return len(tags(waiting.Number)) == 1 }, 20*time.Second, 100*time.Millisecond)
+	require.Equal(t, []string{"waiting"}, tags(waiting.Number))
+	notes, err := app.Conversations.Notifications(ctx, sc)
+	require.NoError(t, err)
+	require.Len(t, notes, 1, "the admins are notified")
+	require.Equal(t, "rule", notes[0].Kind)
+	d, err := app.Conversations.Detail(ctx, sc, waiting.Number)
+	require.NoError(t, err)
+	fired := 0
+	for _, e := range d.Events {
+		if e.Kind == "rule_fired" {
+			fired++
+		}
+	}
+	require.Equal(t, 1, fired)
+	require.Empty(t, tags(answered.Number), "answered in time: the timer does nothing")
+
+	// Channel access: an agent limited to Amazon cannot be given an eBay ticket, by hand or by routing.
+	team, err := app.Automation.SaveTeam(ctx, sc, uuid.Nil, automation.TeamInput{Name: "Support", Tier: "1", Assignment: "round_robin"})
+	require.NoError(t, err)
+	require.NoError(t, app.Automation.SetTeamMember(ctx, sc, team, agent.UserID, automation.MemberInput{Channels: []string{"amazon"}}))
+	require.Error(t, app.Conversations.Assign(ctx, sc, waiting.Number, agent.UserID))
+}
