@@ -220,6 +220,16 @@ func prepareWorkspaces(ctx context.Context, s services, owner *pgxpool.Pool, tic
 			if err != nil {
 				return nil, err
 			}
+			userID = uid
+			var have int
+			if err := owner.QueryRow(ctx, "SELECT count(*) FROM tickets WHERE tenant_id = $1", ws.ID).Scan(&have); err != nil {
+				return nil, err
+			}
+			if have == 0 { // signed up by an interrupted run, never filled
+				if err := fill(ctx, owner, ws.ID.String(), tickets/workspaces, 0, 9*time.Hour, "scheduled"); err != nil {
+					return nil, err
+				}
+			}
 			out = append(out, sc)
 			continue
 		}

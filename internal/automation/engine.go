@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,6 +33,8 @@ type Engine struct {
 	Router *routing.Router
 	jobs   *river.Client[pgx.Tx]
 	Now    func() time.Time
+	// compiled caches compiled rules by id (see enabledRules).
+	compiled sync.Map
 }
 
 // New builds the engine; UseJobs gives it the River client once that exists.
@@ -202,13 +205,25 @@ func (e *Engine) enabledRules(ctx context.Context, q *dbsqlc.Queries, tid uuid.U
 	}
 	out := make([]rule.Rule, 0, len(rows))
 	for _, r := range rows {
+		// Compiled rules (regular expressions, lower-cased needles) are kept per version, so an
+		// event pays for reading the rows, not for compiling them again.
+		if c, ok := e.compiled.Load(r.ID); ok && c.(compiledRule).updatedAt.Equal(r.UpdatedAt) {
+			out = append(out, c.(compiledRule).rule)
+			continue
+		}
 		rr, err := fromRow(r)
 		if err != nil {
 			return nil, err
 		}
+		e.compiled.Store(r.ID, compiledRule{updatedAt: r.UpdatedAt, rule: rr})
 		out = append(out, rr)
 	}
 	return out, nil
+}
+
+type compiledRule struct {
+	updatedAt time.Time
+	rule      rule.Rule
 }
 
 // fromRow reads and compiles a stored rule.

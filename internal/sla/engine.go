@@ -96,9 +96,13 @@ func (e *Engine) Recompute(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, te
 	var targets []Target
 	var msgs []Msg
 	if pol != nil {
-		cal, loc, err := e.calendar(ctx, q, tenantID, pol, t.TeamID)
-		if err != nil {
-			return err
+		// A calendar clock (24/7, holidays included) needs no calendar and no zone.
+		var cal *businesshours.Calendar
+		loc := time.UTC
+		if pol.usesBusiness() {
+			if cal, loc, err = e.calendar(ctx, q, tenantID, pol, t.TeamID); err != nil {
+				return err
+			}
 		}
 		msgs, err = timeline(ctx, q, tenantID, ticketID)
 		if err != nil {

@@ -70,6 +70,16 @@ func (p *Policy) ClockOf(metric string) string {
 	return p.ResolutionClock
 }
 
+// usesBusiness reports a target on business hours.
+func (p *Policy) usesBusiness() bool {
+	for _, m := range Metrics {
+		if p.Minutes(m) > 0 && p.ClockOf(m) == "business" {
+			return true
+		}
+	}
+	return false
+}
+
 // clock resolves the policy's targets against a calendar and the workspace's zone.
 func (p *Policy) clock(cal *businesshours.Calendar, loc *time.Location) *Clock {
 	c := &Clock{Minutes: map[string]int32{}, Business: map[string]bool{}, Calendar: cal, Location: loc,
