@@ -63,6 +63,7 @@ type Condition struct {
 	Value string `json:"value"`
 
 	re      *regexp.Regexp
+	reLit   string   // a lower-cased literal every match contains: absent, the regex is skipped
 	needles []string // lower-cased "contains" alternatives
 }
 
@@ -146,6 +147,9 @@ func (g *Group) Compile() error {
 				return &ConditionError{Index: i, Reason: "rules.regex_invalid", Err: err}
 			}
 			c.re = re
+			if tree, err := syntax.Parse(c.Value, syntax.Perl); err == nil {
+				c.reLit = strings.ToLower(requiredLiteral(tree.Simplify()))
+			}
 		case "gt", "lt", "gte", "lte":
 			if _, err := strconv.ParseFloat(c.Value, 64); err != nil {
 				return &ConditionError{Index: i, Reason: "rules.number_invalid", Err: err}
@@ -299,6 +303,9 @@ func (c *Condition) text(v, low string) bool {
 	case "is":
 		return strings.EqualFold(strings.TrimSpace(v), strings.TrimSpace(c.Value))
 	case "regex":
+		if c.reLit != "" && !strings.Contains(low, c.reLit) {
+			return false
+		}
 		return c.re != nil && c.re.MatchString(v)
 	case "contains", "not_contains":
 		found := false
@@ -391,3 +398,24 @@ func hasCasedLiteral(re *syntax.Regexp) bool {
 
 // Ops lists every operator once, for forms.
 var Ops = []string{"is", "is_not", "contains", "not_contains", "regex", "has", "has_not", "gt", "gte", "lt", "lte", "is_true", "is_false", "inside", "outside"}
+
+// requiredLiteral is the longest literal that every match of re contains (a literal piece of a
+// top-level concatenation), or "". Searching for it first is far cheaper than running the regex on
+// a long body that cannot match.
+func requiredLiteral(re *syntax.Regexp) string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return string(re.Rune)
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredLiteral(re.Sub[0])
+	case syntax.OpConcat:
+		best := ""
+		for _, s := range re.Sub {
+			if l := requiredLiteral(s); len(l) > len(best) {
+				best = l
+			}
+		}
+		return best
+	}
+	return ""
+}

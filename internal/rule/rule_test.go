@@ -122,3 +122,24 @@ func BenchmarkEvaluate50(b *testing.B) {
 		Evaluate(rules, TriggerCustomerMsg, f, true)
 	}
 }
+
+func TestRequiredLiteral(t *testing.T) {
+	t.Parallel()
+	for pattern, want := range map[string]string{
+		`\b042-\d{7}-\d{7}\b`:      "042-",
+		`(?i)before I (buy|order)`: "before i ",
+		`refund|return`:            "re", // factored into re(fund|turn)
+		`(damaged)+ box`:           "damaged",
+		`a*b`:                      "b",
+	} {
+		c := Condition{Field: "body", Op: "regex", Value: pattern}
+		g := Group{Conditions: []Condition{c}}
+		require.NoError(t, g.Compile(), pattern)
+		require.Equal(t, want, g.Conditions[0].reLit, pattern)
+	}
+	// The shortcut never changes an answer.
+	g := Group{Conditions: []Condition{{Field: "body", Op: "regex", Value: `(?i)BEFORE I (buy|order)`}}}
+	require.NoError(t, g.Compile())
+	require.True(t, g.Match(&Facts{Body: "Hi, before i order: is it red?"}, nil))
+	require.False(t, g.Match(&Facts{Body: "after I bought it"}, nil))
+}
