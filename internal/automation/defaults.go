@@ -15,8 +15,8 @@ import (
 )
 
 // SeedDefaults gives a new workspace what a seller's team expects on day one: business hours
-// (Monday to Friday, 09:00-17:00 in the workspace's zone), the pre-sale, Amazon, Walmart and eBay
-// SLA presets, a rule that puts pre-sale questions on top with the pre-sale SLA, and one that files
+// (Monday to Friday, 09:00-17:00 in the workspace's zone), the pre-sale, Amazon, Walmart, eBay and
+// web shop email SLA presets, a rule that puts pre-sale questions on top with the pre-sale SLA, and one that files
 // return and refund requests under "Returns". It runs in the sign-up transaction.
 func SeedDefaults(ctx context.Context, q *dbsqlc.Queries, _ pgx.Tx, ws tenant.Workspace) error {
 	if _, err := q.CalendarCreate(ctx, dbsqlc.CalendarCreateParams{TenantID: ws.ID, Name: "Business hours", TimeZone: ws.TimeZone,

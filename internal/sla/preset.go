@@ -37,7 +37,7 @@ var Presets = []Preset{
 	{Key: "bol", Name: "bol.com", Conditions: rule.Group{Mode: "all", Conditions: []rule.Condition{{Field: "marketplace", Op: "is", Value: "bol.com"}}},
 		First: 4 * 60, Next: 4 * 60, Business: true, HardDeadline: "8 working hours, Monday to Friday 09:00-17:00 (NL/BE)"},
 	{Key: "webshop", Name: "Web shop email", Conditions: rule.Group{Mode: "any", Conditions: []rule.Condition{{Field: "channel", Op: "is", Value: "webshop"}, {Field: "channel", Op: "is", Value: "email"}}},
-		First: 8 * 60, Next: 8 * 60, Resolution: 3 * 8 * 60, Business: true, HardDeadline: "our own promise: first and next response within 8 business hours, resolved within 3 business days"},
+		First: 8 * 60, Next: 8 * 60, Resolution: 3 * 8 * 60, Business: true, HardDeadline: "our own promise: first and next response within 8 business hours, resolved within 3 business days", Default: true},
 }
 
 // PresetByKey finds a preset.
