@@ -74,3 +74,33 @@ func TestTimeRule(t *testing.T) {
 	require.NoError(t, app.Automation.SetTeamMember(ctx, sc, team, agent.UserID, automation.MemberInput{Channels: []string{"amazon"}}))
 	require.Error(t, app.Conversations.Assign(ctx, sc, waiting.Number, agent.UserID))
 }
+
+// TestRulesDoNotLoop: a rule that reacts to a status change by changing the status again fires
+// once per change made by a person, never on its own change.
+func TestRulesDoNotLoop(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	app := apptest.Start(t)
+	sc := app.Workspace(t, "loop", "admin@loop.test")
+	_, err := app.Automation.SaveRule(ctx, sc, uuid.Nil, automation.RuleInput{Name: "Never resolve VIPs", Trigger: rule.TriggerStatusChanged,
+		Match: "all", Enabled: true, Conditions: []rule.Condition{{Field: "status", Op: "is", Value: "resolved"}},
+		Actions: []rule.Action{{Type: "set_status", Value: "open"}, {Type: "add_tag", Value: "reopened"}}})
+	require.NoError(t, err)
+	tk, err := app.Conversations.CreateInbound(ctx, sc, conversation.NewTicket{Channel: "email", Subject: "Hello",
+		Customer: conversation.CustomerRef{Email: "vip@buyer.test"}, Message: conversation.Inbound{Text: "Hi"}})
+	require.NoError(t, err)
+	require.NoError(t, app.Conversations.SetStatus(ctx, sc, tk.Number, "resolved", nil))
+	after, err := app.Conversations.Ticket(ctx, sc, tk.Number)
+	require.NoError(t, err)
+	require.Equal(t, "open", after.Status)
+	require.Equal(t, []string{"reopened"}, after.Tags)
+	d, err := app.Conversations.Detail(ctx, sc, tk.Number)
+	require.NoError(t, err)
+	fired := 0
+	for _, e := range d.Events {
+		if e.Kind == "rule_fired" {
+			fired++
+		}
+	}
+	require.Equal(t, 1, fired, "the rule's own status change does not trigger it again")
+}

@@ -110,6 +110,13 @@ func TestAutomationPages(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
 	teamsPage := c.Get("/w/pages/settings/teams").Body
 	require.True(t, strings.Contains(teamsPage, "*: 5, email: 3"), "capacity shown")
+
+	// A person sets themselves away from the user menu.
+	require.Contains(t, c.Get("/w/pages/inbox").Body, "Online here")
+	res = c.PostForm("/w/pages/availability", url.Values{"availability": {"away"}})
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	require.Contains(t, c.Get("/w/pages/inbox").Body, "Away here")
+	require.Contains(t, c.Get("/w/pages/settings/teams").Body, "Away")
 }
 
 func strconvI(n int64) string { return strconv.FormatInt(n, 10) }

@@ -168,7 +168,10 @@ func (h *Handler) shell(r *http.Request, title, active string) components.Shell 
 		s.Workspace = &components.ShellWorkspace{Slug: sc.Workspace.Slug, Name: sc.Workspace.Name, Role: string(sc.Role)}
 	}
 	for _, m := range memberships(ctx) {
-		s.Workspaces = append(s.Workspaces, components.ShellWorkspace{Slug: m.Tenant.Slug, Name: m.Tenant.Name, Role: m.Role})
+		s.Workspaces = append(s.Workspaces, components.ShellWorkspace{Slug: m.Tenant.Slug, Name: m.Tenant.Name, Role: m.Role, Availability: m.Availability})
+		if s.Workspace != nil && m.Tenant.Slug == s.Workspace.Slug {
+			s.Workspace.Availability = m.Availability
+		}
 	}
 	return s
 }

@@ -218,3 +218,20 @@ func (h *Handler) flashProblem(r *http.Request, err error) bool {
 	h.flash(r, "error", keys[0])
 	return true
 }
+
+// setAvailability is a person marking themselves online or away in this workspace (routing gives
+// new tickets only to those online; coming online takes waiting ones).
+func (h *Handler) setAvailability(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	if err := h.Automation.SetAvailability(ctx, sc, sc.UserID, r.PostFormValue("availability")); err != nil {
+		if h.flashProblem(r, err) {
+			seeOther(w, r, "/w/"+sc.Workspace.Slug+"/inbox")
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "success", "nav.availability_saved")
+	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/inbox")
+}

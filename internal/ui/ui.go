@@ -117,6 +117,7 @@ func (h *Handler) Routes(r chi.Router) {
 			r.Get("/search", h.showSearch)
 			r.Post("/bulk", h.bulk)
 			r.Get("/notifications", h.showNotifications)
+			r.Post("/availability", h.setAvailability)
 			r.Route("/t/{number}", func(r chi.Router) {
 				r.Get("/", h.showTicket)
 				r.Get("/thread", h.showThread)

@@ -19,7 +19,7 @@ type Shell struct {
 type ShellUser struct{ Name, Email string }
 
 // ShellWorkspace is one workspace and the person's role in it.
-type ShellWorkspace struct{ Slug, Name, Role string }
+type ShellWorkspace struct{ Slug, Name, Role, Availability string }
 
 // Flash is a one-time message: Kind is "success", "error" or "info".
 type Flash struct{ Kind, Message string }

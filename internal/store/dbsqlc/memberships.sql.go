@@ -139,7 +139,7 @@ func (q *Queries) MembershipSetRole(ctx context.Context, arg MembershipSetRolePa
 }
 
 const membershipWorkspaces = `-- name: MembershipWorkspaces :many
-SELECT t.id, t.slug, t.name, t.time_zone, t.default_language, t.created_at, m.role
+SELECT t.id, t.slug, t.name, t.time_zone, t.default_language, t.created_at, m.role, m.availability
 FROM memberships m
 JOIN tenants t ON t.id = m.tenant_id
 WHERE m.user_id = $1
@@ -147,8 +147,9 @@ ORDER BY lower(t.name), t.id
 `
 
 type MembershipWorkspacesRow struct {
-	Tenant Tenant
-	Role   string
+	Tenant       Tenant
+	Role         string
+	Availability string
 }
 
 // Workspaces of one person, for the switcher. Reads through the own_memberships policy, so the
@@ -170,6 +171,7 @@ func (q *Queries) MembershipWorkspaces(ctx context.Context, userID uuid.UUID) ([
 			&i.Tenant.DefaultLanguage,
 			&i.Tenant.CreatedAt,
 			&i.Role,
+			&i.Availability,
 		); err != nil {
 			return nil, err
 		}

@@ -23,7 +23,7 @@ SELECT count(*) FROM memberships WHERE tenant_id = @tenant_id AND role = 'admin'
 -- Workspaces of one person, for the switcher. Reads through the own_memberships policy, so the
 -- transaction must pin app.user_id to the same person.
 -- name: MembershipWorkspaces :many
-SELECT sqlc.embed(t), m.role
+SELECT sqlc.embed(t), m.role, m.availability
 FROM memberships m
 JOIN tenants t ON t.id = m.tenant_id
 WHERE m.user_id = @user_id
