@@ -142,46 +142,14 @@ func (e *Engine) SavePolicy(ctx context.Context, sc tenant.Scope, id uuid.UUID, 
 			}
 			position = n + 10
 		}
-		group := rule.Group{Mode: in.Match}
-		for i, c := range in.Conditions {
-			if c.Field == "" {
-				continue
-			}
-			g := rule.Group{Conditions: []rule.Condition{c}}
-			if err := g.Compile(); err != nil {
-				var ce *rule.ConditionError
-				key := "rules.condition_invalid"
-				if errors.As(err, &ce) {
-					key = ce.Reason
-				}
-				errs.Add("cond_"+strconv.Itoa(i), key)
-				continue
-			}
-			group.Conditions = append(group.Conditions, c)
-		}
-		if err := group.Compile(); err != nil {
-			errs.Add("match", "rules.condition_invalid")
-		}
+		group := checkConditions(in.Match, in.Conditions, errs)
 		var esc sla.Escalation
-		for _, set := range []struct {
-			prefix string
-			in     []rule.Action
-			out    *[]rule.Action
-		}{{"warn", in.Warning, &esc.Warning}, {"breach", in.Breach, &esc.Breach}} {
-			for i, a := range set.in {
-				if a.Type == "" {
-					continue
-				}
-				v, key, err := e.resolveAction(ctx, q, sc.TenantID(), rule.Action{Type: a.Type, Value: strings.TrimSpace(a.Value)})
-				if err != nil {
-					return err
-				}
-				if key != "" {
-					errs.Add(set.prefix+"_"+strconv.Itoa(i), key)
-					continue
-				}
-				*set.out = append(*set.out, rule.Action{Type: a.Type, Value: v})
-			}
+		var err2 error
+		if esc.Warning, err2 = e.checkActions(ctx, q, sc.TenantID(), "warn", in.Warning, errs); err2 != nil {
+			return err2
+		}
+		if esc.Breach, err2 = e.checkActions(ctx, q, sc.TenantID(), "breach", in.Breach, errs); err2 != nil {
+			return err2
 		}
 		fc, nc, rc := clock("first_clock", in.FirstClock), clock("next_clock", in.NextClock), clock("resolution_clock", in.ResolutionClock)
 		if err := errs.Err(); err != nil {

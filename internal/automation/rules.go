@@ -106,46 +106,77 @@ func (e *Engine) check(ctx context.Context, q *dbsqlc.Queries, tid uuid.UUID, in
 		}
 		r.Position = int32(n)
 	}
-	r.Conditions.Mode = in.Match
-	for i, c := range in.Conditions {
+	r.Conditions = checkConditions(in.Match, in.Conditions, errs)
+	var err error
+	if r.Actions, err = e.checkActions(ctx, q, tid, "act", in.Actions, errs); err != nil {
+		return r, err
+	}
+	if len(r.Actions) == 0 {
+		errs.Add("act_0", "rules.action_required")
+	}
+	return r, errs.Err()
+}
+
+// checkConditions reads a form's condition rows into a group; a bad row is reported on its own
+// field (cond_N), empty rows are skipped.
+func checkConditions(mode string, in []rule.Condition, errs validate.Errors) rule.Group {
+	g := rule.Group{Mode: mode}
+	for i, c := range in {
 		if c.Field == "" {
 			continue
 		}
 		c.Value = strings.TrimSpace(c.Value)
-		g := rule.Group{Mode: "all", Conditions: []rule.Condition{c}}
-		if err := g.Compile(); err != nil {
+		one := rule.Group{Conditions: []rule.Condition{c}}
+		if err := one.Compile(); err != nil {
+			key := "rules.condition_invalid"
 			var ce *rule.ConditionError
 			if errors.As(err, &ce) {
-				errs.Add("cond_"+strconv.Itoa(i), ce.Reason)
-			} else {
-				errs.Add("cond_"+strconv.Itoa(i), "rules.condition_invalid")
+				key = ce.Reason
 			}
+			errs.Add("cond_"+strconv.Itoa(i), key)
 			continue
 		}
-		r.Conditions.Conditions = append(r.Conditions.Conditions, c)
+		g.Conditions = append(g.Conditions, c)
 	}
-	if err := r.Conditions.Compile(); err != nil && len(errs) == 0 {
+	if err := g.Compile(); err != nil && len(errs) == 0 {
 		errs.Add("match", "rules.condition_invalid")
 	}
-	for i, a := range in.Actions {
+	return g
+}
+
+// checkActions reads a form's action rows (prefix_N) and resolves their values to ids.
+func (e *Engine) checkActions(ctx context.Context, q *dbsqlc.Queries, tid uuid.UUID, prefix string, in []rule.Action, errs validate.Errors) ([]rule.Action, error) {
+	var out []rule.Action
+	for i, a := range in {
 		if a.Type == "" {
 			continue
 		}
 		a.Value = strings.TrimSpace(a.Value)
 		v, key, err := e.resolveAction(ctx, q, tid, a)
 		if err != nil {
-			return r, err
+			return nil, err
 		}
 		if key != "" {
-			errs.Add("act_"+strconv.Itoa(i), key)
+			errs.Add(prefix+"_"+strconv.Itoa(i), key)
 			continue
 		}
-		r.Actions = append(r.Actions, rule.Action{Type: a.Type, Value: v})
+		out = append(out, rule.Action{Type: a.Type, Value: v})
 	}
-	if len(r.Actions) == 0 {
-		errs.Add("act_0", "rules.action_required")
+	return out, nil
+}
+
+// personID finds a member by email or id.
+func personID(ctx context.Context, q *dbsqlc.Queries, tid uuid.UUID, value string) (string, string, error) {
+	ms, err := q.MembershipList(ctx, tid)
+	if err != nil {
+		return "", "", err
 	}
-	return r, errs.Err()
+	for _, m := range ms {
+		if strings.EqualFold(m.Email, value) || m.UserID.String() == value {
+			return m.UserID.String(), "", nil
+		}
+	}
+	return "", "rules.person_unknown", nil
 }
 
 // resolveAction checks an action and turns names into ids; key is the problem, if any.
@@ -196,30 +227,12 @@ func (e *Engine) resolveAction(ctx context.Context, q *dbsqlc.Queries, tid uuid.
 		}
 		return "", "rules.team_unknown", nil
 	case "assign_agent":
-		ms, err := q.MembershipList(ctx, tid)
-		if err != nil {
-			return "", "", err
-		}
-		for _, m := range ms {
-			if strings.EqualFold(m.Email, a.Value) || m.UserID.String() == a.Value {
-				return m.UserID.String(), "", nil
-			}
-		}
-		return "", "rules.person_unknown", nil
+		return personID(ctx, q, tid, a.Value)
 	case "notify":
 		if a.Value == "assignee" || a.Value == "team" || a.Value == "admins" {
 			return a.Value, "", nil
 		}
-		ms, err := q.MembershipList(ctx, tid)
-		if err != nil {
-			return "", "", err
-		}
-		for _, m := range ms {
-			if strings.EqualFold(m.Email, a.Value) || m.UserID.String() == a.Value {
-				return m.UserID.String(), "", nil
-			}
-		}
-		return "", "rules.person_unknown", nil
+		return personID(ctx, q, tid, a.Value)
 	default:
 		return "", "rules.action_invalid", nil
 	}

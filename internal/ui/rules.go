@@ -175,13 +175,25 @@ func (h *Handler) newRule(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, pages.RuleForm(v))
 }
 
-func (h *Handler) createRule(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) createRule(w http.ResponseWriter, r *http.Request) { h.submitRule(w, r, uuid.Nil) }
+
+// submitRule saves the rule form (id uuid.Nil creates one), or shows it again with its problems.
+func (h *Handler) submitRule(w http.ResponseWriter, r *http.Request, id uuid.UUID) {
 	ctx := r.Context()
 	sc := currentScope(ctx)
 	in := ruleInputOf(r)
-	id, err := h.Automation.SaveRule(ctx, sc, uuid.Nil, in)
+	saved, err := h.Automation.SaveRule(ctx, sc, id, in)
 	if fe, ok := fieldErrors(ctx, err); ok {
-		h.rerenderRule(w, r, "", in, fe)
+		sid := ""
+		if id != uuid.Nil {
+			sid = id.String()
+		}
+		v, err := h.ruleForm(r, sid, in, fe)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.render(w, r, http.StatusUnprocessableEntity, pages.RuleForm(v))
 		return
 	}
 	if err != nil {
@@ -189,16 +201,7 @@ func (h *Handler) createRule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.flash(r, "success", "rules.saved")
-	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/rules/"+id.String())
-}
-
-func (h *Handler) rerenderRule(w http.ResponseWriter, r *http.Request, id string, in automation.RuleInput, fe map[string]string) {
-	v, err := h.ruleForm(r, id, in, fe)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusUnprocessableEntity, pages.RuleForm(v))
+	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/rules/"+saved.String())
 }
 
 // showRule is the edit form, with a dry run when ?ticket= names one.
@@ -268,22 +271,12 @@ func (h *Handler) saveRule(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	// Another workspace's rule is not found before its form is judged.
 	if _, err := h.Automation.Rule(ctx, sc, id); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	in := ruleInputOf(r)
-	_, err = h.Automation.SaveRule(ctx, sc, id, in)
-	if fe, ok := fieldErrors(ctx, err); ok {
-		h.rerenderRule(w, r, id.String(), in, fe)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(r, "success", "rules.saved")
-	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/rules/"+id.String())
+	h.submitRule(w, r, id)
 }
 
 func (h *Handler) setRuleEnabled(w http.ResponseWriter, r *http.Request) {

@@ -145,14 +145,8 @@ func (h *Handler) createTeam(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) saveTeam(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sc := currentScope(ctx)
-	id, err := uuidParam(r, "teamID")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	// Another workspace's team is not found before its form is judged.
-	if _, err := h.Automation.Team(ctx, sc, id); err != nil {
-		h.fail(w, r, err)
+	id, ok := h.teamParam(w, r)
+	if !ok {
 		return
 	}
 	if _, err := h.Automation.SaveTeam(ctx, sc, id, teamInputOf(r)); err != nil {
@@ -170,17 +164,12 @@ func (h *Handler) saveTeam(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) setTeamMember(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sc := currentScope(ctx)
-	id, err := uuidParam(r, "teamID")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	// Another workspace's team is not found before its form is judged.
-	if _, err := h.Automation.Team(ctx, sc, id); err != nil {
-		h.fail(w, r, err)
+	id, ok := h.teamParam(w, r)
+	if !ok {
 		return
 	}
 	user, _ := uuid.Parse(r.PostFormValue("user_id"))
+	var err error
 	capacity, ok := parseCapacity(r.PostFormValue("capacity"))
 	if !ok {
 		err = validate.Errors{"capacity": "teams.capacity_invalid"}
@@ -234,4 +223,18 @@ func (h *Handler) setAvailability(w http.ResponseWriter, r *http.Request) {
 	}
 	h.flash(r, "success", "nav.availability_saved")
 	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/inbox")
+}
+
+// teamParam is the team named by the URL; another workspace's team is not found (and answered)
+// before its form is judged.
+func (h *Handler) teamParam(w http.ResponseWriter, r *http.Request) (uuid.UUID, bool) {
+	id, err := uuidParam(r, "teamID")
+	if err == nil {
+		_, err = h.Automation.Team(r.Context(), currentScope(r.Context()), id)
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return uuid.Nil, false
+	}
+	return id, true
 }
