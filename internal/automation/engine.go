@@ -102,7 +102,7 @@ func (e *Engine) TicketChanged(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx
 		}
 	}
 	if c.Trigger == conversation.TriggerCreated || c.Trigger == conversation.TriggerCustomerMsg {
-		if err := e.scheduleSinceCustomer(ctx, tx, tid, c.TicketID, before.LastCustomerAt, rules); err != nil {
+		if err := e.scheduleSinceCustomer(ctx, q, tx, tid, c.TicketID, before.LastCustomerAt, rules); err != nil {
 			return err
 		}
 	}

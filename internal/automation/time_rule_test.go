@@ -104,3 +104,51 @@ func TestRulesDoNotLoop(t *testing.T) {
 	}
 	require.Equal(t, 1, fired, "the rule's own status change does not trigger it again")
 }
+
+// TestHoursOpenRule: a message written while closed is handled by the "business hours open" rule
+// at the opening minute; one written while open is not.
+func TestHoursOpenRule(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := &apptest.Clock{}
+	app := apptest.StartClocked(t, clock)
+	sc := app.Workspace(t, "opens", "admin@opens.test")
+	cals, err := app.Automation.Calendars(ctx, sc)
+	require.NoError(t, err)
+	// Open around the clock except a closure from an hour ago to an hour from now.
+	loc, err := time.LoadLocation(cals[0].TimeZone)
+	require.NoError(t, err)
+	now := clock.Now().In(loc)
+	in := automation.CalendarInput{Name: "Hours", TimeZone: cals[0].TimeZone,
+		Closures: now.Add(-time.Hour).Format("2006-01-02 15:04") + " - " + now.Add(time.Hour).Format("2006-01-02 15:04") + " Stocktaking"}
+	for i := range in.Week {
+		in.Week[i] = "00:00-24:00"
+	}
+	_, err = app.Automation.SaveCalendar(ctx, sc, cals[0].ID, in)
+	require.NoError(t, err)
+	_, err = app.Automation.SaveRule(ctx, sc, uuid.Nil, automation.RuleInput{Name: "Morning pile", Trigger: rule.TriggerHoursOpen,
+		Match: "all", Enabled: true, Actions: []rule.Action{{Type: "add_tag", Value: "after-hours"}}})
+	require.NoError(t, err)
+
+	tk, err := app.Conversations.CreateInbound(ctx, sc, conversation.NewTicket{Channel: "amazon", Subject: "Night question",
+		Customer: conversation.CustomerRef{Email: "night@buyer.test"}, Message: conversation.Inbound{Text: "Hello?", At: clock.Now()}})
+	require.NoError(t, err)
+	tags := func(n int64) []string {
+		tk, err := app.Conversations.Ticket(ctx, sc, n)
+		require.NoError(t, err)
+		return tk.Tags
+	}
+	time.Sleep(6 * time.Second)
+	require.Empty(t, tags(tk.Number), "still closed")
+	clock.Advance(time.Hour + 2*time.Minute)
+	require.Eventually(t, func() bool { return len(tags(tk.Number)) == 1 }, 20*time.Second, 100*time.Millisecond)
+	require.Equal(t, []string{"after-hours"}, tags(tk.Number))
+
+	// Written while open: no timer.
+	day, err := app.Conversations.CreateInbound(ctx, sc, conversation.NewTicket{Channel: "amazon", Subject: "Day question",
+		Customer: conversation.CustomerRef{Email: "day@buyer.test"}, Message: conversation.Inbound{Text: "Hello?", At: clock.Now()}})
+	require.NoError(t, err)
+	var n int
+	require.NoError(t, app.DB.App.QueryRow(ctx, "SELECT count(*) FROM river_job WHERE kind = 'rule.timer' AND (args->>'ticket_id')::bigint = $1", day.ID).Scan(&n))
+	require.Zero(t, n)
+}

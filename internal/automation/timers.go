@@ -35,18 +35,46 @@ func (RuleTimerArgs) InsertOpts() river.InsertOpts {
 
 func pgInt8(v int64) pgtype.Int8 { return pgtype.Int8{Int64: v, Valid: true} }
 
-func (e *Engine) scheduleSinceCustomer(ctx context.Context, tx pgx.Tx, tid uuid.UUID, ticketID int64, lastCustomer *time.Time, rules []rule.Rule) error {
+// scheduleSinceCustomer schedules the time rules that count from a customer message: N minutes
+// after it, and the opening of business hours when it came in while closed.
+func (e *Engine) scheduleSinceCustomer(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tid uuid.UUID, ticketID int64, lastCustomer *time.Time, rules []rule.Rule) error {
 	if e.jobs == nil || lastCustomer == nil {
 		return nil
 	}
 	now := *lastCustomer
 	var params []river.InsertManyParams
+	var opens *time.Time
+	checked := false
 	for _, r := range rules {
-		if r.Trigger == rule.TriggerSinceCustomer && r.Minutes > 0 {
-			params = append(params, river.InsertManyParams{Args: RuleTimerArgs{TenantID: tid, TicketID: ticketID, RuleID: r.ID, Anchor: now.UTC()},
-				InsertOpts: &river.InsertOpts{ScheduledAt: now.Add(time.Duration(r.Minutes) * time.Minute), Metadata: conversation.TenantMetadata(tid)}})
+		at := now.Add(time.Duration(r.Minutes) * time.Minute)
+		switch {
+		case r.Trigger == rule.TriggerSinceCustomer && r.Minutes > 0:
+		case r.Trigger == rule.TriggerHoursOpen:
+			if !checked {
+				checked = true
+				cal, err := e.SLA.DefaultCalendar(ctx, q, tid)
+				if err != nil {
+					return err
+				}
+				// Written during business hours (or a calendar that never opens): nothing to wait for.
+				if next, err := cal.NextOpen(now); err == nil && next.After(now) {
+					opens = &next
+				}
+			}
+			if opens == nil {
+				continue
+			}
+			at = *opens
+		default:
+			continue
 		}
+		params = append(params, river.InsertManyParams{Args: RuleTimerArgs{TenantID: tid, TicketID: ticketID, RuleID: r.ID, Anchor: now.UTC()},
+			InsertOpts: &river.InsertOpts{ScheduledAt: at, Metadata: conversation.TenantMetadata(tid)}})
 	}
+	return e.insertTimers(ctx, tx, params)
+}
+
+func (e *Engine) insertTimers(ctx context.Context, tx pgx.Tx, params []river.InsertManyParams) error {
 	if len(params) == 0 {
 		return nil
 	}
@@ -96,7 +124,7 @@ func (e *Engine) FireTimer(ctx context.Context, a RuleTimerArgs) error {
 			return nil
 		}
 		switch r.Trigger {
-		case rule.TriggerSinceCustomer:
+		case rule.TriggerSinceCustomer, rule.TriggerHoursOpen:
 			// Still waiting on us since that message: no newer customer message, no reply since.
 			if t.LastCustomerAt == nil || !t.LastCustomerAt.Equal(a.Anchor) {
 				return nil

@@ -25,10 +25,12 @@ const (
 	// Time triggers: Minutes after the last customer message, Minutes before an SLA due time.
 	TriggerSinceCustomer = "since_customer"
 	TriggerBeforeDue     = "before_due"
+	// TriggerHoursOpen runs when business hours open on tickets whose customer wrote while closed.
+	TriggerHoursOpen = "hours_open"
 )
 
 // Triggers in the order the admin page lists them.
-var Triggers = []string{TriggerCreated, TriggerCustomerMsg, TriggerAgentReplied, TriggerStatusChanged, TriggerAssigned, TriggerSinceCustomer, TriggerBeforeDue}
+var Triggers = []string{TriggerCreated, TriggerCustomerMsg, TriggerAgentReplied, TriggerStatusChanged, TriggerAssigned, TriggerSinceCustomer, TriggerBeforeDue, TriggerHoursOpen}
 
 // Fields a condition can test, with the operators each accepts.
 var Fields = map[string][]string{
