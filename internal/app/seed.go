@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
 	"github.com/shopdesk/shopdesk/internal/config"
+	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/seed"
 	"github.com/shopdesk/shopdesk/internal/store"
 )
@@ -44,7 +46,12 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 		return fmt.Errorf("%w\n(check DATABASE_URL)", err)
 	}
 	defer pool.Close()
-	res, err := seed.Demo(ctx, store.New(pool))
+	// Insert-only: the sample tickets' SLA jobs wait in the database for the server's workers.
+	inserter, err := jobs.NewClient(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), jobs.Options{}, jobs.Deps{})
+	if err != nil {
+		return err
+	}
+	res, err := seed.DemoWith(ctx, store.New(pool), inserter)
 	if err != nil {
 		return err
 	}

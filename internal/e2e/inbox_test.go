@@ -147,7 +147,7 @@ func snapshot(t *testing.T, app *apptest.App, sc tenant.Scope, numbers ...int64)
 func TestInboxScreens(t *testing.T) {
 	t.Parallel()
 	app := apptest.Start(t)
-	_, err := seed.Demo(context.Background(), app.DB.Store)
+	_, err := seed.DemoWith(context.Background(), app.DB.Store, app.Jobs)
 	require.NoError(t, err)
 	b := NewBrowser(t)
 	for _, lang := range []string{"en", "ko", "ro"} {
@@ -167,5 +167,20 @@ func TestInboxScreens(t *testing.T) {
 		p.Screenshot("ticket")
 		p.Do(chromedp.Navigate(app.URL + "/w/demo/search?q=aplicatie"))
 		p.Until(`document.querySelectorAll("[data-row]").length === 1 && !!document.querySelector("[data-testid=row-4]")`)
+
+		// The admin's automation pages in each language, with the demo's presets, rules and teams.
+		a := b.NewPerson("admin-" + lang)
+		signIn(a, app.URL, "admin@demo.test", seed.DemoPassword)
+		a.Do(chromedp.Navigate(app.URL + "/account"))
+		a.Do(
+			chromedp.SetValue(chromedp.CSS(`[data-testid=profile-form] #language`), lang),
+			chromedp.Click(chromedp.CSS(`[data-testid=profile-save]`)),
+		)
+		a.Until(`!!document.querySelector("[data-testid=flash]")`)
+		for page, ready := range map[string]string{"sla": "policies", "rules": "rules", "hours": "hours-form", "teams": "team-Tier 1 support"} {
+			a.Do(chromedp.Navigate(app.URL + "/w/demo/settings/" + page))
+			a.Until(`!!document.querySelector('[data-testid="` + ready + `"]')`)
+			a.Screenshot("settings-" + page)
+		}
 	}
 }

@@ -9,7 +9,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
+	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
@@ -83,7 +85,7 @@ var demoTickets = []demoTicket{
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // demoConversations adds the sample tickets once; a workspace that has tickets keeps them.
-func demoConversations(ctx context.Context, st *store.Store, sc tenant.Scope, users map[string]uuid.UUID, now time.Time) (int, error) {
+func demoConversations(ctx context.Context, st *store.Store, jobs *river.Client[pgx.Tx], sc tenant.Scope, users map[string]uuid.UUID, now time.Time) (int, error) {
 	var existing int
 	if err := st.InTenantTx(ctx, sc.TenantID(), func(_ *dbsqlc.Queries, tx pgx.Tx) error {
 		return tx.QueryRow(ctx, "SELECT count(*) FROM tickets WHERE tenant_id = $1", sc.TenantID()).Scan(&existing)
@@ -93,7 +95,18 @@ func demoConversations(ctx context.Context, st *store.Store, sc tenant.Scope, us
 	if existing > 0 {
 		return 0, nil
 	}
-	svc := conversation.New(st, nil, func() time.Time { return now })
+	// The sample history runs through the rules, SLA clocks and routing like live mail would.
+	withAutomation := func(at time.Time) *conversation.Service {
+		clock := func() time.Time { return at }
+		svc := conversation.New(st, jobs, clock)
+		auto := automation.New(st, clock)
+		if jobs != nil {
+			auto.UseJobs(jobs)
+		}
+		svc.UseAutomation(auto)
+		return svc
+	}
+	svc := withAutomation(now)
 	for i, d := range demoTickets {
 		start := now.Add(-time.Duration(d.ageHours)*time.Hour - time.Duration(i)*time.Minute)
 		var due *time.Time
@@ -132,7 +145,7 @@ func demoConversations(ctx context.Context, st *store.Store, sc tenant.Scope, us
 		}
 		for j, text := range d.messages[1:] {
 			at := start.Add(time.Duration(j+1) * 40 * time.Minute)
-			asvc := conversation.New(st, nil, func() time.Time { return at })
+			asvc := withAutomation(at)
 			if j%2 == 0 {
 				cur, err := asvc.Ticket(ctx, agent, tk.Number)
 				if err != nil {

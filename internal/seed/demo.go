@@ -11,8 +11,10 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
 	"github.com/shopdesk/shopdesk/internal/auth"
+	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/internal/tenant"
@@ -46,7 +48,11 @@ type Result struct {
 }
 
 // Demo creates or completes the demo workspace.
-func Demo(ctx context.Context, st *store.Store) (Result, error) {
+func Demo(ctx context.Context, st *store.Store) (Result, error) { return DemoWith(ctx, st, nil) }
+
+// DemoWith is Demo with a River client (insert-only is enough), so the sample tickets' SLA
+// warnings and breaches are scheduled like any ticket's and fire once the server runs.
+func DemoWith(ctx context.Context, st *store.Store, jobs *river.Client[pgx.Tx]) (Result, error) {
 	var res Result
 	hash, err := auth.HashPassword(DemoPassword)
 	if err != nil {
@@ -65,6 +71,15 @@ func Demo(ctx context.Context, st *store.Store) (Result, error) {
 			return fmt.Errorf("seed: demo workspace: %w", err)
 		}
 		if err := store.Pin(ctx, tx, ws.ID); err != nil {
+			return err
+		}
+		// What every new workspace gets (calendar, SLA presets, default rules), also for a demo
+		// workspace seeded before those existed.
+		if _, err := q.CalendarDefault(ctx, ws.ID); errors.Is(err, pgx.ErrNoRows) {
+			if err := automation.SeedDefaults(ctx, q, tx, ws); err != nil {
+				return err
+			}
+		} else if err != nil {
 			return err
 		}
 		for _, du := range DemoUsers {
@@ -93,6 +108,34 @@ func Demo(ctx context.Context, st *store.Store) (Result, error) {
 		return res, err
 	}
 	admin := tenant.Scope{Workspace: ws, UserID: users["admin@demo.test"], Role: tenant.RoleAdmin}
-	res.TicketsCreated, err = demoConversations(ctx, st, admin, users, time.Now())
+	if err := demoTeams(ctx, st, admin, users); err != nil {
+		return res, err
+	}
+	res.TicketsCreated, err = demoConversations(ctx, st, jobs, admin, users, time.Now())
 	return res, err
+}
+
+// demoTeams adds the sample teams once: tier 1 with the two agents (round-robin, capacity per
+// channel), tier 2 with the manager (manual).
+func demoTeams(ctx context.Context, st *store.Store, sc tenant.Scope, users map[string]uuid.UUID) error {
+	auto := automation.New(st, nil)
+	teams, err := auto.Teams(ctx, sc)
+	if err != nil || len(teams) > 0 {
+		return err
+	}
+	t1, err := auto.SaveTeam(ctx, sc, uuid.Nil, automation.TeamInput{Name: "Tier 1 support", Tier: "1", Assignment: "round_robin"})
+	if err != nil {
+		return err
+	}
+	for _, email := range []string{"agent@demo.test", "agent2@demo.test"} {
+		if err := auto.SetTeamMember(ctx, sc, t1, users[email], automation.MemberInput{Capacity: map[string]int{"email": 10, "amazon": 8, "*": 20},
+			Languages: []string{"en", "ro", "ko"}}); err != nil {
+			return err
+		}
+	}
+	t2, err := auto.SaveTeam(ctx, sc, uuid.Nil, automation.TeamInput{Name: "Tier 2 escalations", Tier: "2", Assignment: "manual"})
+	if err != nil {
+		return err
+	}
+	return auto.SetTeamMember(ctx, sc, t2, users["manager@demo.test"], automation.MemberInput{})
 }
