@@ -24,6 +24,11 @@ func (e *Engine) Fire(ctx context.Context, st *store.Store, a TimerArgs) error {
 		return river.JobSnooze(wait)
 	}
 	return st.InTenantTx(ctx, a.TenantID, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		// The ticket first, as every ticket change locks it before its targets: the same order
+		// everywhere, so a breach firing while an agent replies waits instead of deadlocking.
+		if err := q.TicketLock(ctx, dbsqlc.TicketLockParams{TenantID: a.TenantID, ID: a.TicketID}); err != nil {
+			return err
+		}
 		row, err := q.TicketSLAForUpdate(ctx, dbsqlc.TicketSLAForUpdateParams{TenantID: a.TenantID, TicketID: a.TicketID, Metric: a.Metric})
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil

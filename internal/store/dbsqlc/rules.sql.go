@@ -768,7 +768,7 @@ func (q *Queries) TeamUpdate(ctx context.Context, arg TeamUpdateParams) (int64, 
 }
 
 const teamsOfMember = `-- name: TeamsOfMember :many
-SELECT team_id FROM team_members WHERE tenant_id = $1 AND user_id = $2
+SELECT team_id FROM team_members WHERE tenant_id = $1 AND user_id = $2 ORDER BY team_id
 `
 
 type TeamsOfMemberParams struct {
@@ -776,6 +776,7 @@ type TeamsOfMemberParams struct {
 	UserID   uuid.UUID
 }
 
+// In id order, so transactions that drain several teams lock them in the same order.
 func (q *Queries) TeamsOfMember(ctx context.Context, arg TeamsOfMemberParams) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, teamsOfMember, arg.TenantID, arg.UserID)
 	if err != nil {

@@ -122,7 +122,8 @@ FOR UPDATE SKIP LOCKED;
 UPDATE teams SET last_assigned = @user_id WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: TeamsOfMember :many
-SELECT team_id FROM team_members WHERE tenant_id = @tenant_id AND user_id = @user_id;
+-- In id order, so transactions that drain several teams lock them in the same order.
+SELECT team_id FROM team_members WHERE tenant_id = @tenant_id AND user_id = @user_id ORDER BY team_id;
 
 -- name: MembershipSetAvailability :execrows
 UPDATE memberships SET availability = @availability WHERE tenant_id = @tenant_id AND user_id = @user_id;
