@@ -147,11 +147,14 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 		if in.Note {
 			trigger = TriggerUpdated
 		}
-		if in.Status != "" && in.Status != t.Status {
-			trigger = TriggerStatusChanged // the reply and the status change are one change
-		}
 		if err := s.changed(ctx, q, tx, sc, t.ID, trigger, id); err != nil {
 			return err
+		}
+		// "Send and resolve" is a reply and a status change: rules for either run.
+		if in.Status != "" && in.Status != t.Status {
+			if err := s.changed(ctx, q, tx, sc, t.ID, TriggerStatusChanged, 0); err != nil {
+				return err
+			}
 		}
 		return Notify(ctx, tx, sc.TenantID(), t.ID, "message."+kind)
 	})
