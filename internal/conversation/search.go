@@ -29,7 +29,7 @@ ORDER BY b.rank DESC, t.id DESC`
 // Search finds tickets by subject, message text, customer name or address and order number,
 // best match first. Typed text is folded and split the same way as indexed text (package search).
 func (s *Service) Search(ctx context.Context, sc tenant.Scope, typed string, limit int) ([]ListItem, error) {
-	q, ok := search.Query(typed)
+	q, ok := search.QueryIn(search.Scope(sc.TenantID()), typed)
 	if !ok {
 		return nil, nil
 	}

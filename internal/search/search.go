@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/google/uuid"
 )
 
 // fold maps the diacritics of our languages to plain letters: Romanian ă â î ș ț (comma and cedilla
@@ -107,7 +109,23 @@ func emitWord(word string, add func(string)) {
 // Query builds a tsquery from what someone typed: every term must match, and the last term is a
 // prefix when it is not CJK, so results appear while a word is still being typed. ok is false when
 // nothing searchable was typed.
-func Query(typed string) (tsquery string, ok bool) {
+func Query(typed string) (tsquery string, ok bool) { return QueryIn("", typed) }
+
+// Scope is a workspace's prefix on its stored terms (see search_vector, migration 000008): the
+// first 12 hex digits of its id and a dot.
+func Scope(tenantID uuid.UUID) string {
+	return strings.ReplaceAll(tenantID.String(), "-", "")[:12] + "."
+}
+
+// QueryIn is Query for terms stored with a workspace's scope.
+func QueryIn(scope, typed string) (tsquery string, ok bool) {
+	quote := func(t string) string { return quoteLexeme(scope + t) }
+	prefixed := func(t string) string {
+		if strings.HasSuffix(t, "\x00") {
+			return quote(strings.TrimSuffix(t, "\x00")) + ":*"
+		}
+		return quote(t)
+	}
 	var parts []string
 	ws := words(Fold(typed))
 	for i, word := range ws {
@@ -148,15 +166,7 @@ func Query(typed string) (tsquery string, ok bool) {
 	return strings.Join(parts, " & "), true
 }
 
-// prefixed quotes t, as a prefix when it carries the typing marker.
-func prefixed(t string) string {
-	if strings.HasSuffix(t, "\x00") {
-		return quote(strings.TrimSuffix(t, "\x00")) + ":*"
-	}
-	return quote(t)
-}
-
-// quote writes a tsquery lexeme literally.
-func quote(t string) string {
+// quoteLexeme writes a tsquery lexeme literally.
+func quoteLexeme(t string) string {
 	return "'" + strings.ReplaceAll(strings.ReplaceAll(t, `\`, `\\`), "'", "''") + "'"
 }

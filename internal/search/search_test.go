@@ -3,6 +3,7 @@ package search
 import (
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 )
 
@@ -42,4 +43,15 @@ func TestQuery(t *testing.T) {
 	}
 	_, ok := Query("  !! ")
 	require.False(t, ok)
+}
+
+func TestQueryIn(t *testing.T) {
+	t.Parallel()
+	id := uuid.MustParse("f3a4170d-0b8e-4ba4-a0f7-bdc655e79643")
+	require.Equal(t, "f3a4170d0b8e.", Scope(id))
+	q, ok := QueryIn(Scope(id), "Aplicație 302-1234567")
+	require.True(t, ok)
+	require.Equal(t, `'f3a4170d0b8e.aplicati':* & 'f3a4170d0b8e.302-1234567':*`, q)
+	plain, _ := Query("Aplicație 302-1234567")
+	require.Equal(t, `'aplicati':* & '302-1234567':*`, plain)
 }

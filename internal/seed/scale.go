@@ -346,7 +346,7 @@ func loadScaleWorkspace(ctx context.Context, pool *pgxpool.Pool, w *scaleWorkspa
 		message_count, snippet, search_tsv)
 		SELECT $1, number, channel, marketplace, subject, customer_id, status, priority, assignee_id, tags, language, presale, sla_due_at,
 		       created_at, last_message_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet,
-		       array_to_tsvector(terms)
+		       search_vector($1, terms)
 		FROM stage_tickets`, w.id); err != nil {
 		return fmt.Errorf("insert tickets: %w", err)
 	}
@@ -386,7 +386,7 @@ func loadScaleWorkspace(ctx context.Context, pool *pgxpool.Pool, w *scaleWorkspa
 	if _, err := tx.Exec(ctx, `INSERT INTO messages (tenant_id, ticket_id, kind, author_user_id, author_customer_id, body_text,
 		created_at, delivery_state, sent_at, search_tsv)
 		SELECT $1, t.id, s.kind, s.author_user_id, s.author_customer_id, s.body_text, s.created_at, s.delivery_state, s.sent_at,
-		       array_to_tsvector(s.terms)
+		       search_vector($1, s.terms)
 		FROM stage_messages s JOIN tickets t ON t.tenant_id = $1 AND t.number = s.number`, w.id); err != nil {
 		return fmt.Errorf("insert messages: %w", err)
 	}

@@ -508,7 +508,7 @@ const messageCreate = `-- name: MessageCreate :one
 INSERT INTO messages (tenant_id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text, body_html,
     channel_message_id, automated, delivery_state, created_at, search_tsv)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
-    $9, $10, $11, $12, array_to_tsvector($13::text[]))
+    $9, $10, $11, $12, search_vector($1, $13::text[]))
 RETURNING id
 `
 
@@ -1052,7 +1052,7 @@ INSERT INTO tickets (tenant_id, number, channel, marketplace, store, subject, cu
     tags, language, presale, sla_due_at, created_at, updated_at, last_message_at, search_tsv, email_account_id,
     message_count, last_customer_at, snippet)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-    $10, $11, $12, $13, $14, $14, $14, array_to_tsvector($15::text[]),
+    $10, $11, $12, $13, $14, $14, $14, search_vector($1, $15::text[]),
     $16, 1, $14, left(regexp_replace($17::text, '\s+', ' ', 'g'), 160))
 RETURNING id
 `
@@ -1353,17 +1353,17 @@ func (q *Queries) TicketSetPriority(ctx context.Context, arg TicketSetPriorityPa
 }
 
 const ticketSetSearch = `-- name: TicketSetSearch :exec
-UPDATE tickets SET search_tsv = array_to_tsvector($1::text[]) WHERE tenant_id = $2 AND id = $3
+UPDATE tickets SET search_tsv = search_vector($1, $2::text[]) WHERE tenant_id = $1 AND id = $3
 `
 
 type TicketSetSearchParams struct {
-	Terms    []string
 	TenantID uuid.UUID
+	Terms    []string
 	ID       int64
 }
 
 func (q *Queries) TicketSetSearch(ctx context.Context, arg TicketSetSearchParams) error {
-	_, err := q.db.Exec(ctx, ticketSetSearch, arg.Terms, arg.TenantID, arg.ID)
+	_, err := q.db.Exec(ctx, ticketSetSearch, arg.TenantID, arg.Terms, arg.ID)
 	return err
 }
 

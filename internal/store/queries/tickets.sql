@@ -11,7 +11,7 @@ INSERT INTO tickets (tenant_id, number, channel, marketplace, store, subject, cu
     tags, language, presale, sla_due_at, created_at, updated_at, last_message_at, search_tsv, email_account_id,
     message_count, last_customer_at, snippet)
 VALUES (@tenant_id, @number, @channel, @marketplace, @store, @subject, @customer_id, @status, @priority,
-    @tags, @language, @presale, @sla_due_at, @created_at, @created_at, @created_at, array_to_tsvector(@terms::text[]),
+    @tags, @language, @presale, @sla_due_at, @created_at, @created_at, @created_at, search_vector(@tenant_id, @terms::text[]),
     sqlc.narg(email_account_id), 1, @created_at, left(regexp_replace(@first_text::text, '\s+', ' ', 'g'), 160))
 RETURNING id;
 
@@ -49,7 +49,7 @@ UPDATE tickets SET tags = @tags, updated_at = now() WHERE tenant_id = @tenant_id
 UPDATE tickets SET category = @category, updated_at = now() WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: TicketSetSearch :exec
-UPDATE tickets SET search_tsv = array_to_tsvector(@terms::text[]) WHERE tenant_id = @tenant_id AND id = @id;
+UPDATE tickets SET search_tsv = search_vector(@tenant_id, @terms::text[]) WHERE tenant_id = @tenant_id AND id = @id;
 
 -- Recomputes the denormalised thread summary from the messages themselves.
 -- name: TicketAddInbound :exec
@@ -128,7 +128,7 @@ SELECT * FROM ticket_events WHERE tenant_id = @tenant_id AND ticket_id = @ticket
 INSERT INTO messages (tenant_id, ticket_id, kind, author_user_id, author_customer_id, from_address, body_text, body_html,
     channel_message_id, automated, delivery_state, created_at, search_tsv)
 VALUES (@tenant_id, @ticket_id, @kind, @author_user_id, @author_customer_id, @from_address, @body_text, @body_html,
-    @channel_message_id, @automated, @delivery_state, @created_at, array_to_tsvector(@terms::text[]))
+    @channel_message_id, @automated, @delivery_state, @created_at, search_vector(@tenant_id, @terms::text[]))
 RETURNING id;
 
 -- name: MessagesOfTicket :many
