@@ -215,6 +215,7 @@ func (e *Engine) SaveCalendar(ctx context.Context, sc tenant.Scope, id uuid.UUID
 		}
 		return tenant.Audit(ctx, q, sc, "hours.saved", map[string]any{"calendar": name, "holidays": len(d.Holidays)})
 	})
+	e.SLA.Forget(sc.TenantID())
 	return id, err
 }
 

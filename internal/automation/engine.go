@@ -33,8 +33,9 @@ type Engine struct {
 	Router *routing.Router
 	jobs   *river.Client[pgx.Tx]
 	Now    func() time.Time
-	// compiled caches compiled rules by id (see enabledRules).
-	compiled sync.Map
+	// compiled caches compiled rules by id, ruleLists each workspace's enabled rules (see
+	// enabledRules).
+	compiled, ruleLists sync.Map
 }
 
 // New builds the engine; UseJobs gives it the River client once that exists.
@@ -198,12 +199,21 @@ func (e *Engine) Escalate(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tid
 	return e.route(ctx, q, tx, tid, before, after)
 }
 
-func (e *Engine) enabledRules(ctx context.Context, q *dbsqlc.Queries, tid uuid.UUID) ([]rule.Rule, error) {
+func (e *Engine) enabledRules(ctx context.Context, q *dbsqlc.Queries, tid uuid.UUID) (out []rule.Rule, err error) {
+	now := time.Now()
+	if c, ok := e.ruleLists.Load(tid); ok && now.Sub(c.(cachedRules).at) < rulesTTL {
+		return c.(cachedRules).rules, nil
+	}
 	rows, err := q.RulesEnabled(ctx, tid)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]rule.Rule, 0, len(rows))
+	defer func() {
+		if err == nil {
+			e.ruleLists.Store(tid, cachedRules{at: now, rules: out})
+		}
+	}()
+	out = make([]rule.Rule, 0, len(rows))
 	for _, r := range rows {
 		// Compiled rules (regular expressions, lower-cased needles) are kept per version, so an
 		// event pays for reading the rows, not for compiling them again.
@@ -220,6 +230,17 @@ func (e *Engine) enabledRules(ctx context.Context, q *dbsqlc.Queries, tid uuid.U
 	}
 	return out, nil
 }
+
+// rulesTTL bounds how long a process reuses a workspace's enabled rules without reading them
+// again; changes through this process are seen at once (forgetRules).
+const rulesTTL = 10 * time.Second
+
+type cachedRules struct {
+	at    time.Time
+	rules []rule.Rule
+}
+
+func (e *Engine) forgetRules(tid uuid.UUID) { e.ruleLists.Delete(tid) }
 
 type compiledRule struct {
 	updatedAt time.Time

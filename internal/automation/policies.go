@@ -185,6 +185,7 @@ func (e *Engine) SavePolicy(ctx context.Context, sc tenant.Scope, id uuid.UUID, 
 		}
 		return tenant.Audit(ctx, q, sc, "sla.policy_saved", map[string]any{"policy": name})
 	})
+	e.SLA.Forget(sc.TenantID())
 	return id, err
 }
 
@@ -212,6 +213,7 @@ func (e *Engine) AddPreset(ctx context.Context, sc tenant.Scope, key string) (uu
 		id = row.ID
 		return tenant.Audit(ctx, q, sc, "sla.preset_added", map[string]any{"preset": key})
 	})
+	e.SLA.Forget(sc.TenantID())
 	return id, err
 }
 
@@ -220,6 +222,7 @@ func (e *Engine) DeletePolicy(ctx context.Context, sc tenant.Scope, id uuid.UUID
 	if err := sc.Require(tenant.RoleAdmin); err != nil {
 		return err
 	}
+	defer e.SLA.Forget(sc.TenantID())
 	return e.st.InTenantTx(ctx, sc.TenantID(), func(q *dbsqlc.Queries, _ pgx.Tx) error {
 		n, err := q.SLAPolicyDelete(ctx, dbsqlc.SLAPolicyDeleteParams{TenantID: sc.TenantID(), ID: id})
 		if err != nil {

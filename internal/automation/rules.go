@@ -244,6 +244,7 @@ func (e *Engine) SaveRule(ctx context.Context, sc tenant.Scope, id uuid.UUID, in
 	if err := sc.Require(tenant.RoleAdmin); err != nil {
 		return uuid.Nil, err
 	}
+	defer e.forgetRules(sc.TenantID())
 	err := e.st.InTenantTx(ctx, sc.TenantID(), func(q *dbsqlc.Queries, _ pgx.Tx) error {
 		r, err := e.check(ctx, q, sc.TenantID(), in)
 		if err != nil {
@@ -297,6 +298,7 @@ func (e *Engine) SetRuleEnabled(ctx context.Context, sc tenant.Scope, id uuid.UU
 	if err := sc.Require(tenant.RoleAdmin); err != nil {
 		return err
 	}
+	defer e.forgetRules(sc.TenantID())
 	return e.st.InTenantTx(ctx, sc.TenantID(), func(q *dbsqlc.Queries, _ pgx.Tx) error {
 		n, err := q.RuleSetEnabled(ctx, dbsqlc.RuleSetEnabledParams{TenantID: sc.TenantID(), ID: id, Enabled: on})
 		if err != nil {
@@ -314,6 +316,7 @@ func (e *Engine) DeleteRule(ctx context.Context, sc tenant.Scope, id uuid.UUID) 
 	if err := sc.Require(tenant.RoleAdmin); err != nil {
 		return err
 	}
+	defer e.forgetRules(sc.TenantID())
 	return e.st.InTenantTx(ctx, sc.TenantID(), func(q *dbsqlc.Queries, _ pgx.Tx) error {
 		n, err := q.RuleDelete(ctx, dbsqlc.RuleDeleteParams{TenantID: sc.TenantID(), ID: id})
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/shopdesk/shopdesk/internal/language"
 	"github.com/shopdesk/shopdesk/internal/search"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/internal/tenant"
@@ -102,6 +103,10 @@ func (s *Service) CreateInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx
 	}
 	if in.Tags == nil {
 		in.Tags = []string{}
+	}
+	if in.Language == "" {
+		// Detected here rather than written afterwards: one row write per new ticket.
+		in.Language = language.Detect(in.Subject + "\n" + in.Message.Text)
 	}
 	cust, err := s.resolveCustomer(ctx, q, sc.TenantID(), in.Customer)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/pgtest"
 	"github.com/shopdesk/shopdesk/internal/tenant"
@@ -28,6 +29,7 @@ func newPipeline(t testing.TB) *pipeline {
 	t.Helper()
 	db := pgtest.NewDB(t)
 	tenants := tenant.New(db.Store, nil)
+	tenants.OnCreate = automation.SeedDefaults
 	ws, uid, err := tenants.SignUp(context.Background(), tenant.SignUpInput{
 		Workspace: tenant.WorkspaceInput{Name: "Mail", Slug: "mail", TimeZone: "UTC", Language: "en"},
 		Name:      "Admin", Email: "admin@mail.test", Password: "a long password",
@@ -38,7 +40,12 @@ func newPipeline(t testing.TB) *pipeline {
 	// An insert-only River client, so Accept also inserts its processing job as in production.
 	jobs, err := river.NewClient(riverpgxv5.New(db.App), &river.Config{})
 	require.NoError(t, err)
-	conv := conversation.New(db.Store, nil, nil)
+	// As in production: every new ticket and message runs the rules and the SLA clocks (the
+	// workspace's default presets and rules) in the writing transaction.
+	conv := conversation.New(db.Store, jobs, nil)
+	auto := automation.New(db.Store, nil)
+	auto.UseJobs(jobs)
+	conv.UseAutomation(auto)
 	return &pipeline{svc: New(db.Store, jobs, conv), conv: conv, sc: sc}
 }
 

@@ -29,6 +29,8 @@ type Engine struct {
 	Now      func() time.Time
 	Escalate Escalator
 	Record   Recorder
+
+	cache settingsCache
 }
 
 func (e *Engine) now() time.Time {
@@ -264,6 +266,10 @@ func (e *Engine) schedule(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, ti
 }
 
 func (e *Engine) policies(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID) ([]Policy, error) {
+	now := time.Now()
+	if ps, ok := e.cache.getPolicies(tenantID, now); ok {
+		return ps, nil
+	}
 	rows, err := q.SLAPolicyList(ctx, tenantID)
 	if err != nil {
 		return nil, err
@@ -276,6 +282,7 @@ func (e *Engine) policies(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.
 		}
 		out = append(out, p)
 	}
+	e.cache.putPolicies(tenantID, now, out)
 	return out, nil
 }
 
@@ -288,6 +295,24 @@ func (e *Engine) DefaultCalendar(ctx context.Context, q *dbsqlc.Queries, tenantI
 // calendar is the policy's calendar, else the ticket's team's, else the workspace's default, else
 // Monday to Friday 09:00-17:00 in the workspace's zone.
 func (e *Engine) calendar(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, p *Policy, teamID uuid.NullUUID) (*businesshours.Calendar, *time.Location, error) {
+	// The common case (no policy or team calendar) is kept for a few seconds: every event of
+	// every ticket on a business clock needs it.
+	if (p == nil || !p.CalendarID.Valid) && !teamID.Valid {
+		k := calendarKey{tenant: tenantID}
+		now := time.Now()
+		if c, ok := e.cache.getCalendar(k, now); ok {
+			return c.cal, c.loc, nil
+		}
+		cal, loc, err := e.loadCalendar(ctx, q, tenantID, p, teamID)
+		if err == nil {
+			e.cache.putCalendar(k, cachedCalendar{at: now, cal: cal, loc: loc})
+		}
+		return cal, loc, err
+	}
+	return e.loadCalendar(ctx, q, tenantID, p, teamID)
+}
+
+func (e *Engine) loadCalendar(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, p *Policy, teamID uuid.NullUUID) (*businesshours.Calendar, *time.Location, error) {
 	ws, err := q.TenantByID(ctx, tenantID)
 	if err != nil {
 		return nil, nil, err
