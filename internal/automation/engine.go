@@ -73,12 +73,9 @@ func triggersOf(c conversation.TicketChange) []string {
 // TicketChanged runs rules for the change, then the SLA clocks, then routing.
 func (e *Engine) TicketChanged(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, c conversation.TicketChange) error {
 	tid := sc.TenantID()
-	if err := q.TicketLock(ctx, dbsqlc.TicketLockParams{TenantID: tid, ID: c.TicketID}); err != nil {
-		return fmt.Errorf("automation: lock ticket %d: %w", c.TicketID, err)
-	}
-	before, err := q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: tid, ID: c.TicketID})
+	before, err := q.TicketByIDForUpdate(ctx, dbsqlc.TicketByIDForUpdateParams{TenantID: tid, ID: c.TicketID})
 	if err != nil {
-		return err
+		return fmt.Errorf("automation: lock ticket %d: %w", c.TicketID, err)
 	}
 	rules, err := e.enabledRules(ctx, q, tid)
 	if err != nil {
@@ -95,8 +92,10 @@ func (e *Engine) TicketChanged(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx
 			return err
 		}
 	}
+	fired := false
 	for _, trig := range triggers {
 		for _, f := range rule.Evaluate(rules, trig, facts, true) {
+			fired = true
 			if err := e.fire(ctx, q, tx, tid, c.TicketID, f, trig, facts); err != nil {
 				return err
 			}
@@ -107,11 +106,14 @@ func (e *Engine) TicketChanged(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx
 			return err
 		}
 	}
-	if err := e.SLA.Recompute(ctx, q, tx, tid, c.TicketID, facts); err != nil {
-		return err
+	// The row read under the lock is still the ticket unless a rule changed it.
+	after := before
+	if fired {
+		if after, err = q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: tid, ID: c.TicketID}); err != nil {
+			return err
+		}
 	}
-	after, err := q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: tid, ID: c.TicketID})
-	if err != nil {
+	if after.SlaDueAt, err = e.SLA.RecomputeTicket(ctx, q, tx, after, facts); err != nil {
 		return err
 	}
 	if !timeEq(before.SlaDueAt, after.SlaDueAt) && after.SlaDueAt != nil {

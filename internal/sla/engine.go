@@ -65,12 +65,20 @@ func (e *Engine) Recompute(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, te
 	if err != nil {
 		return fmt.Errorf("sla: ticket %d: %w", ticketID, err)
 	}
+	_, err = e.RecomputeTicket(ctx, q, tx, t, facts)
+	return err
+}
+
+// RecomputeTicket is Recompute for a ticket row the caller has just read (under its lock); it
+// returns the ticket's new due time.
+func (e *Engine) RecomputeTicket(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, t dbsqlc.TicketRow, facts *rule.Facts) (*time.Time, error) {
+	tenantID, ticketID := t.TenantID, t.ID
 	if t.MergedInto.Valid {
-		return e.clear(ctx, q, tenantID, ticketID)
+		return nil, e.clear(ctx, q, tenantID, ticketID)
 	}
 	policies, err := e.policies(ctx, q, tenantID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var pol *Policy
 	for i := range policies {
@@ -89,7 +97,7 @@ func (e *Engine) Recompute(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, te
 	}
 	existing, err := q.TicketSLAs(ctx, dbsqlc.TicketSLAsParams{TenantID: tenantID, TicketID: ticketID})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rows := map[string]dbsqlc.TicketSla{}
 	for _, r := range existing {
@@ -103,18 +111,18 @@ func (e *Engine) Recompute(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, te
 		loc := time.UTC
 		if pol.usesBusiness() {
 			if cal, loc, err = e.calendar(ctx, q, tenantID, pol, t.TeamID); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		msgs, err = timeline(ctx, q, tenantID, ticketID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		in := Input{Created: t.CreatedAt, Messages: msgs, Status: t.Status, ResolvedAt: t.ResolvedAt}
 		if pol.PausePending || pol.PauseSnoozed {
 			hist, err := q.SLAStatusHistory(ctx, dbsqlc.SLAStatusHistoryParams{TenantID: tenantID, TicketID: ticketID})
 			if err != nil {
-				return err
+				return nil, err
 			}
 			for _, h := range hist {
 				in.Statuses = append(in.Statuses, StatusChange{At: h.CreatedAt, To: h.Status})
@@ -122,7 +130,7 @@ func (e *Engine) Recompute(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, te
 		}
 		targets, err = pol.clock(cal, loc).Compute(in)
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
 	now := e.now()
@@ -150,7 +158,7 @@ func (e *Engine) Recompute(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, te
 			}
 			if err := q.SLARecordAdd(ctx, dbsqlc.SLARecordAddParams{TenantID: tenantID, TicketID: ticketID, Metric: tg.Metric,
 				Channel: t.Channel, Marketplace: t.Marketplace, StartedAt: old.StartedAt, DueAt: old.DueAt, FinishedAt: finished, Outcome: outcome}); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if same && old.State != "running" && old.State != "breached" && tg.State == "met" {
@@ -171,7 +179,7 @@ func (e *Engine) Recompute(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, te
 			}
 			if !same || !timeEq(old.DueAt, tg.Due) || !timeEq(old.WarnAt, tg.Warn) {
 				if err := e.schedule(ctx, tx, tenantID, ticketID, tg); err != nil {
-					return err
+					return nil, err
 				}
 			}
 			if due == nil || tg.Due.Before(*due) {
@@ -179,14 +187,14 @@ func (e *Engine) Recompute(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, te
 			}
 		}
 		if err := q.TicketSLAUpsert(ctx, dbsqlc.TicketSLAUpsertParams(row2params(row))); err != nil {
-			return err
+			return nil, err
 		}
 		state = worse(state, rowState(row))
 	}
 	for metric := range rows {
 		if !seen[metric] {
 			if err := q.TicketSLADelete(ctx, dbsqlc.TicketSLADeleteParams{TenantID: tenantID, TicketID: ticketID, Metric: metric}); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
@@ -195,9 +203,9 @@ func (e *Engine) Recompute(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, te
 		polID = uuid.NullUUID{UUID: pol.ID, Valid: true}
 	}
 	if timeEq(t.SlaDueAt, due) && t.SlaState == state && t.SlaPolicyID == polID {
-		return nil
+		return due, nil
 	}
-	return q.TicketSetSLA(ctx, dbsqlc.TicketSetSLAParams{TenantID: tenantID, ID: ticketID, SlaDueAt: due, SlaState: state, SlaPolicyID: polID})
+	return due, q.TicketSetSLA(ctx, dbsqlc.TicketSetSLAParams{TenantID: tenantID, ID: ticketID, SlaDueAt: due, SlaState: state, SlaPolicyID: polID})
 }
 
 func row2params(r dbsqlc.TicketSla) dbsqlc.TicketSLAUpsertParams {

@@ -797,6 +797,54 @@ func (q *Queries) TeamsOfMember(ctx context.Context, arg TeamsOfMemberParams) ([
 	return items, nil
 }
 
+const ticketByIDForUpdate = `-- name: TicketByIDForUpdate :one
+SELECT tenant_id, id, number, channel, marketplace, store, subject, customer_id, status, priority, assignee_id, team_id, tags, category, language, presale, snoozed_until, sla_due_at, sla_state, created_at, updated_at, last_message_at, last_customer_at, first_reply_at, resolved_at, message_count, snippet, merged_into, email_account_id, sla_policy_id, sla_policy_pinned FROM ticket_rows WHERE tenant_id = $1 AND id = $2 FOR UPDATE
+`
+
+type TicketByIDForUpdateParams struct {
+	TenantID uuid.UUID
+	ID       int64
+}
+
+func (q *Queries) TicketByIDForUpdate(ctx context.Context, arg TicketByIDForUpdateParams) (TicketRow, error) {
+	row := q.db.QueryRow(ctx, ticketByIDForUpdate, arg.TenantID, arg.ID)
+	var i TicketRow
+	err := row.Scan(
+		&i.TenantID,
+		&i.ID,
+		&i.Number,
+		&i.Channel,
+		&i.Marketplace,
+		&i.Store,
+		&i.Subject,
+		&i.CustomerID,
+		&i.Status,
+		&i.Priority,
+		&i.AssigneeID,
+		&i.TeamID,
+		&i.Tags,
+		&i.Category,
+		&i.Language,
+		&i.Presale,
+		&i.SnoozedUntil,
+		&i.SlaDueAt,
+		&i.SlaState,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.LastMessageAt,
+		&i.LastCustomerAt,
+		&i.FirstReplyAt,
+		&i.ResolvedAt,
+		&i.MessageCount,
+		&i.Snippet,
+		&i.MergedInto,
+		&i.EmailAccountID,
+		&i.SlaPolicyID,
+		&i.SlaPolicyPinned,
+	)
+	return i, err
+}
+
 const ticketLock = `-- name: TicketLock :exec
 SELECT 1 FROM tickets WHERE tenant_id = $1 AND id = $2 FOR UPDATE
 `

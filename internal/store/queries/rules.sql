@@ -134,3 +134,6 @@ UPDATE memberships SET channels = @channels WHERE tenant_id = @tenant_id AND use
 -- name: HumanReplySince :one
 SELECT EXISTS (SELECT 1 FROM messages WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND kind = 'outbound'
     AND NOT automated AND delivery_state <> 'failed' AND created_at >= @since)::boolean;
+
+-- name: TicketByIDForUpdate :one
+SELECT * FROM ticket_rows WHERE tenant_id = @tenant_id AND id = @id FOR UPDATE;
