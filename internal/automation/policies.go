@@ -22,11 +22,7 @@ import (
 )
 
 // Policy is a stored SLA policy with its parsed conditions and escalations.
-type Policy struct {
-	dbsqlc.SlaPolicy
-	Match      rule.Group
-	Escalation sla.Escalation
-}
+type Policy = sla.Policy
 
 // PolicyInput is the SLA policy form. Targets are durations as people write them: 12h, 90m,
 // 1h30m, 2d (48 hours), or minutes. On a business-hours clock they count open hours: three
@@ -80,14 +76,9 @@ func (e *Engine) Policies(ctx context.Context, sc tenant.Scope) ([]Policy, error
 			return err
 		}
 		for _, r := range rows {
-			p := Policy{SlaPolicy: r}
-			if err := json.Unmarshal(r.Conditions, &p.Match); err != nil {
+			p, err := sla.ParsePolicy(r)
+			if err != nil {
 				return err
-			}
-			if len(r.Escalation) > 0 {
-				if err := json.Unmarshal(r.Escalation, &p.Escalation); err != nil {
-					return err
-				}
 			}
 			out = append(out, p)
 		}

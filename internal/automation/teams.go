@@ -200,3 +200,20 @@ func (e *Engine) Team(ctx context.Context, sc tenant.Scope, id uuid.UUID) (dbsql
 	})
 	return t, err
 }
+
+// RemoveTeamMember takes a person out of a team; their open tickets stay theirs.
+func (e *Engine) RemoveTeamMember(ctx context.Context, sc tenant.Scope, teamID, userID uuid.UUID) error {
+	if err := sc.Require(tenant.RoleAdmin); err != nil {
+		return err
+	}
+	return e.st.InTenantTx(ctx, sc.TenantID(), func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		n, err := q.TeamMemberRemove(ctx, dbsqlc.TeamMemberRemoveParams{TenantID: sc.TenantID(), TeamID: teamID, UserID: userID})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return store.ErrNotFound
+		}
+		return tenant.Audit(ctx, q, sc, "team.member_removed", map[string]any{"team": teamID.String(), "user": userID.String()})
+	})
+}

@@ -117,6 +117,13 @@ func TestAutomationPages(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
 	require.Contains(t, c.Get("/w/pages/inbox").Body, "Away here")
 	require.Contains(t, c.Get("/w/pages/settings/teams").Body, "Away")
+
+	// And leaves the team.
+	res = c.PostForm("/w/pages/settings/teams/"+teams[0].ID.String()+"/members/"+sc.UserID.String()+"/remove", nil)
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	teams, err = app.Automation.Teams(ctx, sc)
+	require.NoError(t, err)
+	require.Empty(t, teams[0].Members)
 }
 
 func strconvI(n int64) string { return strconv.FormatInt(n, 10) }

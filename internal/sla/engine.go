@@ -284,7 +284,7 @@ func (e *Engine) policies(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.
 	}
 	out := make([]Policy, 0, len(rows))
 	for _, r := range rows {
-		p, err := parsePolicy(r)
+		p, err := ParsePolicy(r)
 		if err != nil {
 			return nil, err
 		}

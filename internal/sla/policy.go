@@ -25,8 +25,8 @@ type Escalation struct {
 	Breach  []rule.Action `json:"breach,omitempty"`
 }
 
-// parsePolicy prepares a stored policy for matching.
-func parsePolicy(p dbsqlc.SlaPolicy) (Policy, error) {
+// ParsePolicy reads a stored policy and prepares it for matching.
+func ParsePolicy(p dbsqlc.SlaPolicy) (Policy, error) {
 	out := Policy{SlaPolicy: p}
 	if err := json.Unmarshal(p.Conditions, &out.Match); err != nil {
 		return out, fmt.Errorf("sla: policy %s conditions: %w", p.Name, err)

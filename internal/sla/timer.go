@@ -78,7 +78,7 @@ func (e *Engine) Fire(ctx context.Context, st *store.Store, a TimerArgs) error {
 		if row.PolicyID.Valid {
 			p, err := q.SLAPolicyGet(ctx, dbsqlc.SLAPolicyGetParams{TenantID: a.TenantID, ID: row.PolicyID.UUID})
 			if err == nil {
-				pp, err := parsePolicy(p)
+				pp, err := ParsePolicy(p)
 				if err == nil {
 					pol = &pp
 					data["policy"] = p.Name

@@ -238,3 +238,22 @@ func (h *Handler) teamParam(w http.ResponseWriter, r *http.Request) (uuid.UUID, 
 	}
 	return id, true
 }
+
+func (h *Handler) removeTeamMember(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	id, ok := h.teamParam(w, r)
+	if !ok {
+		return
+	}
+	user, err := uuidParam(r, "userID")
+	if err == nil {
+		err = h.Automation.RemoveTeamMember(ctx, sc, id, user)
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "success", "teams.saved")
+	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/teams")
+}

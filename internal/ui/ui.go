@@ -185,6 +185,7 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Post("/settings/teams", h.createTeam)
 				r.Post("/settings/teams/{teamID}", h.saveTeam)
 				r.Post("/settings/teams/{teamID}/members", h.setTeamMember)
+				r.Post("/settings/teams/{teamID}/members/{userID}/remove", h.removeTeamMember)
 				r.Get("/settings/jobs", h.showJobs)
 				r.Post("/settings/jobs/{jobID}/retry", h.retryJob)
 				r.Post("/settings/jobs/{jobID}/cancel", h.cancelJob)

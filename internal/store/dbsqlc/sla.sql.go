@@ -768,22 +768,6 @@ func (q *Queries) TicketSLAMarkWarned(ctx context.Context, arg TicketSLAMarkWarn
 	return err
 }
 
-const ticketSLAPinned = `-- name: TicketSLAPinned :one
-SELECT sla_policy_pinned FROM tickets WHERE tenant_id = $1 AND id = $2
-`
-
-type TicketSLAPinnedParams struct {
-	TenantID uuid.UUID
-	ID       int64
-}
-
-func (q *Queries) TicketSLAPinned(ctx context.Context, arg TicketSLAPinnedParams) (bool, error) {
-	row := q.db.QueryRow(ctx, ticketSLAPinned, arg.TenantID, arg.ID)
-	var sla_policy_pinned bool
-	err := row.Scan(&sla_policy_pinned)
-	return sla_policy_pinned, err
-}
-
 const ticketSLAUpsert = `-- name: TicketSLAUpsert :exec
 INSERT INTO ticket_slas (tenant_id, ticket_id, metric, policy_id, started_at, target_min, due_at, warn_at, state,
     warned_at, breached_at, met_at, updated_at)

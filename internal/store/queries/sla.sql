@@ -56,9 +56,6 @@ WHERE tenant_id = @tenant_id AND id = @id;
 -- name: TicketPinSLAPolicy :exec
 UPDATE tickets SET sla_policy_id = @sla_policy_id, sla_policy_pinned = true WHERE tenant_id = @tenant_id AND id = @id;
 
--- name: TicketSLAPinned :one
-SELECT sla_policy_pinned FROM tickets WHERE tenant_id = @tenant_id AND id = @id;
-
 -- name: SLATimeline :many
 -- What the clocks need of a ticket's messages.
 SELECT kind, automated, delivery_state = 'failed' AS failed, no_response, created_at
