@@ -28,6 +28,7 @@ func main() {
 	duration := flag.Duration("duration", 0, "measuring time per scenario and concurrency (default 10s)")
 	prepareOnly := flag.Bool("prepare-only", false, "generate the data set and stop")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measuring phase to this file")
+	only := flag.String("only", "", "measure only the scenarios whose name contains this text (e.g. Search)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -53,7 +54,7 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(ctx, ownerURL, appURL, *duration); err != nil {
+	if err := run(ctx, ownerURL, appURL, *duration, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

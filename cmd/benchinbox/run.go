@@ -32,9 +32,11 @@ type scenario struct {
 	name  string
 	paths []string // rotated through
 	who   string   // email signed in
+	// queries are the search texts behind paths, reported one by one
+	queries []string
 }
 
-func run(ctx context.Context, ownerURL, appURL string, d time.Duration) error {
+func run(ctx context.Context, ownerURL, appURL string, d time.Duration, only string) error {
 	if d == 0 {
 		d = 10 * time.Second
 	}
@@ -116,11 +118,11 @@ func run(ctx context.Context, ownerURL, appURL string, d time.Duration) error {
 		searchPaths = append(searchPaths, base+"/search?q="+url.QueryEscape(q))
 	}
 	scenarios := []scenario{
-		{"All open, first page (" + seed.ScaleBigSlug + ")", []string{base + "/inbox?view=open"}, admin},
-		{"Mine, first page (" + seed.ScaleBigSlug + ")", []string{base + "/inbox?view=mine"}, mineEmail},
-		{"All open, first page (small workspace " + smallSlug + ")", []string{"/w/" + smallSlug + "/inbox?view=open"}, "agent001@" + smallSlug + ".test"},
-		{"Ticket with 50 messages", ticketPaths, admin},
-		{"Search (8 queries in turn)", searchPaths, admin},
+		{"All open, first page (" + seed.ScaleBigSlug + ")", []string{base + "/inbox?view=open"}, admin, nil},
+		{"Mine, first page (" + seed.ScaleBigSlug + ")", []string{base + "/inbox?view=mine"}, mineEmail, nil},
+		{"All open, first page (small workspace " + smallSlug + ")", []string{"/w/" + smallSlug + "/inbox?view=open"}, "agent001@" + smallSlug + ".test", nil},
+		{"Ticket with 50 messages", ticketPaths, admin, nil},
+		{"Search (8 queries in turn)", searchPaths, admin, searches},
 	}
 
 	fmt.Printf("## Inbox at scale\n\n")
@@ -128,16 +130,31 @@ func run(ctx context.Context, ownerURL, appURL string, d time.Duration) error {
 	fmt.Printf("- data: %s tickets / %s messages in all; %s holds %d tickets (%d open); \"Mine\" = %s with %d open tickets; %s has %d open\n",
 		count(ctx, owner, "tickets"), count(ctx, owner, "messages"), seed.ScaleBigSlug, tickets, open, mineEmail, mineOpen, smallSlug, smallOpen)
 	fmt.Printf("- each measurement: %s of back-to-back HTTP GETs through the full stack (session, tenancy, database, templ rendering), after 2 s of warm-up\n\n", d)
+	var byQuery []result
 	fmt.Printf("| scenario | users | requests | p50 ms | p95 ms | req/s |\n|---|---|---|---|---|---|\n")
 	for _, s := range scenarios {
+		if !strings.Contains(s.name, only) {
+			continue
+		}
 		client, err := signIn(ts.URL, s.who)
 		if err != nil {
 			return fmt.Errorf("sign in as %s: %w", s.who, err)
 		}
 		for _, users := range []int{1, 16} {
-			_, _, _, _ = measure(ctx, client, ts.URL, s.paths, users, 2*time.Second)
-			n, p50, p95, rps := measure(ctx, client, ts.URL, s.paths, users, d)
-			fmt.Printf("| %s | %d | %d | %.1f | %.1f | %.0f |\n", s.name, users, n, ms(p50), ms(p95), rps)
+			_ = measure(ctx, client, ts.URL, s.paths, users, 2*time.Second)
+			r := measure(ctx, client, ts.URL, s.paths, users, d)
+			fmt.Printf("| %s | %d | %d | %.1f | %.1f | %.0f |\n", s.name, users, r.n(), ms(r.p50()), ms(r.p95()), r.perSecond())
+			if len(s.queries) > 0 {
+				byQuery = append(byQuery, r)
+			}
+		}
+	}
+
+	if len(byQuery) == 2 {
+		fmt.Printf("\nSearch by query (p50 / p95 ms at 1 user; at 16 users):\n\n| query | 1 user | 16 users |\n|---|---|---|\n")
+		for i, q := range searches {
+			one, many := byQuery[0].byPath[searchPaths[i]], byQuery[1].byPath[searchPaths[i]]
+			fmt.Printf("| %s | %.1f / %.1f | %.1f / %.1f |\n", q, ms(pct(one, 50)), ms(pct(one, 95)), ms(pct(many, 50)), ms(pct(many, 95)))
 		}
 	}
 
@@ -170,9 +187,28 @@ func run(ctx context.Context, ownerURL, appURL string, d time.Duration) error {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-func measure(ctx context.Context, c *http.Client, base string, paths []string, users int, d time.Duration) (int, time.Duration, time.Duration, float64) {
+// result is one measurement: every request's latency, and each path's.
+type result struct {
+	all    []time.Duration
+	byPath map[string][]time.Duration
+	d      time.Duration
+}
+
+func pct(lat []time.Duration, p int) time.Duration {
+	if len(lat) == 0 {
+		return 0
+	}
+	return lat[len(lat)*p/100]
+}
+
+func (r result) n() int             { return len(r.all) }
+func (r result) p50() time.Duration { return pct(r.all, 50) }
+func (r result) p95() time.Duration { return pct(r.all, 95) }
+func (r result) perSecond() float64 { return float64(len(r.all)) / r.d.Seconds() }
+
+func measure(ctx context.Context, c *http.Client, base string, paths []string, users int, d time.Duration) result {
 	var mu sync.Mutex
-	var lat []time.Duration
+	r := result{byPath: map[string][]time.Duration{}, d: d}
 	deadline := time.Now().Add(d)
 	var wg sync.WaitGroup
 	var failures int
@@ -193,7 +229,8 @@ func measure(ctx context.Context, c *http.Client, base string, paths []string, u
 				if err != nil || res.StatusCode != http.StatusOK {
 					failures++
 				}
-				lat = append(lat, el)
+				r.all = append(r.all, el)
+				r.byPath[p] = append(r.byPath[p], el)
 				mu.Unlock()
 			}
 		})
@@ -202,11 +239,11 @@ func measure(ctx context.Context, c *http.Client, base string, paths []string, u
 	if failures > 0 {
 		fmt.Fprintf(os.Stderr, "bench: %d failed requests on %s\n", failures, paths[0])
 	}
-	slices.Sort(lat)
-	if len(lat) == 0 {
-		return 0, 0, 0, 0
+	slices.Sort(r.all)
+	for _, l := range r.byPath {
+		slices.Sort(l)
 	}
-	return len(lat), lat[len(lat)*50/100], lat[len(lat)*95/100], float64(len(lat)) / d.Seconds()
+	return r
 }
 
 func signIn(base, email string) (*http.Client, error) {

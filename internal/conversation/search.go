@@ -9,13 +9,15 @@ import (
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
 
-// searchCandidates bounds how many matching rows of each kind are ranked, so a very common word
-// costs a bounded amount of work in a workspace of any size.
-const searchCandidates = 2000
+// searchCandidates is how many matching rows of each kind (messages, tickets) are ranked: the
+// newest ones, found by walking at most a hundred times as many of the newest rows before the
+// text index is asked (search_tickets, migration 000009), so a common word costs the same in a
+// workspace of any size.
+const searchCandidates = 100
 
 // searchSQL ranks tickets by their best hit: a match in the ticket itself (subject, customer,
 // addresses, order numbers) weighs double a match in one of its messages. The matching runs in
-// search_tickets (migration 000004), which can use the text-search indexes.
+// search_tickets (migrations 000004 and 000009), which can use the text-search indexes.
 var searchSQL = `
 WITH best AS (SELECT * FROM search_tickets($1, $2::tsquery, ` + strconv.Itoa(searchCandidates) + `, $3))
 SELECT ` + listColumns + `, c.name, coalesce(u.name, ''), (r.read_at IS NULL OR r.read_at < t.last_message_at)
