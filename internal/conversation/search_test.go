@@ -20,7 +20,9 @@ func TestSearchNewestFirstThenIndex(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
-	old := open(t, w, w.a, "Parcel question", "The quokka mug arrived with a filler note", conversation.CustomerRef{Email: "old@example.com"})
+	// Seventeen words begin with "zebr": too many to spell out, so that prefix stays a prefix.
+	zebras := "zebraa zebrab zebrac zebrad zebrae zebraf zebrag zebrah zebrai zebraj zebrak zebral zebram zebran zebrao zebrap zebraq"
+	old := open(t, w, w.a, "Parcel question", "The quokka mug arrived with a filler note. "+zebras, conversation.CustomerRef{Email: "old@example.com"})
 	busy := open(t, w, w.a, "Long thread", "first filler message", conversation.CustomerRef{Email: "busy@example.com"})
 	for range 110 {
 		_, err := w.svc.AppendInbound(ctx, w.a, busy.Number, conversation.Inbound{Text: "another filler message"})
@@ -29,7 +31,7 @@ func TestSearchNewestFirstThenIndex(t *testing.T) {
 	// The other workspace holds the same words; its rows must never count as candidates.
 	open(t, w, w.b, "quokka filler", "quokka filler", conversation.CustomerRef{Email: "b@example.com"})
 
-	search := func(typed string, candidates int) []int64 {
+	find := func(typed string, candidates int) []int64 {
 		t.Helper()
 		q, ok := search.QueryIn(search.Scope(w.a.TenantID()), typed)
 		require.True(t, ok)
@@ -45,10 +47,34 @@ func TestSearchNewestFirstThenIndex(t *testing.T) {
 		return ids
 	}
 
-	require.Equal(t, []int64{old.ID}, search("quokka", 1), "only an old message holds it: found through the index")
-	require.Equal(t, []int64{busy.ID}, search("filler", 1), "the newest match is the candidate")
-	require.ElementsMatch(t, []int64{busy.ID, old.ID}, search("filler", 1000), "a walk that covers everything finds every match")
-	require.Equal(t, []int64{old.ID}, search("parcel", 1), "tickets are walked the same way")
-	require.Equal(t, []int64{old.ID}, search("parcel", 2), "and asked through the index when the walk finds too few")
-	require.Empty(t, search("wombat", 1))
+	require.Equal(t, []int64{old.ID}, find("quokka", 1), "only an old message holds it: found through the index")
+	require.Equal(t, []int64{busy.ID}, find("filler", 1), "the newest match is the candidate")
+	require.ElementsMatch(t, []int64{busy.ID, old.ID}, find("filler", 1000), "a walk that covers everything finds every match")
+	require.Equal(t, []int64{old.ID}, find("parcel", 1), "tickets are walked the same way")
+	require.Equal(t, []int64{old.ID}, find("parcel", 2), "and asked through the index when the walk finds too few")
+	require.Empty(t, find("wombat", 1))
+	require.Equal(t, []int64{old.ID}, find("zebr", 1), "a prefix of many words is asked as a prefix")
+	require.Equal(t, []int64{old.ID}, find("zebrak", 1), "and one of them as itself")
+
+	// The lexicon lists each workspace's own words, from inserts and from changed search terms.
+	lexicon := func() []string {
+		var words []string
+		require.NoError(t, w.db.Store.InTenantTx(ctx, w.a.TenantID(), func(_ *dbsqlc.Queries, tx pgx.Tx) error {
+			rows, err := tx.Query(ctx, "SELECT term FROM search_lexicon WHERE term LIKE '%quokka' OR term LIKE '%platypus' ORDER BY term")
+			if err != nil {
+				return err
+			}
+			words, err = pgx.CollectRows(rows, pgx.RowTo[string])
+			return err
+		}))
+		return words
+	}
+	scope := search.Scope(w.a.TenantID())
+	require.Equal(t, []string{scope + "quokka"}, lexicon())
+	require.NoError(t, w.db.Store.InTenantTx(ctx, w.a.TenantID(), func(_ *dbsqlc.Queries, tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, "UPDATE tickets SET search_tsv = search_vector(tenant_id, ARRAY['parcel', 'platypus']) WHERE tenant_id = $1 AND id = $2", w.a.TenantID(), old.ID)
+		return err
+	}))
+	require.Equal(t, []string{scope + "platypus", scope + "quokka"}, lexicon())
+	require.Equal(t, []int64{old.ID}, find("platypus", 2), "a word that arrived by an update is spelled out too")
 }
