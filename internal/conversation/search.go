@@ -13,7 +13,7 @@ import (
 // newest ones, found by walking at most a hundred times as many of the newest rows before the
 // text index is asked (search_tickets, migration 000009), so a common word costs the same in a
 // workspace of any size.
-const searchCandidates = 100
+const searchCandidates = 50
 
 // searchSQL ranks tickets by their best hit: a match in the ticket itself (subject, customer,
 // addresses, order numbers) weighs double a match in one of its messages. The matching runs in
