@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
@@ -45,66 +46,71 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 		}
 		d.Ticket = t
 		tid := sc.TenantID()
-		if d.Messages, err = q.MessagesOfTicket(ctx, dbsqlc.MessagesOfTicketParams{TenantID: tid, TicketID: t.ID}); err != nil {
-			return err
-		}
-		if d.Events, err = q.EventsOfTicket(ctx, dbsqlc.EventsOfTicketParams{TenantID: tid, TicketID: t.ID}); err != nil {
-			return err
-		}
-		if d.SLA, err = q.TicketSLAView(ctx, dbsqlc.TicketSLAViewParams{TenantID: tid, TicketID: t.ID}); err != nil {
-			return err
-		}
-		if d.Customer, err = q.CustomerGet(ctx, dbsqlc.CustomerGetParams{TenantID: tid, ID: t.CustomerID}); err != nil {
-			return err
-		}
-		if d.Emails, err = q.CustomerEmails(ctx, dbsqlc.CustomerEmailsParams{TenantID: tid, CustomerID: t.CustomerID}); err != nil {
-			return err
-		}
-		if d.Identities, err = q.CustomerIdentities(ctx, dbsqlc.CustomerIdentitiesParams{TenantID: tid, CustomerID: t.CustomerID}); err != nil {
-			return err
-		}
-		if d.Orders, err = q.CustomerOrders(ctx, dbsqlc.CustomerOrdersParams{TenantID: tid, CustomerID: uuid.NullUUID{UUID: t.CustomerID, Valid: true}}); err != nil {
-			return err
-		}
-		if d.Earlier, err = q.TicketsOfCustomer(ctx, dbsqlc.TicketsOfCustomerParams{TenantID: tid, CustomerID: t.CustomerID, ExceptID: t.ID}); err != nil {
-			return err
-		}
-		if d.SameSubject, err = q.TicketsSameSubject(ctx, dbsqlc.TicketsSameSubjectParams{TenantID: tid, CustomerID: t.CustomerID, ExceptID: t.ID,
-			Since: t.CreatedAt.AddDate(0, 0, -30), Subject: t.Subject}); err != nil {
-			return err
-		}
-		if d.Duplicates, err = q.TicketOpenOfCustomer(ctx, dbsqlc.TicketOpenOfCustomerParams{TenantID: tid, CustomerID: t.CustomerID, ExceptID: t.ID}); err != nil {
-			return err
-		}
-		if d.Members, err = q.MembersForMention(ctx, tid); err != nil {
-			return err
-		}
-		atts, err := q.AttachmentsOfTicket(ctx, dbsqlc.AttachmentsOfTicketParams{TenantID: tid, TicketID: t.ID})
-		if err != nil {
-			return err
-		}
-		d.Attachments = map[int64][]dbsqlc.Attachment{}
-		for _, a := range atts {
-			d.Attachments[a.MessageID] = append(d.Attachments[a.MessageID], a)
-		}
-		d.Names = make(map[uuid.UUID]string, len(d.Members))
-		for _, m := range d.Members {
-			d.Names[m.UserID] = m.Name
-		}
-		if m, err := q.MergeLatestOfTarget(ctx, dbsqlc.MergeLatestOfTargetParams{TenantID: tid, TargetID: t.ID}); err == nil {
-			d.LatestMerge = &m
-		} else if err != pgx.ErrNoRows {
-			return err
-		}
-		// The read marker is the only write of a page view; losing one to a crash costs a bold row,
-		// so it does not wait for the disk.
-		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
-			return err
-		}
-		if err := q.NotificationsReadForTicket(ctx, dbsqlc.NotificationsReadForTicketParams{TenantID: tid, UserID: sc.UserID, TicketID: int8Of(t.ID)}); err != nil {
-			return err
-		}
-		return q.TicketMarkRead(ctx, dbsqlc.TicketMarkReadParams{TenantID: tid, TicketID: t.ID, UserID: sc.UserID})
+		// Everything else depends only on the ticket: one round trip (store.Pipeline).
+		return store.Pipeline(ctx, tx, func(q *dbsqlc.Queries, db dbsqlc.DBTX) error {
+			var err error
+			if d.Messages, err = q.MessagesOfTicket(ctx, dbsqlc.MessagesOfTicketParams{TenantID: tid, TicketID: t.ID}); err != nil {
+				return err
+			}
+			if d.Events, err = q.EventsOfTicket(ctx, dbsqlc.EventsOfTicketParams{TenantID: tid, TicketID: t.ID}); err != nil {
+				return err
+			}
+			if d.SLA, err = q.TicketSLAView(ctx, dbsqlc.TicketSLAViewParams{TenantID: tid, TicketID: t.ID}); err != nil {
+				return err
+			}
+			if d.Customer, err = q.CustomerGet(ctx, dbsqlc.CustomerGetParams{TenantID: tid, ID: t.CustomerID}); err != nil {
+				return err
+			}
+			if d.Emails, err = q.CustomerEmails(ctx, dbsqlc.CustomerEmailsParams{TenantID: tid, CustomerID: t.CustomerID}); err != nil {
+				return err
+			}
+			if d.Identities, err = q.CustomerIdentities(ctx, dbsqlc.CustomerIdentitiesParams{TenantID: tid, CustomerID: t.CustomerID}); err != nil {
+				return err
+			}
+			if d.Orders, err = q.CustomerOrders(ctx, dbsqlc.CustomerOrdersParams{TenantID: tid, CustomerID: uuid.NullUUID{UUID: t.CustomerID, Valid: true}}); err != nil {
+				return err
+			}
+			if d.Earlier, err = q.TicketsOfCustomer(ctx, dbsqlc.TicketsOfCustomerParams{TenantID: tid, CustomerID: t.CustomerID, ExceptID: t.ID}); err != nil {
+				return err
+			}
+			if d.SameSubject, err = q.TicketsSameSubject(ctx, dbsqlc.TicketsSameSubjectParams{TenantID: tid, CustomerID: t.CustomerID, ExceptID: t.ID,
+				Since: t.CreatedAt.AddDate(0, 0, -30), Subject: t.Subject}); err != nil {
+				return err
+			}
+			if d.Duplicates, err = q.TicketOpenOfCustomer(ctx, dbsqlc.TicketOpenOfCustomerParams{TenantID: tid, CustomerID: t.CustomerID, ExceptID: t.ID}); err != nil {
+				return err
+			}
+			if d.Members, err = q.MembersForMention(ctx, tid); err != nil {
+				return err
+			}
+			atts, err := q.AttachmentsOfTicket(ctx, dbsqlc.AttachmentsOfTicketParams{TenantID: tid, TicketID: t.ID})
+			if err != nil {
+				return err
+			}
+			d.Attachments = map[int64][]dbsqlc.Attachment{}
+			for _, a := range atts {
+				d.Attachments[a.MessageID] = append(d.Attachments[a.MessageID], a)
+			}
+			d.Names = make(map[uuid.UUID]string, len(d.Members))
+			for _, m := range d.Members {
+				d.Names[m.UserID] = m.Name
+			}
+			d.LatestMerge = nil
+			if m, err := q.MergeLatestOfTarget(ctx, dbsqlc.MergeLatestOfTargetParams{TenantID: tid, TargetID: t.ID}); err == nil {
+				d.LatestMerge = &m
+			} else if err != pgx.ErrNoRows {
+				return err
+			}
+			// The read marker is the only write of a page view; losing one to a crash costs a bold
+			// row, so it does not wait for the disk.
+			if _, err := db.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
+				return err
+			}
+			if err := q.NotificationsReadForTicket(ctx, dbsqlc.NotificationsReadForTicketParams{TenantID: tid, UserID: sc.UserID, TicketID: int8Of(t.ID)}); err != nil {
+				return err
+			}
+			return q.TicketMarkRead(ctx, dbsqlc.TicketMarkReadParams{TenantID: tid, TicketID: t.ID, UserID: sc.UserID})
+		})
 	})
 	if err != nil {
 		return d, fmt.Errorf("conversation: ticket #%d: %w", number, err)

@@ -50,6 +50,13 @@ type Filter struct {
 	Priority    int // -1 any; 0 urgent … 3 low
 }
 
+// viewOnly reports a view, possibly of one channel, with no other filter: its statement walks one
+// of the view indexes to the LIMIT whatever the arguments, so one generic plan serves every run.
+func (f Filter) viewOnly() bool {
+	return f.Status == "" && f.Marketplace == "" && f.Store == "" && f.Tag == "" && f.Language == "" &&
+		f.AssigneeID == uuid.Nil && !f.Unassigned && f.TeamID == uuid.Nil && f.Priority < 0
+}
+
 // ListItem is one row of the ticket list.
 type ListItem struct {
 	Ticket
@@ -213,8 +220,12 @@ func scanListItem(row pgx.Row, it *ListItem) error {
 
 // queryItems runs a list-shaped statement in the workspace.
 func (s *Service) queryItems(ctx context.Context, sc tenant.Scope, sql string, args ...any) ([]ListItem, error) {
+	return s.queryItemsIn(ctx, s.st.InTenantTx, sc, sql, args...)
+}
+
+func (s *Service) queryItemsIn(ctx context.Context, inTx func(context.Context, uuid.UUID, store.TxFunc) error, sc tenant.Scope, sql string, args ...any) ([]ListItem, error) {
 	var out []ListItem
-	err := s.inTenant(ctx, sc, func(_ *dbsqlc.Queries, tx pgx.Tx) error {
+	err := inTx(ctx, sc.TenantID(), func(_ *dbsqlc.Queries, tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, sql, args...)
 		if err != nil {
 			return err
@@ -246,7 +257,11 @@ func (s *Service) List(ctx context.Context, sc tenant.Scope, f Filter, after str
 		return Page{}, err
 	}
 	var p Page
-	p.Items, err = s.queryItems(ctx, sc, sql, args...)
+	inTx := s.st.InTenantTx
+	if f.viewOnly() {
+		inTx = s.st.InTenantTxGenericPlans
+	}
+	p.Items, err = s.queryItemsIn(ctx, inTx, sc, sql, args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("conversation: list %s: %w", f.View, err)
 	}

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -64,7 +63,7 @@ type Handler struct {
 func New(d Deps) *Handler {
 	sm := scs.New()
 	// Expired rows are deleted by the auth.cleanup job, not by a goroutine in every process.
-	sm.Store = pgxstore.NewWithCleanupInterval(d.Store.Pool, 0)
+	sm.Store = newSessionStore(d.Store.Pool)
 	sm.HashTokenInStore = true
 	sm.Lifetime = 14 * 24 * time.Hour
 	sm.IdleTimeout = 3 * 24 * time.Hour
@@ -81,7 +80,7 @@ func New(d Deps) *Handler {
 // Routes registers every page. Role checks sit on the groups, so a route added to a group
 // inherits them.
 func (h *Handler) Routes(r chi.Router) {
-	r.Use(h.sessions.LoadAndSave, h.loadUser, h.language)
+	r.Use(rememberSession, h.sessions.LoadAndSave, h.loadUser, h.language)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { h.fail(w, r, store.ErrNotFound) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)

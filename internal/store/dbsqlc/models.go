@@ -244,6 +244,11 @@ type Rule struct {
 	UpdatedAt  time.Time
 }
 
+type SearchLexicon struct {
+	TenantID uuid.UUID
+	Term     string
+}
+
 type Session struct {
 	Token  string
 	Data   []byte

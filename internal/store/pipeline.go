@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
+)
+
+// PipelineFunc issues statements that do not depend on each other's results: q for sqlc queries,
+// db for anything else (SET LOCAL). It runs twice (see Pipeline), so it must only assign what it
+// reads, never accumulate across runs, and must not branch on a result other than its error.
+type PipelineFunc func(q *dbsqlc.Queries, db dbsqlc.DBTX) error
+
+// ErrPipelineDependent means a pipelined statement's text or arguments came out differently once
+// results were real: it depended on an earlier statement of the same pipeline.
+var ErrPipelineDependent = errors.New("store: pipelined statement depends on an earlier result")
+
+// Pipeline sends fn's statements to PostgreSQL in one round trip on tx. A page such as the ticket
+// view reads a dozen independent things; one after the other they cost a dozen network round
+// trips, which on two shared cores cost more CPU (system calls, wake-ups on both sides) than the
+// statements themselves. fn runs once against a recorder that answers every statement with no
+// rows, which yields the statements and their arguments; they go out as one batch, and fn runs
+// again reading the batch's results in the same order.
+func Pipeline(ctx context.Context, tx pgx.Tx, fn PipelineFunc) error {
+	rec := &recorder{}
+	if err := fn(dbsqlc.New(rec), rec); err != nil {
+		return err
+	}
+	if len(rec.calls) == 0 {
+		return nil
+	}
+	batch := &pgx.Batch{}
+	for _, c := range rec.calls {
+		batch.Queue(c.sql, c.args...)
+	}
+	br := tx.SendBatch(ctx, batch)
+	rp := &replayer{br: br, calls: rec.calls}
+	err := fn(dbsqlc.New(rp), rp)
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && rp.next != len(rp.calls) {
+		err = fmt.Errorf("%w: %d statements recorded, %d read", ErrPipelineDependent, len(rp.calls), rp.next)
+	}
+	return err
+}
+
+type call struct {
+	sql  string
+	args []any
+}
+
+// recorder answers every statement with nothing: no rows, a row that scans as zero values.
+type recorder struct{ calls []call }
+
+func (r *recorder) record(sql string, args []any) { r.calls = append(r.calls, call{sql, args}) }
+
+func (r *recorder) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	r.record(sql, args)
+	return pgconn.CommandTag{}, nil
+}
+
+func (r *recorder) Query(_ context.Context, sql string, args ...any) (pgx.Rows, error) {
+	r.record(sql, args)
+	return emptyRows{}, nil
+}
+
+func (r *recorder) QueryRow(_ context.Context, sql string, args ...any) pgx.Row {
+	r.record(sql, args)
+	return zeroRow{}
+}
+
+type zeroRow struct{}
+
+func (zeroRow) Scan(...any) error { return nil }
+
+type emptyRows struct{}
+
+func (emptyRows) Close()                                       {}
+func (emptyRows) Err() error                                   { return nil }
+func (emptyRows) CommandTag() pgconn.CommandTag                { return pgconn.CommandTag{} }
+func (emptyRows) FieldDescriptions() []pgconn.FieldDescription { return nil }
+func (emptyRows) Next() bool                                   { return false }
+func (emptyRows) Scan(...any) error                            { return nil }
+func (emptyRows) Values() ([]any, error)                       { return nil, nil }
+func (emptyRows) RawValues() [][]byte                          { return nil }
+func (emptyRows) Conn() *pgx.Conn                              { return nil }
+func (emptyRows) TypeMap() *pgtype.Map                         { return nil }
+
+// replayer hands out the batch's results in order, checking each statement is the one recorded.
+type replayer struct {
+	br    pgx.BatchResults
+	calls []call
+	next  int
+}
+
+func (r *replayer) check(sql string, args []any) error {
+	if r.next >= len(r.calls) || r.calls[r.next].sql != sql || !reflect.DeepEqual(r.calls[r.next].args, args) {
+		return fmt.Errorf("%w (statement %d)", ErrPipelineDependent, r.next+1)
+	}
+	r.next++
+	return nil
+}
+
+func (r *replayer) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if err := r.check(sql, args); err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	return r.br.Exec()
+}
+
+func (r *replayer) Query(_ context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if err := r.check(sql, args); err != nil {
+		return nil, err
+	}
+	return r.br.Query()
+}
+
+func (r *replayer) QueryRow(_ context.Context, sql string, args ...any) pgx.Row {
+	if err := r.check(sql, args); err != nil {
+		return errRow{err}
+	}
+	return r.br.QueryRow()
+}
+
+type errRow struct{ err error }
+
+func (e errRow) Scan(...any) error { return e.err }
