@@ -219,14 +219,12 @@ func scanListItem(row pgx.Row, it *ListItem) error {
 }
 
 // queryItems runs a list-shaped statement in the workspace.
-func (s *Service) queryItems(ctx context.Context, sc tenant.Scope, sql string, args ...any) ([]ListItem, error) {
-	return s.queryItemsIn(ctx, s.st.InTenantTx, sc, sql, args...)
-}
-
-func (s *Service) queryItemsIn(ctx context.Context, inTx func(context.Context, uuid.UUID, store.TxFunc) error, sc tenant.Scope, sql string, args ...any) ([]ListItem, error) {
+func (s *Service) queryItems(ctx context.Context, sc tenant.Scope, genericPlans bool, sql string, args ...any) ([]ListItem, error) {
 	var out []ListItem
-	err := inTx(ctx, sc.TenantID(), func(_ *dbsqlc.Queries, tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, sql, args...)
+	// A list page only reads: the workspace pin and the statement go out in one round trip.
+	err := s.st.ReadInTenant(ctx, sc.TenantID(), genericPlans, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
+		out = nil
+		rows, err := db.Query(ctx, sql, args...)
 		if err != nil {
 			return err
 		}
@@ -257,11 +255,7 @@ func (s *Service) List(ctx context.Context, sc tenant.Scope, f Filter, after str
 		return Page{}, err
 	}
 	var p Page
-	inTx := s.st.InTenantTx
-	if f.viewOnly() {
-		inTx = s.st.InTenantTxGenericPlans
-	}
-	p.Items, err = s.queryItemsIn(ctx, inTx, sc, sql, args...)
+	p.Items, err = s.queryItems(ctx, sc, f.viewOnly(), sql, args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("conversation: list %s: %w", f.View, err)
 	}

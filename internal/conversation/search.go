@@ -36,7 +36,7 @@ func (s *Service) Search(ctx context.Context, sc tenant.Scope, typed string, lim
 		return nil, nil
 	}
 	limit = min(max(limit, 1), 100)
-	out, err := s.queryItems(ctx, sc, searchSQL, sc.TenantID(), q, limit, sc.UserID)
+	out, err := s.queryItems(ctx, sc, false, searchSQL, sc.TenantID(), q, limit, sc.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("conversation: search: %w", err)
 	}

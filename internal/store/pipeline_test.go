@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
@@ -49,6 +50,31 @@ func TestPipeline(t *testing.T) {
 		require.Equal(t, []int{1, 2, 3}, series)
 		require.Equal(t, "pipelined", setting, "later statements see the earlier SET LOCAL")
 		require.ErrorIs(t, missing, pgx.ErrNoRows)
+	})
+
+	t.Run("ReadInTenantPinsForTheBatchOnly", func(t *testing.T) {
+		t.Parallel()
+		id := uuid.New()
+		var pinned, plans string
+		require.NoError(t, db.Store.ReadInTenant(ctx, id, true, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
+			if err := db.QueryRow(ctx, "SELECT current_setting('app.tenant_id')").Scan(&pinned); err != nil {
+				return err
+			}
+			return db.QueryRow(ctx, "SELECT current_setting('plan_cache_mode')").Scan(&plans)
+		}))
+		require.Equal(t, id.String(), pinned, "the statements run with the workspace pinned")
+		require.Equal(t, "force_generic_plan", plans)
+		// The pin was local to the batch's implicit transaction: no connection keeps it.
+		for range 20 {
+			var after string
+			require.NoError(t, db.Store.Pool.QueryRow(ctx, "SELECT coalesce(current_setting('app.tenant_id', true), '') || current_setting('plan_cache_mode')").Scan(&after))
+			require.Equal(t, "auto", after)
+		}
+		var user string
+		require.NoError(t, db.Store.ReadAsUser(ctx, id, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
+			return db.QueryRow(ctx, "SELECT current_setting('app.user_id')").Scan(&user)
+		}))
+		require.Equal(t, id.String(), user)
 	})
 
 	t.Run("DependentStatementRefused", func(t *testing.T) {

@@ -63,33 +63,22 @@ type TxFunc func(q *dbsqlc.Queries, tx pgx.Tx) error
 // InTenantTx runs fn in a transaction pinned to one workspace. The setting is transaction-local,
 // so a pooled connection never carries a workspace over to its next borrower.
 func (s *Store) InTenantTx(ctx context.Context, tenantID uuid.UUID, fn TxFunc) error {
-	return s.inTx(ctx, map[string]string{"app.tenant_id": tenantID.String()}, "", fn)
-}
-
-// InTenantTxGenericPlans is InTenantTx for statements whose best plan does not depend on their
-// arguments, such as a list page walking its view's index to the LIMIT. PostgreSQL would otherwise
-// plan such a statement afresh on every run: its generic plan, costed for an average workspace,
-// looks dearer than a custom plan for a big one, although the two are the same index scan — and
-// the custom planning (about 1 ms) then cost more than running the statement.
-func (s *Store) InTenantTxGenericPlans(ctx context.Context, tenantID uuid.UUID, fn TxFunc) error {
-	return s.inTx(ctx, map[string]string{"app.tenant_id": tenantID.String()}, "SET LOCAL plan_cache_mode = force_generic_plan", fn)
+	return s.inTx(ctx, map[string]string{"app.tenant_id": tenantID.String()}, fn)
 }
 
 // InUserTx pins the signed-in person, which lets them read their own memberships in every
 // workspace (the switcher) and nothing else of other workspaces.
 func (s *Store) InUserTx(ctx context.Context, userID uuid.UUID, fn TxFunc) error {
-	return s.inTx(ctx, map[string]string{"app.user_id": userID.String()}, "", fn)
+	return s.inTx(ctx, map[string]string{"app.user_id": userID.String()}, fn)
 }
 
 // InTx runs fn with nothing pinned: global tables only (people, workspaces registry, sessions).
 // Tenant tables return no rows here.
 func (s *Store) InTx(ctx context.Context, fn TxFunc) error {
-	return s.inTx(ctx, nil, "", fn)
+	return s.inTx(ctx, nil, fn)
 }
 
-// inTx begins with the settings pinned and then the fixed statement local, if any, all in one
-// round trip.
-func (s *Store) inTx(ctx context.Context, settings map[string]string, local string, fn TxFunc) error {
+func (s *Store) inTx(ctx context.Context, settings map[string]string, fn TxFunc) error {
 	// The pin travels with BEGIN, in the same round trip. The values are ids as formatted by the
 	// uuid package, checked again here because they are written into the statement.
 	begin := "BEGIN"
@@ -98,9 +87,6 @@ func (s *Store) inTx(ctx context.Context, settings map[string]string, local stri
 			return fmt.Errorf("store: refusing to pin %s=%q", k, v)
 		}
 		begin += "; SELECT set_config('" + k + "', '" + v + "', true)"
-	}
-	if local != "" {
-		begin += "; " + local
 	}
 	return pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{BeginQuery: begin}, func(tx pgx.Tx) error {
 		return fn(dbsqlc.New(tx), tx)

@@ -223,13 +223,13 @@ func (s *Service) Update(ctx context.Context, sc Scope, in WorkspaceInput, langu
 	return ws, err
 }
 
-// Person loads a signed-in person and every workspace they belong to, in one transaction: the
+// Person loads a signed-in person and every workspace they belong to, in one round trip: the
 // request needs both on every page (the session check, the workspace switcher and the role in
 // the workspace of the URL).
 func (s *Service) Person(ctx context.Context, userID uuid.UUID) (dbsqlc.User, []Membership, error) {
 	var u dbsqlc.User
 	var ms []Membership
-	err := s.st.InUserTx(ctx, userID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+	err := s.st.ReadAsUser(ctx, userID, func(q *dbsqlc.Queries, _ dbsqlc.DBTX) error {
 		var err error
 		if u, err = q.UserByID(ctx, userID); err != nil {
 			return store.NotFound(err)

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -61,7 +63,7 @@ func (s *sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 
 func (s *sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	if seen, ok := ctx.Value(sessionSeenKey{}).(*sessionSeen); ok && seen.token == token &&
-		bytes.Equal(seen.data, b) && !expiry.Before(seen.expiry) && expiry.Sub(seen.expiry) < sessionTouchEvery {
+		!expiry.Before(seen.expiry) && expiry.Sub(seen.expiry) < sessionTouchEvery && sameSessionData(seen.data, b) {
 		return nil
 	}
 	if err := s.q.SessionCommit(ctx, dbsqlc.SessionCommitParams{Token: token, Data: b, Expiry: expiry}); err != nil {
@@ -71,6 +73,17 @@ func (s *sessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 		*seen = sessionSeen{token: token, data: b, expiry: expiry}
 	}
 	return nil
+}
+
+// sameSessionData compares two encodings of session data by what they hold: gob writes a map in
+// iteration order, so equal sessions of two or more values rarely encode to equal bytes.
+func sameSessionData(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	da, va, errA := scs.GobCodec{}.Decode(a)
+	db, vb, errB := scs.GobCodec{}.Decode(b)
+	return errA == nil && errB == nil && da.Equal(db) && reflect.DeepEqual(va, vb)
 }
 
 func (s *sessionStore) DeleteCtx(ctx context.Context, token string) error {
