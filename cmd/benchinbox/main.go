@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"runtime/pprof"
 
+	"github.com/shopdesk/shopdesk/internal/app"
 	"github.com/shopdesk/shopdesk/internal/seed"
 )
 
@@ -30,6 +31,8 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measuring phase to this file")
 	only := flag.String("only", "", "measure only the scenarios whose name contains this text (e.g. Search)")
 	flag.Parse()
+	// Measure the handler as `shopdesk serve` runs it.
+	app.TuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ownerURL, appURL, stopDB, err := prepare(ctx, o)

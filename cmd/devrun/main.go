@@ -90,6 +90,7 @@ func run() error {
 		return err
 	}
 	logger := app.NewLogger(cfg, os.Stderr)
+	app.TuneGC()
 	return app.Serve(ctx, cfg, logger, func(addr string) {
 		base := cfg.BaseURL.String()
 		if getenv("SHOPDESK_BASE_URL") == "" {

@@ -42,6 +42,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	logger := NewLogger(cfg, stderr)
+	TuneGC()
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	return Serve(ctx, cfg, logger, nil)
