@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
@@ -39,15 +38,16 @@ type Detail struct {
 // Detail loads a ticket with its thread, customer and context, and marks it read for the viewer.
 func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (Detail, error) {
 	var d Detail
-	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
-		t, err := q.TicketByNumber(ctx, dbsqlc.TicketByNumberParams{TenantID: sc.TenantID(), Number: number})
-		if err != nil {
-			return notFound(err)
-		}
+	tid := sc.TenantID()
+	// Two round trips: the ticket, then everything that depends only on it (store.InTenantPipeline).
+	err := s.st.InTenantPipeline(ctx, tid, false, func(q *dbsqlc.Queries, _ dbsqlc.DBTX) error {
+		t, err := q.TicketByNumber(ctx, dbsqlc.TicketByNumberParams{TenantID: tid, Number: number})
 		d.Ticket = t
-		tid := sc.TenantID()
-		// Everything else depends only on the ticket: one round trip (store.Pipeline).
-		return store.Pipeline(ctx, tx, func(q *dbsqlc.Queries, db dbsqlc.DBTX) error {
+		return notFound(err)
+	})
+	if err == nil {
+		t := d.Ticket
+		err = s.st.InTenantPipeline(ctx, tid, false, func(q *dbsqlc.Queries, db dbsqlc.DBTX) error {
 			var err error
 			if d.Messages, err = q.MessagesOfTicket(ctx, dbsqlc.MessagesOfTicketParams{TenantID: tid, TicketID: t.ID}); err != nil {
 				return err
@@ -102,8 +102,9 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 				return err
 			}
 			// The read marker is the only write of a page view; losing one to a crash costs a bold
-			// row, so it does not wait for the disk.
-			if _, err := db.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
+			// row, so it does not wait for the disk. (set_config, not SET LOCAL: a pipeline's
+			// implicit transaction is not a transaction block, where SET LOCAL would only warn.)
+			if _, err := db.Exec(ctx, "SELECT set_config('synchronous_commit', 'off', true)"); err != nil {
 				return err
 			}
 			if err := q.NotificationsReadForTicket(ctx, dbsqlc.NotificationsReadForTicketParams{TenantID: tid, UserID: sc.UserID, TicketID: int8Of(t.ID)}); err != nil {
@@ -111,7 +112,7 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 			}
 			return q.TicketMarkRead(ctx, dbsqlc.TicketMarkReadParams{TenantID: tid, TicketID: t.ID, UserID: sc.UserID})
 		})
-	})
+	}
 	if err != nil {
 		return d, fmt.Errorf("conversation: ticket #%d: %w", number, err)
 	}

@@ -222,7 +222,7 @@ func scanListItem(row pgx.Row, it *ListItem) error {
 func (s *Service) queryItems(ctx context.Context, sc tenant.Scope, genericPlans bool, sql string, args ...any) ([]ListItem, error) {
 	var out []ListItem
 	// A list page only reads: the workspace pin and the statement go out in one round trip.
-	err := s.st.ReadInTenant(ctx, sc.TenantID(), genericPlans, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
+	err := s.st.InTenantPipeline(ctx, sc.TenantID(), genericPlans, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
 		out = nil
 		rows, err := db.Query(ctx, sql, args...)
 		if err != nil {

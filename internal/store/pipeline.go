@@ -33,17 +33,17 @@ func Pipeline(ctx context.Context, tx pgx.Tx, fn PipelineFunc) error {
 	return pipeline(ctx, tx, nil, fn)
 }
 
-// ReadInTenant runs fn's statements pinned to a workspace in a single round trip: the pin and the
-// statements go out as one batch, which PostgreSQL runs as one implicit transaction ending at the
-// batch's Sync, so the transaction-local pin covers every statement and ends with them. For reads:
-// a page that only reads needs no BEGIN and COMMIT round trips.
+// InTenantPipeline runs fn's statements pinned to a workspace in a single round trip: the pin and
+// the statements go out as one batch, which PostgreSQL runs as one implicit transaction ending at
+// the batch's Sync, so the transaction-local pin covers every statement and ends with them, and
+// any writes among them commit together. A page view needs no BEGIN and COMMIT round trips.
 //
 // genericPlans is for statements whose best plan does not depend on their arguments, such as a
 // list page walking its view's index to the LIMIT. PostgreSQL would otherwise plan such a
 // statement afresh on every run: its generic plan, costed for an average workspace, looks dearer
 // than a custom plan for a big one, although the two are the same index scan — and the custom
 // planning (about 1 ms) then cost more than running the statement.
-func (s *Store) ReadInTenant(ctx context.Context, tenantID uuid.UUID, genericPlans bool, fn PipelineFunc) error {
+func (s *Store) InTenantPipeline(ctx context.Context, tenantID uuid.UUID, genericPlans bool, fn PipelineFunc) error {
 	pin := []call{{sql: "SELECT set_config('app.tenant_id', $1, true)", args: []any{tenantID.String()}}}
 	if genericPlans {
 		pin = append(pin, call{sql: "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"})
@@ -51,8 +51,8 @@ func (s *Store) ReadInTenant(ctx context.Context, tenantID uuid.UUID, genericPla
 	return pipeline(ctx, s.Pool, pin, fn)
 }
 
-// ReadAsUser is ReadInTenant for the signed-in person (see InUserTx).
-func (s *Store) ReadAsUser(ctx context.Context, userID uuid.UUID, fn PipelineFunc) error {
+// AsUserPipeline is InTenantPipeline for the signed-in person (see InUserTx).
+func (s *Store) AsUserPipeline(ctx context.Context, userID uuid.UUID, fn PipelineFunc) error {
 	return pipeline(ctx, s.Pool, []call{{sql: "SELECT set_config('app.user_id', $1, true)", args: []any{userID.String()}}}, fn)
 }
 

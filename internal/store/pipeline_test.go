@@ -52,11 +52,11 @@ func TestPipeline(t *testing.T) {
 		require.ErrorIs(t, missing, pgx.ErrNoRows)
 	})
 
-	t.Run("ReadInTenantPinsForTheBatchOnly", func(t *testing.T) {
+	t.Run("InTenantPipelinePinsForTheBatchOnly", func(t *testing.T) {
 		t.Parallel()
 		id := uuid.New()
 		var pinned, plans string
-		require.NoError(t, db.Store.ReadInTenant(ctx, id, true, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
+		require.NoError(t, db.Store.InTenantPipeline(ctx, id, true, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
 			if err := db.QueryRow(ctx, "SELECT current_setting('app.tenant_id')").Scan(&pinned); err != nil {
 				return err
 			}
@@ -71,7 +71,7 @@ func TestPipeline(t *testing.T) {
 			require.Equal(t, "auto", after)
 		}
 		var user string
-		require.NoError(t, db.Store.ReadAsUser(ctx, id, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
+		require.NoError(t, db.Store.AsUserPipeline(ctx, id, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
 			return db.QueryRow(ctx, "SELECT current_setting('app.user_id')").Scan(&user)
 		}))
 		require.Equal(t, id.String(), user)

@@ -229,7 +229,7 @@ func (s *Service) Update(ctx context.Context, sc Scope, in WorkspaceInput, langu
 func (s *Service) Person(ctx context.Context, userID uuid.UUID) (dbsqlc.User, []Membership, error) {
 	var u dbsqlc.User
 	var ms []Membership
-	err := s.st.ReadAsUser(ctx, userID, func(q *dbsqlc.Queries, _ dbsqlc.DBTX) error {
+	err := s.st.AsUserPipeline(ctx, userID, func(q *dbsqlc.Queries, _ dbsqlc.DBTX) error {
 		var err error
 		if u, err = q.UserByID(ctx, userID); err != nil {
 			return store.NotFound(err)
