@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -201,8 +202,15 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c t
 		h.fail(w, r, err)
 		return
 	}
+	writePage(w, status, &buf)
+}
+
+// writePage sends a rendered page. A known length spares the chunked framing (and its extra
+// writes) of a page written at once.
+func writePage(w http.ResponseWriter, status int, buf *bytes.Buffer) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
 }
@@ -233,10 +241,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		http.Error(w, title, status)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
+	writePage(w, status, &buf)
 }
 
 // fieldErrors translates a validation error's message keys for the form, or reports false for
