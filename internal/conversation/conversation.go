@@ -49,6 +49,8 @@ type Service struct {
 	jobs *river.Client[pgx.Tx]
 	now  func() time.Time
 	auto Automation
+	// people caches each workspace's members (see peopleTTL).
+	people peopleCache
 }
 
 // New builds the service; jobs may be an insert-only client.

@@ -47,6 +47,8 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 	})
 	if err == nil {
 		t := d.Ticket
+		// Decided before the pipeline: its function runs twice and must issue the same statements.
+		cached, haveMembers := s.people.get(tid)
 		err = s.st.InTenantPipeline(ctx, tid, false, func(q *dbsqlc.Queries, db dbsqlc.DBTX) error {
 			var err error
 			if d.Messages, err = q.MessagesOfTicket(ctx, dbsqlc.MessagesOfTicketParams{TenantID: tid, TicketID: t.ID}); err != nil {
@@ -80,8 +82,11 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 			if d.Duplicates, err = q.TicketOpenOfCustomer(ctx, dbsqlc.TicketOpenOfCustomerParams{TenantID: tid, CustomerID: t.CustomerID, ExceptID: t.ID}); err != nil {
 				return err
 			}
-			if d.Members, err = q.MembersForMention(ctx, tid); err != nil {
-				return err
+			d.Members = cached
+			if !haveMembers {
+				if d.Members, err = q.MembersForMention(ctx, tid); err != nil {
+					return err
+				}
 			}
 			atts, err := q.AttachmentsOfTicket(ctx, dbsqlc.AttachmentsOfTicketParams{TenantID: tid, TicketID: t.ID})
 			if err != nil {
@@ -91,10 +96,7 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 			for _, a := range atts {
 				d.Attachments[a.MessageID] = append(d.Attachments[a.MessageID], a)
 			}
-			d.Names = make(map[uuid.UUID]string, len(d.Members))
-			for _, m := range d.Members {
-				d.Names[m.UserID] = m.Name
-			}
+			d.Names = names(d.Members)
 			d.LatestMerge = nil
 			if m, err := q.MergeLatestOfTarget(ctx, dbsqlc.MergeLatestOfTargetParams{TenantID: tid, TargetID: t.ID}); err == nil {
 				d.LatestMerge = &m
@@ -112,11 +114,40 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 			}
 			return q.TicketMarkRead(ctx, dbsqlc.TicketMarkReadParams{TenantID: tid, TicketID: t.ID, UserID: sc.UserID})
 		})
+		if err == nil && (!haveMembers || d.namesMissing()) {
+			// A cached list that lacks an author is older than a new member: read it again.
+			if haveMembers {
+				err = s.st.InTenantPipeline(ctx, tid, false, func(q *dbsqlc.Queries, _ dbsqlc.DBTX) error {
+					var err error
+					d.Members, err = q.MembersForMention(ctx, tid)
+					return err
+				})
+				d.Names = names(d.Members)
+			}
+			if err == nil {
+				s.people.put(tid, d.Members)
+			}
+		}
 	}
 	if err != nil {
 		return d, fmt.Errorf("conversation: ticket #%d: %w", number, err)
 	}
 	return d, nil
+}
+
+// namesMissing reports an author or actor of the thread whom Names does not know.
+func (d *Detail) namesMissing() bool {
+	for _, m := range d.Messages {
+		if _, ok := d.Names[m.AuthorUserID.UUID]; m.AuthorUserID.Valid && !ok {
+			return true
+		}
+	}
+	for _, e := range d.Events {
+		if _, ok := d.Names[e.ActorUserID.UUID]; e.ActorUserID.Valid && !ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Attachment returns one attachment of a ticket with its bytes.

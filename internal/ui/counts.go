@@ -96,6 +96,7 @@ func (h *Handler) forgetCountsOnChange(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			h.counts.forget(currentScope(r.Context()).TenantID())
+			h.Conversations.ForgetPeople(currentScope(r.Context()).TenantID())
 		}
 		next.ServeHTTP(w, r)
 	})
