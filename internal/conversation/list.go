@@ -296,13 +296,15 @@ func (s *Service) Counts(ctx context.Context, sc tenant.Scope) (map[string]int, 
 	keys = append(keys, "notifications")
 	exprs = append(exprs, "(SELECT count(*) FROM (SELECT 1 FROM notifications n WHERE n.tenant_id = $1 AND n.user_id = $2 AND n.read_at IS NULL LIMIT "+strconv.Itoa(CountCap)+") s)")
 	out := make(map[string]int, len(keys))
-	err := s.inTenant(ctx, sc, func(_ *dbsqlc.Queries, tx pgx.Tx) error {
+	// One generic plan: planning this statement afresh took longer than running it.
+	soon := s.now().Add(BreachingWindow)
+	err := s.st.InTenantPipeline(ctx, sc.TenantID(), true, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
 		vals := make([]int, len(keys))
 		dest := make([]any, len(keys))
 		for i := range vals {
 			dest[i] = &vals[i]
 		}
-		if err := tx.QueryRow(ctx, "SELECT "+strings.Join(exprs, ", "), sc.TenantID(), sc.UserID, s.now().Add(BreachingWindow)).Scan(dest...); err != nil {
+		if err := db.QueryRow(ctx, "SELECT "+strings.Join(exprs, ", "), sc.TenantID(), sc.UserID, soon).Scan(dest...); err != nil {
 			return err
 		}
 		for i, k := range keys {

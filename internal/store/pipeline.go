@@ -15,8 +15,9 @@ import (
 )
 
 // PipelineFunc issues statements that do not depend on each other's results: q for sqlc queries,
-// db for anything else (SET LOCAL). It runs twice (see Pipeline), so it must only assign what it
-// reads, never accumulate across runs, and must not branch on a result other than its error.
+// db for anything else. It runs twice (see Pipeline), so it must only assign what it reads, never
+// accumulate across runs, must not branch on a result other than its error, and must compute
+// arguments that differ between calls (the time now) before it, not inside.
 type PipelineFunc func(q *dbsqlc.Queries, db dbsqlc.DBTX) error
 
 // ErrPipelineDependent means a pipelined statement's text or arguments came out differently once

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
@@ -31,6 +32,9 @@ type countsCache struct {
 	mu      sync.Mutex
 	m       map[countsKey]countsEntry
 	members map[uuid.UUID]membersEntry
+	// flight makes the requests that find an entry expired wait for one load instead of each
+	// loading it: sixteen agents' pages would otherwise recount together every few seconds.
+	flight singleflight.Group
 }
 
 type membersEntry struct {
@@ -46,10 +50,11 @@ func (c *countsCache) people(ctx context.Context, sc tenant.Scope, load func(con
 	if ok && time.Since(e.at) < membersTTL {
 		return e.v, nil
 	}
-	v, err := load(ctx, sc)
+	r, err, _ := c.flight.Do("people:"+sc.TenantID().String(), func() (any, error) { return load(context.WithoutCancel(ctx), sc) })
 	if err != nil {
 		return nil, err
 	}
+	v := r.([]tenant.Member)
 	c.mu.Lock()
 	if c.members == nil || len(c.members) > 10_000 {
 		c.members = map[uuid.UUID]membersEntry{}
@@ -67,10 +72,11 @@ func (c *countsCache) get(ctx context.Context, sc tenant.Scope, load func(contex
 	if ok && time.Since(e.at) < countsTTL {
 		return e.v, nil
 	}
-	v, err := load(ctx, sc)
+	r, err, _ := c.flight.Do("counts:"+k.tenant.String()+":"+k.user.String(), func() (any, error) { return load(context.WithoutCancel(ctx), sc) })
 	if err != nil {
 		return nil, err
 	}
+	v := r.(map[string]int)
 	c.mu.Lock()
 	if c.m == nil || len(c.m) > 10_000 {
 		c.m = map[countsKey]countsEntry{}
