@@ -192,11 +192,10 @@ func (s *Service) buildList(sc tenant.Scope, f Filter, after string, limit int) 
 			b.and("(t.sort_due, t.priority, t.created_at, t.id) > (" + due + ", " + b.arg(c.Priority) + "::smallint, " + b.arg(c.Created) + "::timestamptz, " + b.arg(c.ID) + "::bigint)")
 		}
 	}
-	sql := `SELECT ` + listColumns + `, c.name, coalesce(u.name, ''),
+	sql := `SELECT ` + listColumns + `, c.name,
 		(r.read_at IS NULL OR r.read_at < t.last_message_at)
 	FROM tickets t
 	JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
-	LEFT JOIN users u ON u.id = t.assignee_id
 	LEFT JOIN ticket_reads r ON r.tenant_id = t.tenant_id AND r.ticket_id = t.id AND r.user_id = ` + b.arg(sc.UserID) + `
 	WHERE ` + strings.Join(b.where, "\n\t  AND ") + `
 	ORDER BY ` + order + `
@@ -215,14 +214,17 @@ func scanListItem(row pgx.Row, it *ListItem) error {
 		&t.Status, &t.Priority, &t.AssigneeID, &t.TeamID, &t.Tags, &t.Category, &t.Language, &t.Presale,
 		&t.SnoozedUntil, &t.SlaDueAt, &t.SlaState, &t.CreatedAt, &t.UpdatedAt, &t.LastMessageAt, &t.LastCustomerAt,
 		&t.FirstReplyAt, &t.ResolvedAt, &t.MessageCount, &t.Snippet, &t.MergedInto,
-		&it.CustomerName, &it.AssigneeName, &it.Unread)
+		&it.CustomerName, &it.Unread)
 }
 
-// queryItems runs a list-shaped statement in the workspace.
+// queryItems runs a list-shaped statement in the workspace. Assignees are named from the
+// workspace's cached members (peopleTTL), read in the same round trip when the cache is cold.
 func (s *Service) queryItems(ctx context.Context, sc tenant.Scope, genericPlans bool, sql string, args ...any) ([]ListItem, error) {
+	tid := sc.TenantID()
 	var out []ListItem
-	// A list page only reads: the workspace pin and the statement go out in one round trip.
-	err := s.st.InTenantPipeline(ctx, sc.TenantID(), genericPlans, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
+	members, haveMembers := s.people.get(tid)
+	// A list page only reads: the workspace pin and the statements go out in one round trip.
+	err := s.st.InTenantPipeline(ctx, tid, genericPlans, func(q *dbsqlc.Queries, db dbsqlc.DBTX) error {
 		out = nil
 		rows, err := db.Query(ctx, sql, args...)
 		if err != nil {
@@ -236,9 +238,57 @@ func (s *Service) queryItems(ctx context.Context, sc tenant.Scope, genericPlans 
 			}
 			out = append(out, it)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if !haveMembers {
+			members, err = q.MembersForMention(ctx, tid)
+		}
+		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	if !haveMembers {
+		s.people.put(tid, members)
+	}
+	return out, s.nameAssignees(ctx, tid, out, names(members))
+}
+
+// nameAssignees fills in assignee names; someone no longer a member is looked up by id.
+func (s *Service) nameAssignees(ctx context.Context, tid uuid.UUID, items []ListItem, known map[uuid.UUID]string) error {
+	var missing []uuid.UUID
+	for i := range items {
+		a := items[i].AssigneeID
+		if !a.Valid {
+			continue
+		}
+		if name, ok := known[a.UUID]; ok {
+			items[i].AssigneeName = name
+		} else {
+			missing = append(missing, a.UUID)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	var rows []dbsqlc.UserNamesRow
+	if err := s.st.InTenantPipeline(ctx, tid, false, func(q *dbsqlc.Queries, _ dbsqlc.DBTX) error {
+		var err error
+		rows, err = q.UserNames(ctx, missing)
+		return err
+	}); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		known[r.ID] = r.Name
+	}
+	for i := range items {
+		if a := items[i].AssigneeID; a.Valid {
+			items[i].AssigneeName = known[a.UUID]
+		}
+	}
+	return nil
 }
 
 // ListSQL returns the statement and arguments of a list page, for EXPLAIN in benchmarks.

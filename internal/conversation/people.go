@@ -10,8 +10,9 @@ import (
 )
 
 // peopleTTL is how long a workspace's members (names for the thread and the list, @mentions) are
-// reused. Every ticket page and list needs them, they change rarely, and the reader only shows a
-// name; ForgetPeople drops them at once when this process changes the workspace.
+// reused. Every ticket page and list needs them and they change rarely. ForgetPeople drops them
+// at once when this process changes the workspace; an author or assignee the cached list lacks is
+// looked up at once; a renamed person shows the new name within peopleTTL.
 const peopleTTL = 30 * time.Second
 
 type peopleEntry struct {

@@ -20,11 +20,10 @@ const searchCandidates = 50
 // search_tickets (migrations 000004 and 000009), which can use the text-search indexes.
 var searchSQL = `
 WITH best AS (SELECT * FROM search_tickets($1, $2::tsquery, ` + strconv.Itoa(searchCandidates) + `, $3))
-SELECT ` + listColumns + `, c.name, coalesce(u.name, ''), (r.read_at IS NULL OR r.read_at < t.last_message_at)
+SELECT ` + listColumns + `, c.name, (r.read_at IS NULL OR r.read_at < t.last_message_at)
 FROM best b
 JOIN tickets t ON t.tenant_id = $1 AND t.id = b.ticket_id
 JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
-LEFT JOIN users u ON u.id = t.assignee_id
 LEFT JOIN ticket_reads r ON r.tenant_id = t.tenant_id AND r.ticket_id = t.id AND r.user_id = $4
 ORDER BY b.rank DESC, t.id DESC`
 

@@ -82,6 +82,35 @@ func (q *Queries) UserCreate(ctx context.Context, arg UserCreateParams) (User, e
 	return i, err
 }
 
+const userNames = `-- name: UserNames :many
+SELECT id, name FROM users WHERE id = ANY($1::uuid[])
+`
+
+type UserNamesRow struct {
+	ID   uuid.UUID
+	Name string
+}
+
+func (q *Queries) UserNames(ctx context.Context, ids []uuid.UUID) ([]UserNamesRow, error) {
+	rows, err := q.db.Query(ctx, userNames, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []UserNamesRow{}
+	for rows.Next() {
+		var i UserNamesRow
+		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const userSetLanguage = `-- name: UserSetLanguage :exec
 UPDATE users SET language = $1 WHERE id = $2
 `

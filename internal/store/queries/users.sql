@@ -17,3 +17,6 @@ UPDATE users SET language = @language WHERE id = @id;
 
 -- name: UserSetName :exec
 UPDATE users SET name = @name WHERE id = @id;
+
+-- name: UserNames :many
+SELECT id, name FROM users WHERE id = ANY(@ids::uuid[]);
