@@ -131,7 +131,7 @@ func run(ctx context.Context, ownerURL, appURL string, d time.Duration, only str
 		count(ctx, owner, "tickets"), count(ctx, owner, "messages"), seed.ScaleBigSlug, tickets, open, mineEmail, mineOpen, smallSlug, smallOpen)
 	fmt.Printf("- each measurement: %s of back-to-back HTTP GETs through the full stack (session, tenancy, database, templ rendering), after 2 s of warm-up\n\n", d)
 	var byQuery []result
-	fmt.Printf("| scenario | users | requests | p50 ms | p95 ms | req/s |\n|---|---|---|---|---|---|\n")
+	fmt.Printf("| scenario | users | requests | p50 ms | p95 ms | req/s | KB/page |\n|---|---|---|---|---|---|---|\n")
 	for _, s := range scenarios {
 		if !strings.Contains(s.name, only) {
 			continue
@@ -143,7 +143,7 @@ func run(ctx context.Context, ownerURL, appURL string, d time.Duration, only str
 		for _, users := range []int{1, 16} {
 			_ = measure(ctx, client, ts.URL, s.paths, users, 2*time.Second)
 			r := measure(ctx, client, ts.URL, s.paths, users, d)
-			fmt.Printf("| %s | %d | %d | %.1f | %.1f | %.0f |\n", s.name, users, r.n(), ms(r.p50()), ms(r.p95()), r.perSecond())
+			fmt.Printf("| %s | %d | %d | %.1f | %.1f | %.0f | %.0f |\n", s.name, users, r.n(), ms(r.p50()), ms(r.p95()), r.perSecond(), r.kilobytes())
 			if len(s.queries) > 0 {
 				byQuery = append(byQuery, r)
 			}
@@ -192,6 +192,7 @@ type result struct {
 	all    []time.Duration
 	byPath map[string][]time.Duration
 	d      time.Duration
+	bytes  int64
 }
 
 func pct(lat []time.Duration, p int) time.Duration {
@@ -205,6 +206,14 @@ func (r result) n() int             { return len(r.all) }
 func (r result) p50() time.Duration { return pct(r.all, 50) }
 func (r result) p95() time.Duration { return pct(r.all, 95) }
 func (r result) perSecond() float64 { return float64(len(r.all)) / r.d.Seconds() }
+
+// kilobytes is the mean size of a response.
+func (r result) kilobytes() float64 {
+	if len(r.all) == 0 {
+		return 0
+	}
+	return float64(r.bytes) / float64(len(r.all)) / 1024
+}
 
 func measure(ctx context.Context, c *http.Client, base string, paths []string, users int, d time.Duration) result {
 	var mu sync.Mutex
@@ -220,8 +229,9 @@ func measure(ctx context.Context, c *http.Client, base string, paths []string, u
 				i++
 				start := time.Now()
 				res, err := c.Get(base + p)
+				var n int64
 				if err == nil {
-					_, _ = io.Copy(io.Discard, res.Body)
+					n, _ = io.Copy(io.Discard, res.Body)
 					res.Body.Close()
 				}
 				el := time.Since(start)
@@ -230,6 +240,7 @@ func measure(ctx context.Context, c *http.Client, base string, paths []string, u
 					failures++
 				}
 				r.all = append(r.all, el)
+				r.bytes += n
 				r.byPath[p] = append(r.byPath[p], el)
 				mu.Unlock()
 			}

@@ -81,7 +81,7 @@ func New(d Deps) *Handler {
 // Routes registers every page. Role checks sit on the groups, so a route added to a group
 // inherits them.
 func (h *Handler) Routes(r chi.Router) {
-	r.Use(rememberSession, h.sessions.LoadAndSave, h.loadUser, h.language)
+	r.Use(limitPages, rememberSession, h.sessions.LoadAndSave, h.loadUser, h.language)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { h.fail(w, r, store.ErrNotFound) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
