@@ -77,7 +77,9 @@ func TestLimitPages(t *testing.T) {
 		}))
 		var wg sync.WaitGroup
 		for range limit + 3 {
-			wg.Go(func() { h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/w/a/t/1/reply", nil)) })
+			wg.Go(func() {
+				h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/w/a/t/1/reply", nil))
+			})
 		}
 		require.Eventually(t, func() bool { return started.Load() == int32(limit+3) }, 5*time.Second, time.Millisecond)
 		close(gate)
