@@ -2,6 +2,9 @@ package pages
 
 import (
 	"context"
+	"strings"
+
+	"github.com/a-h/templ"
 
 	"github.com/shopdesk/shopdesk/internal/i18n"
 	"github.com/shopdesk/shopdesk/web/components"
@@ -43,4 +46,29 @@ func jobStateLabel(ctx context.Context, state string) string {
 		return i18n.T(ctx, "jobs.state_"+state)
 	}
 	return state
+}
+
+// classAttr is the class attribute of an element rendered in a loop (a list row, a message):
+// templ's class={ … } builds and deduplicates a set of names per element, which was a fifth of a
+// list row's rendering time. Empty names are skipped, so a condition can pass when(ok, "name").
+func classAttr(names ...string) templ.OrderedAttributes {
+	var b strings.Builder
+	for _, n := range names {
+		if n == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(n)
+	}
+	return templ.OrderedAttributes{{Key: "class", Value: b.String()}}
+}
+
+// when is name if ok, else nothing (for classAttr).
+func when(ok bool, name string) string {
+	if ok {
+		return name
+	}
+	return ""
 }
