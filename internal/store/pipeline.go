@@ -15,7 +15,7 @@ import (
 )
 
 // PipelineFunc issues statements that do not depend on each other's results: q for sqlc queries,
-// db for anything else. It runs twice (see Pipeline), so it must only assign what it reads, never
+// db for anything else. It runs twice (see pipeline), so it must only assign what it reads, never
 // accumulate across runs, must not branch on a result other than its error, and must compute
 // arguments that differ between calls (the time now) before it, not inside.
 type PipelineFunc func(q *dbsqlc.Queries, db dbsqlc.DBTX) error
@@ -23,16 +23,6 @@ type PipelineFunc func(q *dbsqlc.Queries, db dbsqlc.DBTX) error
 // ErrPipelineDependent means a pipelined statement's text or arguments came out differently once
 // results were real: it depended on an earlier statement of the same pipeline.
 var ErrPipelineDependent = errors.New("store: pipelined statement depends on an earlier result")
-
-// Pipeline sends fn's statements to PostgreSQL in one round trip on tx. A page such as the ticket
-// view reads a dozen independent things; one after the other they cost a dozen network round
-// trips, which on two shared cores cost more CPU (system calls, wake-ups on both sides) than the
-// statements themselves. fn runs once against a recorder that answers every statement with no
-// rows, which yields the statements and their arguments; they go out as one batch, and fn runs
-// again reading the batch's results in the same order.
-func Pipeline(ctx context.Context, tx pgx.Tx, fn PipelineFunc) error {
-	return pipeline(ctx, tx, nil, fn)
-}
 
 // InTenantPipeline runs fn's statements pinned to a workspace in a single round trip: the pin and
 // the statements go out as one batch, which PostgreSQL runs as one implicit transaction ending at
@@ -61,7 +51,12 @@ type batchSender interface {
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
-// pipeline sends pin's statements, then fn's, as one batch.
+// pipeline sends pin's statements, then fn's, to PostgreSQL as one batch: one round trip. A page
+// such as the ticket view reads a dozen independent things; one after the other they cost a dozen
+// network round trips, which on two shared cores cost more CPU (system calls, wake-ups on both
+// sides) than the statements themselves. fn runs once against a recorder that answers every
+// statement with no rows, which yields the statements and their arguments; they go out as one
+// batch, and fn runs again reading the batch's results in the same order.
 func pipeline(ctx context.Context, to batchSender, pin []call, fn PipelineFunc) error {
 	rec := &recorder{}
 	if err := fn(dbsqlc.New(rec), rec); err != nil {

@@ -24,31 +24,29 @@ func TestPipeline(t *testing.T) {
 		var series []int
 		var setting string
 		var missing error
-		require.NoError(t, db.Store.InTx(ctx, func(_ *dbsqlc.Queries, tx pgx.Tx) error {
-			return store.Pipeline(ctx, tx, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
-				if err := db.QueryRow(ctx, "SELECT $1::int", 1).Scan(&one); err != nil {
-					return err
-				}
-				rows, err := db.Query(ctx, "SELECT generate_series(1, $1::int)", 3)
-				if err != nil {
-					return err
-				}
-				if series, err = pgx.CollectRows(rows, pgx.RowTo[int]); err != nil {
-					return err
-				}
-				if _, err := db.Exec(ctx, "SET LOCAL application_name = 'pipelined'"); err != nil {
-					return err
-				}
-				if err := db.QueryRow(ctx, "SELECT current_setting('application_name')").Scan(&setting); err != nil {
-					return err
-				}
-				missing = db.QueryRow(ctx, "SELECT 1 WHERE false").Scan(new(int))
-				return nil
-			})
+		require.NoError(t, db.Store.InTenantPipeline(ctx, uuid.New(), false, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
+			if err := db.QueryRow(ctx, "SELECT $1::int", 1).Scan(&one); err != nil {
+				return err
+			}
+			rows, err := db.Query(ctx, "SELECT generate_series(1, $1::int)", 3)
+			if err != nil {
+				return err
+			}
+			if series, err = pgx.CollectRows(rows, pgx.RowTo[int]); err != nil {
+				return err
+			}
+			if _, err := db.Exec(ctx, "SELECT set_config('application_name', 'pipelined', true)"); err != nil {
+				return err
+			}
+			if err := db.QueryRow(ctx, "SELECT current_setting('application_name')").Scan(&setting); err != nil {
+				return err
+			}
+			missing = db.QueryRow(ctx, "SELECT 1 WHERE false").Scan(new(int))
+			return nil
 		}))
 		require.Equal(t, 1, one)
 		require.Equal(t, []int{1, 2, 3}, series)
-		require.Equal(t, "pipelined", setting, "later statements see the earlier SET LOCAL")
+		require.Equal(t, "pipelined", setting, "later statements see an earlier transaction-local setting")
 		require.ErrorIs(t, missing, pgx.ErrNoRows)
 	})
 
@@ -79,25 +77,21 @@ func TestPipeline(t *testing.T) {
 
 	t.Run("DependentStatementRefused", func(t *testing.T) {
 		t.Parallel()
-		err := db.Store.InTx(ctx, func(_ *dbsqlc.Queries, tx pgx.Tx) error {
-			return store.Pipeline(ctx, tx, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
-				var n int
-				if err := db.QueryRow(ctx, "SELECT 41").Scan(&n); err != nil {
-					return err
-				}
-				return db.QueryRow(ctx, "SELECT $1::int + 1", n).Scan(&n)
-			})
+		err := db.Store.InTenantPipeline(ctx, uuid.New(), false, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
+			var n int
+			if err := db.QueryRow(ctx, "SELECT 41").Scan(&n); err != nil {
+				return err
+			}
+			return db.QueryRow(ctx, "SELECT $1::int + 1", n).Scan(&n)
 		})
 		require.ErrorIs(t, err, store.ErrPipelineDependent)
 	})
 
 	t.Run("AStatementErrorIsReturned", func(t *testing.T) {
 		t.Parallel()
-		err := db.Store.InTx(ctx, func(_ *dbsqlc.Queries, tx pgx.Tx) error {
-			return store.Pipeline(ctx, tx, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
-				_, err := db.Exec(ctx, "SELECT 1/0")
-				return err
-			})
+		err := db.Store.InTenantPipeline(ctx, uuid.New(), false, func(_ *dbsqlc.Queries, db dbsqlc.DBTX) error {
+			_, err := db.Exec(ctx, "SELECT 1/0")
+			return err
 		})
 		require.ErrorContains(t, err, "division by zero")
 	})
