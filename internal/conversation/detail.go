@@ -114,18 +114,13 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 			}
 			return q.TicketMarkRead(ctx, dbsqlc.TicketMarkReadParams{TenantID: tid, TicketID: t.ID, UserID: sc.UserID})
 		})
-		if err == nil && (!haveMembers || d.namesMissing()) {
+		if err == nil && !haveMembers {
+			s.people.put(tid, d.Members)
+		} else if err == nil && d.namesMissing() {
 			// A cached list that lacks an author is older than a new member: read it again.
-			if haveMembers {
-				err = s.st.InTenantPipeline(ctx, tid, false, func(q *dbsqlc.Queries, _ dbsqlc.DBTX) error {
-					var err error
-					d.Members, err = q.MembersForMention(ctx, tid)
-					return err
-				})
+			s.ForgetPeople(tid)
+			if d.Members, err = s.People(ctx, sc); err == nil {
 				d.Names = names(d.Members)
-			}
-			if err == nil {
-				s.people.put(tid, d.Members)
 			}
 		}
 	}

@@ -1,12 +1,15 @@
 package conversation
 
 import (
+	"context"
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
+	"github.com/shopdesk/shopdesk/internal/tenant"
 )
 
 // peopleTTL is how long a workspace's members (names for the thread and the list, @mentions) are
@@ -42,6 +45,25 @@ func (c *peopleCache) put(tenantID uuid.UUID, v []dbsqlc.MembersForMentionRow) {
 		c.m = map[uuid.UUID]peopleEntry{}
 	}
 	c.m[tenantID] = peopleEntry{at: time.Now(), v: v}
+}
+
+// People returns the workspace's members (id, name, email) in name order, reused for peopleTTL:
+// the assignee pickers, the thread's names and @mentions all read them.
+func (s *Service) People(ctx context.Context, sc tenant.Scope) ([]dbsqlc.MembersForMentionRow, error) {
+	tid := sc.TenantID()
+	if v, ok := s.people.get(tid); ok {
+		return v, nil
+	}
+	var v []dbsqlc.MembersForMentionRow
+	if err := s.st.InTenantPipeline(ctx, tid, false, func(q *dbsqlc.Queries, _ dbsqlc.DBTX) error {
+		var err error
+		v, err = q.MembersForMention(ctx, tid)
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("conversation: people: %w", err)
+	}
+	s.people.put(tid, v)
+	return v, nil
 }
 
 // ForgetPeople drops a workspace's cached members, for a change made through this process.

@@ -12,10 +12,6 @@ import (
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
 
-// membersTTL is how long the workspace's people (for the assignee pickers) are reused; the server
-// checks every assignment anyway, so a picker a few seconds old is harmless.
-const membersTTL = 30 * time.Second
-
 // countsTTL is how long sidebar counts are reused: a team of agents reloading lists would
 // otherwise recount every view on every page. Any change made through this process forgets the
 // workspace's counts at once; changes from elsewhere show within the TTL.
@@ -29,39 +25,11 @@ type countsEntry struct {
 }
 
 type countsCache struct {
-	mu      sync.Mutex
-	m       map[countsKey]countsEntry
-	members map[uuid.UUID]membersEntry
+	mu sync.Mutex
+	m  map[countsKey]countsEntry
 	// flight makes the requests that find an entry expired wait for one load instead of each
 	// loading it: sixteen agents' pages would otherwise recount together every few seconds.
 	flight singleflight.Group
-}
-
-type membersEntry struct {
-	at time.Time
-	v  []tenant.Member
-}
-
-// people returns the workspace's members, reused for membersTTL.
-func (c *countsCache) people(ctx context.Context, sc tenant.Scope, load func(context.Context, tenant.Scope) ([]tenant.Member, error)) ([]tenant.Member, error) {
-	c.mu.Lock()
-	e, ok := c.members[sc.TenantID()]
-	c.mu.Unlock()
-	if ok && time.Since(e.at) < membersTTL {
-		return e.v, nil
-	}
-	r, err, _ := c.flight.Do("people:"+sc.TenantID().String(), func() (any, error) { return load(context.WithoutCancel(ctx), sc) })
-	if err != nil {
-		return nil, err
-	}
-	v := r.([]tenant.Member)
-	c.mu.Lock()
-	if c.members == nil || len(c.members) > 10_000 {
-		c.members = map[uuid.UUID]membersEntry{}
-	}
-	c.members[sc.TenantID()] = membersEntry{at: time.Now(), v: v}
-	c.mu.Unlock()
-	return v, nil
 }
 
 func (c *countsCache) get(ctx context.Context, sc tenant.Scope, load func(context.Context, tenant.Scope) (map[string]int, error)) (map[string]int, error) {
@@ -93,11 +61,10 @@ func (c *countsCache) forget(tenantID uuid.UUID) {
 			delete(c.m, k)
 		}
 	}
-	delete(c.members, tenantID)
 	c.mu.Unlock()
 }
 
-// forgetCountsOnChange drops a workspace's cached counts whenever a request may change tickets.
+// forgetCountsOnChange drops a workspace's cached counts and members whenever a request may change them.
 func (h *Handler) forgetCountsOnChange(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {

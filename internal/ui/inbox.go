@@ -64,8 +64,7 @@ func (h *Handler) inboxView(r *http.Request, active int64) (pages.InboxView, err
 	}
 	v.Items, v.Next = page.Items, page.Next
 	v.Active = active
-	// Every role picks assignees, so the list is read with admin rights for this purpose only.
-	members, err := h.counts.people(ctx, tenant.Scope{Workspace: sc.Workspace, UserID: sc.UserID, Role: tenant.RoleAdmin}, h.Tenants.Members)
+	members, err := h.Conversations.People(ctx, sc)
 	if err != nil {
 		return v, err
 	}
