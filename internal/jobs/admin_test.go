@@ -98,7 +98,7 @@ func TestAdmin(t *testing.T) {
 
 func TestCleanupWorkerRuns(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	db := pgtest.NewDB(t)
 	_, err := db.App.Exec(ctx, "INSERT INTO sessions (token, data, expiry) VALUES ('old', '\\x00', now() - interval '1 day'), ('new', '\\x00', now() + interval '1 day')")
@@ -112,5 +112,5 @@ func TestCleanupWorkerRuns(t *testing.T) {
 		var n int
 		_ = db.App.QueryRow(ctx, "SELECT count(*) FROM sessions").Scan(&n)
 		return n == 1
-	}, 20*time.Second, 100*time.Millisecond, "the periodic cleanup ran on start and removed the expired session")
+	}, 90*time.Second, 100*time.Millisecond, "the periodic cleanup ran on start and removed the expired session")
 }
