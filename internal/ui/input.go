@@ -1,0 +1,147 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"mime"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/shopdesk/shopdesk/internal/i18n"
+	"github.com/shopdesk/shopdesk/internal/validate"
+)
+
+// The request-wide input rule: every POST body is read here, within a size limit, and every text
+// value in it is checked for NUL, invalid UTF-8 and length (validate.Form). Handlers ask
+// inputProblems before they call a service and answer a problem like any other field problem:
+// the form again with the message (or a flash message for one-control forms).
+const (
+	// maxFormBytes bounds a form without files: room for the longest field (a reply) in any
+	// script and any value of at most a megabyte, which is then refused with its message.
+	maxFormBytes = 2 << 20
+	// defaultFieldBytes bounds a one-line field; the longer ones are listed in fieldBytes.
+	defaultFieldBytes = 4 << 10
+	// multipartMemory is how much of an upload stays in memory; the rest goes to a temporary file.
+	multipartMemory = 8 << 20
+)
+
+// fieldBytes are the fields allowed more than defaultFieldBytes.
+var fieldBytes = map[string]int{
+	"body":      maxReplyBodyBytes,
+	"signature": 16 << 10,
+	"holidays":  64 << 10,
+	"closures":  64 << 10,
+}
+
+// uploadRoutes are the routes that take files, with the size of their whole request. Every other
+// route reads at most maxFormBytes.
+var uploadRoutes = map[string]int64{
+	"/w/{workspace}/t/{number}/reply": maxReplyRequest,
+}
+
+func fieldLimit(name string) int {
+	if n, ok := fieldBytes[name]; ok {
+		return n
+	}
+	return defaultFieldBytes
+}
+
+type inputKey struct{}
+
+// checkInput reads and checks the body of every POST. It sits after routing (in the route
+// groups), so it knows whether the route takes uploads.
+func (h *Handler) checkInput(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		limit, uploads := uploadRoutes[chi.RouteContext(r.Context()).RoutePattern()]
+		if !uploads {
+			limit = maxFormBytes
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		problems := validate.Errors{}
+		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		var err error
+		if ct == "multipart/form-data" {
+			err = r.ParseMultipartForm(multipartMemory)
+		} else {
+			err = r.ParseForm()
+		}
+		if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+			field := "form"
+			if uploads {
+				field = "attachments"
+			}
+			problems.Add(field, validate.KeyFormTooLarge)
+		} else if err != nil {
+			problems.Add("form", validate.KeyUnreadable)
+		}
+		for field, key := range validate.Form(r.PostForm, fieldLimit) {
+			problems.Add(field, key)
+		}
+		if r.MultipartForm != nil {
+			for field, key := range validate.Form(r.MultipartForm.Value, fieldLimit) {
+				problems.Add(field, key)
+			}
+		}
+		// Query parameters ride along on POSTs (a list's filters); FormValue mixes them in.
+		for field, key := range validate.Form(r.URL.Query(), fieldLimit) {
+			problems.Add(field, key)
+		}
+		if len(problems) > 0 {
+			r = r.WithContext(context.WithValue(r.Context(), inputKey{}, problems))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// inputProblems is the request's input refused by the request-wide rule, as a validation error,
+// or nil. A handler that reads a form calls it before any service.
+func inputProblems(r *http.Request) error {
+	if p, ok := r.Context().Value(inputKey{}).(validate.Errors); ok && len(p) > 0 {
+		return p
+	}
+	return nil
+}
+
+// firstKey is one message key of a validation error, chosen by field name so the same form gets
+// the same message every time.
+func firstKey(ve validate.Errors) string {
+	fields := make([]string, 0, len(ve))
+	for f := range ve {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	if len(fields) == 0 {
+		return ""
+	}
+	return ve[fields[0]]
+}
+
+// problemText is the translated message of one problem of a validation error, for a form with a
+// single message slot.
+func problemText(ctx context.Context, err error) string {
+	var ve validate.Errors
+	if !errors.As(err, &ve) {
+		return ""
+	}
+	return i18n.T(ctx, firstKey(ve))
+}
+
+// problemSummary is the message shown above a form sent back by the input rule, so a refused
+// field that the form shows no message slot for (or a refused upload) is still explained.
+func problemSummary(ctx context.Context) string {
+	p, ok := ctx.Value(inputKey{}).(validate.Errors)
+	if !ok || len(p) == 0 {
+		return ""
+	}
+	return firstKey(p)
+}
+
+// isInputKey reports whether a message key comes from the input rule.
+func isInputKey(key string) bool { return strings.HasPrefix(key, "input.") }
