@@ -1,10 +1,13 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"html"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"slices"
 	"strconv"
@@ -333,4 +336,65 @@ func hostileFixtures(t *testing.T, f *fixture) hostileEnv {
 		// Id fields of forms.
 		"user": f.b.UserID.String(), "ticket": f.bTicket, "team": f.bTeam, "calendar": f.bCalendar}
 	return hostileEnv{alpha: alpha, bravo: bravo}
+}
+
+// TestReplyFormProblems: a problem with the reply form is the form again (422, the draft kept),
+// chosen files that are empty are reported, and a file name in Latin-1 is stored readable.
+func TestReplyFormProblems(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	en := i18n.NewPrinter("en", time.UTC)
+	type file struct {
+		disposition string // raw Content-Disposition parameters after form-data
+		data        string
+	}
+	post := func(body string, files ...file) *apptest.Response {
+		t.Helper()
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		require.NoError(t, mw.WriteField("body", body))
+		require.NoError(t, mw.WriteField("confirm", "1"))
+		for _, fl := range files {
+			h := make(textproto.MIMEHeader)
+			h.Set("Content-Disposition", `form-data; name="attachments"; `+fl.disposition)
+			h.Set("Content-Type", "text/plain")
+			part, err := mw.CreatePart(h)
+			require.NoError(t, err)
+			_, _ = part.Write([]byte(fl.data))
+		}
+		require.NoError(t, mw.Close())
+		req, err := http.NewRequest(http.MethodPost, f.app.URL+"/w/alpha/t/1/reply", &buf)
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Origin", f.app.URL)
+		return f.agentAC.Do(req)
+	}
+	messages := func() int {
+		d, err := f.app.Conversations.Detail(context.Background(), f.a, 1)
+		require.NoError(t, err)
+		return len(d.Messages)
+	}
+	before := messages()
+
+	res := post("   ")
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "an empty reply is a form problem, not a conflict")
+
+	res = post("Here is the label", file{`filename="label.txt"`, ""})
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	require.Contains(t, res.Body, html.EscapeString(en.T("reply.file_empty")))
+	require.Contains(t, res.Body, "Here is the label", "the draft is kept")
+
+	res = post("Bad\x00text", file{`filename="ok.txt"`, "fine"})
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	require.Contains(t, res.Body, html.EscapeString(en.T("input.nul")))
+	require.Equal(t, before, messages(), "nothing was sent")
+
+	// An empty file input (no file chosen) is no attachment and no problem.
+	res = post("Latin-1 name", file{"filename=\"re\xe7u \xe9t\xe9.txt\"", "receipt"}, file{`filename=""`, ""})
+	require.Equal(t, http.StatusSeeOther, res.StatusCode, res.Body)
+	d, err := f.app.Conversations.Detail(context.Background(), f.a, 1)
+	require.NoError(t, err)
+	last := d.Messages[len(d.Messages)-1]
+	require.Len(t, d.Attachments[last.ID], 1)
+	require.Equal(t, "reçu été.txt", d.Attachments[last.ID][0].Name)
 }
