@@ -143,7 +143,6 @@ func TestEveryPostRouteRefusesHostileInput(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	env := hostileFixtures(t, f)
-	en := i18n.NewPrinter("en", time.UTC)
 
 	routes := server.Routes(f.app.Handler)
 	require.NotNil(t, routes, "the app's handler lists its routes")
@@ -163,80 +162,92 @@ func TestEveryPostRouteRefusesHostileInput(t *testing.T) {
 	for p := range postRoutes {
 		require.Contains(t, patterns, p, "postRoutes lists %s, which the router no longer has", p)
 	}
-	// Routes that read nothing (deletes among them) run after the others, so every form still
-	// finds its fixture.
+	// Routes that read nothing run after the others, and those that end something (a session, a
+	// member, a fixture) last, so every form still finds its fixture. The routes run one after
+	// the other, not in parallel: they share one session (one sign-in, whatever the throttle
+	// counts), and flash messages live in the session.
+	admin := f.app.SignIn(t, "admin@alpha.test")
 	slices.SortStableFunc(patterns, func(a, b string) int { return rank(a) - rank(b) })
-
 	for _, p := range patterns {
-		rt := postRoutes[p]
-		c := f.adminAC
-		if rt.public {
-			c = f.app.Client(t)
-		} else if rank(p) > 0 {
-			// Signing out or removing oneself must not end the session the other routes use.
-			c = f.app.SignIn(t, "admin@alpha.test")
-		}
-		path := env.fill(p, env.alpha)
-		fields := strings.Fields(rt.fields)
-		if len(fields) == 0 {
-			fields = []string{"unread"}
-		}
-		send := func(form url.Values) *apptest.Response {
-			t.Helper()
-			res := c.PostForm(path, form)
-			require.Less(t, res.StatusCode, 500, "POST %s %s: %s", path, summary(form), res.Body)
-			return res
-		}
-		refused := func(res *apptest.Response, key string, form url.Values) {
-			t.Helper()
-			msg := html.EscapeString(en.T(key))
-			switch rt.answer {
-			case answerForm:
-				require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "POST %s %s", path, summary(form))
-				require.Contains(t, res.Body, msg, "POST %s %s: the message is shown", path, summary(form))
-			case answerFlash:
-				require.Equal(t, http.StatusSeeOther, res.StatusCode, "POST %s %s", path, summary(form))
-				next := c.Get(res.Header.Get("Location"))
-				require.Contains(t, next.Body, msg, "POST %s %s: the message is shown on %s", path, summary(form), res.Header.Get("Location"))
+		t.Run(p, func(t *testing.T) {
+			c := admin
+			switch {
+			case postRoutes[p].public:
+				c = f.app.Client(t)
+			case strings.HasSuffix(p, "/logout"):
+				c = f.app.SignIn(t, "admin@alpha.test")
 			}
-		}
-		for _, h := range hostile {
-			form := url.Values{}
-			for _, name := range fields {
-				form.Set(name, h.value)
-			}
-			refused(send(form), h.key, form)
-		}
-		big := strings.Repeat("a", megabyte)
-		for _, name := range fields {
-			form := url.Values{name: {big}}
-			refused(send(form), "input.too_long", form)
-		}
-		// Another workspace's ids: in the URL the page does not exist; in a field, it is not a choice.
-		if strings.Count(strings.TrimPrefix(p, "/w/{workspace}"), "{") > 0 && !rt.public {
-			res := c.PostForm(env.fill(p, env.bravo), mustQuery(t, rt.valid))
-			require.Equal(t, http.StatusNotFound, res.StatusCode, "POST %s with another workspace's ids", env.fill(p, env.bravo))
-		}
-		for id := range strings.FieldsSeq(rt.ids) {
-			name, kind, _ := strings.Cut(id, "=")
-			form := mustQuery(t, rt.valid)
-			form.Set(name, env.bravo[kind])
-			res := send(form)
-			require.Contains(t, []int{http.StatusUnprocessableEntity, http.StatusSeeOther}, res.StatusCode, "POST %s %s", path, summary(form))
-			if rt.answer == answerForm {
-				require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "POST %s %s", path, summary(form))
-			} else {
-				next := c.Get(res.Header.Get("Location"))
-				require.Contains(t, next.Body, `data-testid="flash"`, "POST %s %s: a message explains", path, summary(form))
-				require.Contains(t, next.Body, "flash-error", "POST %s %s", path, summary(form))
-			}
-		}
+			hostileRoute(t, c, env, p)
+		})
 	}
 	// None of it was saved: Bravo's calendar is nobody's choice in Alpha, and no hostile name exists.
 	teams, err := f.app.Automation.Teams(context.Background(), f.a)
 	require.NoError(t, err)
 	for _, tm := range teams {
 		require.NotEqual(t, "Hostile", tm.Name)
+	}
+}
+
+// hostileRoute sends one POST route NUL bytes, invalid UTF-8 and 1 MB values in every field it
+// reads, then the other workspace's ids in its URL and in its id fields.
+func hostileRoute(t *testing.T, c *apptest.Client, env hostileEnv, p string) {
+	t.Helper()
+	en := i18n.NewPrinter("en", time.UTC)
+	rt := postRoutes[p]
+	path := env.fill(p, env.alpha)
+	fields := strings.Fields(rt.fields)
+	if len(fields) == 0 {
+		fields = []string{"unread"}
+	}
+	send := func(form url.Values) *apptest.Response {
+		t.Helper()
+		res := c.PostForm(path, form)
+		require.Less(t, res.StatusCode, 500, "POST %s %s: %s", path, summary(form), res.Body)
+		return res
+	}
+	refused := func(res *apptest.Response, key string, form url.Values) {
+		t.Helper()
+		msg := html.EscapeString(en.T(key))
+		switch rt.answer {
+		case answerForm:
+			require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "POST %s %s", path, summary(form))
+			require.Contains(t, res.Body, msg, "POST %s %s: the message is shown", path, summary(form))
+		case answerFlash:
+			require.Equal(t, http.StatusSeeOther, res.StatusCode, "POST %s %s", path, summary(form))
+			next := c.Get(res.Header.Get("Location"))
+			require.Contains(t, next.Body, msg, "POST %s %s: the message is shown on %s", path, summary(form), res.Header.Get("Location"))
+		}
+	}
+	for _, h := range hostile {
+		form := url.Values{}
+		for _, name := range fields {
+			form.Set(name, h.value)
+		}
+		refused(send(form), h.key, form)
+	}
+	big := strings.Repeat("a", megabyte)
+	for _, name := range fields {
+		form := url.Values{name: {big}}
+		refused(send(form), "input.too_long", form)
+	}
+	// Another workspace's ids: in the URL the page does not exist; in a field, it is not a choice.
+	if strings.Count(strings.TrimPrefix(p, "/w/{workspace}"), "{") > 0 && !rt.public {
+		res := c.PostForm(env.fill(p, env.bravo), mustQuery(t, rt.valid))
+		require.Equal(t, http.StatusNotFound, res.StatusCode, "POST %s with another workspace's ids", env.fill(p, env.bravo))
+	}
+	for id := range strings.FieldsSeq(rt.ids) {
+		name, kind, _ := strings.Cut(id, "=")
+		form := mustQuery(t, rt.valid)
+		form.Set(name, env.bravo[kind])
+		res := send(form)
+		require.Contains(t, []int{http.StatusUnprocessableEntity, http.StatusSeeOther}, res.StatusCode, "POST %s %s", path, summary(form))
+		if rt.answer == answerForm {
+			require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "POST %s %s", path, summary(form))
+		} else {
+			next := c.Get(res.Header.Get("Location"))
+			require.Contains(t, next.Body, `data-testid="flash"`, "POST %s %s: a message explains", path, summary(form))
+			require.Contains(t, next.Body, "flash-error", "POST %s %s", path, summary(form))
+		}
 	}
 }
 
