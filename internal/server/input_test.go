@@ -38,8 +38,9 @@ const (
 )
 
 // postRoute is what the hostile-input test needs to know of a POST route: the form fields its
-// handler reads, how it answers a refused value, a valid submission (for the id checks), and the
-// fields that carry an id of the workspace, as field=kind (kinds: user, ticket, team, calendar).
+// handler reads, how it answers a refused value, a valid submission (for the id checks; {user}
+// is a member of the workspace), and the fields that carry an id of the workspace, as field=kind
+// (kinds: user, ticket, team, calendar, policy).
 type postRoute struct {
 	answer string
 	fields string
@@ -85,11 +86,11 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/settings/mail/accounts/{accountID}/pause":        {answer: answerNone},
 	"/w/{workspace}/settings/mail/accounts/{accountID}/resume":       {answer: answerNone},
 	"/w/{workspace}/settings/mail/accounts/{accountID}/delete":       {answer: answerNone},
-	"/w/{workspace}/settings/rules":                                  {answer: answerForm, fields: ruleFields, valid: validRule, ids: "act_value_0=team"},
-	"/w/{workspace}/settings/rules/{ruleID}":                         {answer: answerForm, fields: ruleFields, valid: validRule, ids: "act_value_0=team"},
+	"/w/{workspace}/settings/rules":                                  {answer: answerForm, fields: ruleFields, valid: validRule, ids: "act_value_0=team act_value_1=policy act_value_2=user"},
+	"/w/{workspace}/settings/rules/{ruleID}":                         {answer: answerForm, fields: ruleFields, valid: validRule, ids: "act_value_0=team act_value_1=policy act_value_2=user"},
 	"/w/{workspace}/settings/rules/{ruleID}/enabled":                 {answer: answerNone, fields: "enabled"},
 	"/w/{workspace}/settings/rules/{ruleID}/delete":                  {answer: answerNone},
-	"/w/{workspace}/settings/sla":                                    {answer: answerForm, fields: policyFields, valid: validPolicy, ids: "calendar_id=calendar"},
+	"/w/{workspace}/settings/sla":                                    {answer: answerForm, fields: policyFields, valid: validPolicy, ids: "calendar_id=calendar breach_value_0=team"},
 	"/w/{workspace}/settings/sla/presets/{preset}":                   {answer: answerNone},
 	"/w/{workspace}/settings/sla/{policyID}":                         {answer: answerForm, fields: policyFields, valid: validPolicy, ids: "calendar_id=calendar"},
 	"/w/{workspace}/settings/sla/{policyID}/delete":                  {answer: answerNone},
@@ -97,7 +98,7 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/settings/hours/{calendarID}":                     {answer: answerForm, fields: "name time_zone holidays closures add_country day_0 day_1 day_2 day_3 day_4 day_5 day_6"},
 	"/w/{workspace}/settings/teams":                                  {answer: answerForm, fields: "name tier assignment calendar_id", valid: "name=Hostile&tier=1&assignment=manual", ids: "calendar_id=calendar"},
 	"/w/{workspace}/settings/teams/{teamID}":                         {answer: answerFlash, fields: "name tier assignment calendar_id", valid: "name=Hostile&tier=1&assignment=manual", ids: "calendar_id=calendar"},
-	"/w/{workspace}/settings/teams/{teamID}/members":                 {answer: answerFlash, fields: "user_id capacity languages marketplaces channels availability", valid: "capacity=5", ids: "user_id=user"},
+	"/w/{workspace}/settings/teams/{teamID}/members":                 {answer: answerFlash, fields: "user_id capacity languages marketplaces channels availability", valid: "capacity=5&user_id={user}", ids: "user_id=user"},
 	"/w/{workspace}/settings/teams/{teamID}/members/{userID}/remove": {answer: answerNone},
 	"/w/{workspace}/settings/jobs/{jobID}/retry":                     {answer: answerFlash, fields: "state"},
 	"/w/{workspace}/settings/jobs/{jobID}/cancel":                    {answer: answerFlash, fields: "state"},
@@ -106,8 +107,10 @@ var postRoutes = map[string]postRoute{
 const (
 	accountFields = "name address from_name signature imap_host imap_port imap_tls imap_username imap_password imap_folders imap_idle " +
 		"smtp_host smtp_port smtp_tls smtp_username smtp_password auth_kind"
-	validRule   = "name=Hostile&trigger=message_received&match=all&act_type_0=assign_team&act_value_0=x"
-	validPolicy = "name=Hostile&first=1h&first_clock=calendar&next_clock=calendar&resolution_clock=calendar&warn_percent=80&match=all"
+	validRule = "name=Hostile&trigger=message_received&match=all&act_type_0=assign_team&act_value_0=Alpha+team" +
+		"&act_type_1=apply_sla&act_value_1=Amazon&act_type_2=assign_agent&act_value_2=agent%40alpha.test"
+	validPolicy = "name=Hostile&first=1h&first_clock=calendar&next_clock=calendar&resolution_clock=calendar&warn_percent=80&match=all" +
+		"&breach_type_0=assign_team&breach_value_0=Alpha+team"
 )
 
 var (
@@ -232,12 +235,12 @@ func hostileRoute(t *testing.T, c *apptest.Client, env hostileEnv, p string) {
 	}
 	// Another workspace's ids: in the URL the page does not exist; in a field, it is not a choice.
 	if strings.Count(strings.TrimPrefix(p, "/w/{workspace}"), "{") > 0 && !rt.public {
-		res := c.PostForm(env.fill(p, env.bravo), mustQuery(t, rt.valid))
+		res := c.PostForm(env.fill(p, env.bravo), mustQuery(t, env.fill(rt.valid, env.alpha)))
 		require.Equal(t, http.StatusNotFound, res.StatusCode, "POST %s with another workspace's ids", env.fill(p, env.bravo))
 	}
 	for id := range strings.FieldsSeq(rt.ids) {
 		name, kind, _ := strings.Cut(id, "=")
-		form := mustQuery(t, rt.valid)
+		form := mustQuery(t, env.fill(rt.valid, env.alpha))
 		form.Set(name, env.bravo[kind])
 		res := send(form)
 		require.Contains(t, []int{http.StatusUnprocessableEntity, http.StatusSeeOther}, res.StatusCode, "POST %s %s", path, summary(form))
@@ -340,12 +343,12 @@ func hostileFixtures(t *testing.T, f *fixture) hostileEnv {
 		"mergeID": strconv.FormatInt(mergeID, 10), "userID": f.agentA.UserID.String(), "invitationID": inv.ID.String(),
 		"jobID": strconv.FormatInt(job.Job.ID, 10), "inboundID": strconv.FormatInt(inboundID, 10), "accountID": strconv.FormatInt(acct.ID, 10),
 		"ruleID": rules[0].ID.String(), "policyID": policies[0].ID.String(), "calendarID": cals[0].ID.String(), "teamID": team.String(),
-		"preset": "tiktok"}
+		"preset": "tiktok", "user": f.agentA.UserID.String()}
 	bravo := map[string]string{"workspace": "alpha", "token": bToken, "number": f.bTicket, "messageID": f.bMessage, "mergeID": f.bMerge,
 		"userID": f.b.UserID.String(), "invitationID": f.bInvitation, "jobID": f.bJob, "inboundID": f.bInbound, "accountID": f.bAccount,
 		"ruleID": f.bRule, "policyID": f.bPolicy, "calendarID": f.bCalendar, "teamID": f.bTeam, "preset": "no-such-preset",
 		// Id fields of forms.
-		"user": f.b.UserID.String(), "ticket": f.bTicket, "team": f.bTeam, "calendar": f.bCalendar}
+		"user": f.b.UserID.String(), "ticket": f.bTicket, "team": f.bTeam, "calendar": f.bCalendar, "policy": f.bPolicy}
 	return hostileEnv{alpha: alpha, bravo: bravo}
 }
 
