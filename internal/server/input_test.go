@@ -403,6 +403,10 @@ func TestReplyFormProblems(t *testing.T) {
 	require.Contains(t, res.Body, html.EscapeString(en.T("input.nul")))
 	require.Equal(t, before, messages(), "nothing was sent")
 
+	// Files beyond the 2 MB of a plain form are fine on the reply, which takes uploads.
+	res = post("The manual", file{`filename="manual.txt"`, strings.Repeat("m", 3<<20)})
+	require.Equal(t, http.StatusSeeOther, res.StatusCode, res.Body)
+
 	// An empty file input (no file chosen) is no attachment and no problem.
 	res = post("Latin-1 name", file{"filename=\"re\xe7u \xe9t\xe9.txt\"", "receipt"}, file{`filename=""`, ""})
 	require.Equal(t, http.StatusSeeOther, res.StatusCode, res.Body)

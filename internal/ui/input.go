@@ -42,6 +42,26 @@ var uploadRoutes = map[string]int64{
 	"/w/{workspace}/t/{number}/reply": maxReplyRequest,
 }
 
+// uploadRouter matches a request's path to its uploadRoutes pattern wherever checkInput sits
+// (a group's middleware runs before a nested router has picked the final route).
+var uploadRouter = func() *chi.Mux {
+	m := chi.NewRouter()
+	for p := range uploadRoutes {
+		m.Post(p, http.NotFound)
+	}
+	return m
+}()
+
+// uploadLimit is the request size of an upload route, or false for any other route.
+func uploadLimit(r *http.Request) (int64, bool) {
+	rctx := chi.NewRouteContext()
+	if !uploadRouter.Match(rctx, r.Method, r.URL.Path) {
+		return 0, false
+	}
+	n, ok := uploadRoutes[rctx.RoutePattern()]
+	return n, ok
+}
+
 func fieldLimit(name string) int {
 	if n, ok := fieldBytes[name]; ok {
 		return n
@@ -51,15 +71,15 @@ func fieldLimit(name string) int {
 
 type inputKey struct{}
 
-// checkInput reads and checks the body of every POST. It sits after routing (in the route
-// groups), so it knows whether the route takes uploads.
+// checkInput reads and checks the body of every POST. It sits in the route groups, after the
+// sign-in and workspace checks, so no large body is read for a stranger.
 func (h *Handler) checkInput(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			next.ServeHTTP(w, r)
 			return
 		}
-		limit, uploads := uploadRoutes[chi.RouteContext(r.Context()).RoutePattern()]
+		limit, uploads := uploadLimit(r)
 		if !uploads {
 			limit = maxFormBytes
 		}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -26,6 +27,13 @@ func TestUploadRoutesExist(t *testing.T) {
 	}))
 	for p := range uploadRoutes {
 		require.True(t, posts[p], "uploadRoutes names %s, which is no POST route", p)
+	}
+	n, ok := uploadLimit(httptest.NewRequest(http.MethodPost, "/w/shop/t/42/reply", nil))
+	require.True(t, ok)
+	require.EqualValues(t, maxReplyRequest, n)
+	for _, path := range []string{"/w/shop/t/42/assign", "/w/shop/t/42/reply/x", "/login"} {
+		_, ok := uploadLimit(httptest.NewRequest(http.MethodPost, path, nil))
+		require.False(t, ok, path)
 	}
 }
 
