@@ -416,3 +416,14 @@ func TestReplyFormProblems(t *testing.T) {
 	require.Len(t, d.Attachments[last.ID], 1)
 	require.Equal(t, "reçu été.txt", d.Attachments[last.ID][0].Name)
 }
+
+// TestFormTooLargeIsAMessage: a form beyond the size limit is not read to its end, and the form
+// comes back with the message.
+func TestFormTooLargeIsAMessage(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	en := i18n.NewPrinter("en", time.UTC)
+	res := f.app.Client(t).PostForm("/login", url.Values{"email": {"admin@alpha.test"}, "password": {strings.Repeat("p", 3*megabyte)}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	require.Contains(t, res.Body, html.EscapeString(en.T("input.too_large")))
+}
