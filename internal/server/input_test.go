@@ -246,6 +246,11 @@ func hostileRoute(t *testing.T, c *apptest.Client, env hostileEnv, p string) {
 		require.Contains(t, []int{http.StatusUnprocessableEntity, http.StatusSeeOther}, res.StatusCode, "POST %s %s", path, summary(form))
 		if rt.answer == answerForm {
 			require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "POST %s %s", path, summary(form))
+			require.True(t, strings.Contains(res.Body, `class="field-error"`) || strings.Contains(res.Body, `data-testid="flash"`),
+				"POST %s %s: a message explains", path, summary(form))
+			if kind == "calendar" {
+				require.Contains(t, res.Body, html.EscapeString(en.T("input.unknown_choice")), "POST %s %s", path, summary(form))
+			}
 		} else {
 			next := c.Get(res.Header.Get("Location"))
 			require.Contains(t, next.Body, `data-testid="flash"`, "POST %s %s: a message explains", path, summary(form))

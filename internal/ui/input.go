@@ -71,6 +71,14 @@ func fieldLimit(name string) int {
 
 type inputKey struct{}
 
+// inputState is a POST's standing against the request-wide rules: the problems checkInput found,
+// and the message shown above a form sent back for one of these rules (a value, or an id that
+// is no choice of this workspace), which a form may have no message slot for.
+type inputState struct {
+	problems validate.Errors
+	summary  string
+}
+
 // checkInput reads and checks the body of every POST. It sits in the route groups, after the
 // sign-in and workspace checks, so no large body is read for a stranger.
 func (h *Handler) checkInput(next http.Handler) http.Handler {
@@ -113,20 +121,37 @@ func (h *Handler) checkInput(next http.Handler) http.Handler {
 		for field, key := range validate.Form(r.URL.Query(), fieldLimit) {
 			problems.Add(field, key)
 		}
+		st := &inputState{problems: problems}
 		if len(problems) > 0 {
-			r = r.WithContext(context.WithValue(r.Context(), inputKey{}, problems))
+			st.summary = firstKey(problems)
 		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), inputKey{}, st)))
 	})
 }
 
 // inputProblems is the request's input refused by the request-wide rule, as a validation error,
 // or nil. A handler that reads a form calls it before any service.
 func inputProblems(r *http.Request) error {
-	if p, ok := r.Context().Value(inputKey{}).(validate.Errors); ok && len(p) > 0 {
-		return p
+	if st, ok := r.Context().Value(inputKey{}).(*inputState); ok && len(st.problems) > 0 {
+		return st.problems
 	}
 	return nil
+}
+
+// noteProblems keeps the first message of the request-wide rules among a form's problems for
+// the summary above the form.
+func noteProblems(ctx context.Context, ve validate.Errors) {
+	st, ok := ctx.Value(inputKey{}).(*inputState)
+	if !ok || st.summary != "" {
+		return
+	}
+	generic := validate.Errors{}
+	for f, k := range ve {
+		if isInputKey(k) {
+			generic[f] = k
+		}
+	}
+	st.summary = firstKey(generic)
 }
 
 // firstKey is one message key of a validation error, chosen by field name so the same form gets
@@ -153,14 +178,13 @@ func problemText(ctx context.Context, err error) string {
 	return i18n.T(ctx, firstKey(ve))
 }
 
-// problemSummary is the message shown above a form sent back by the input rule, so a refused
-// field that the form shows no message slot for (or a refused upload) is still explained.
+// problemSummary is the message shown above a form sent back by the request-wide rules, so a
+// refused field that the form shows no message slot for (or a refused upload) is still explained.
 func problemSummary(ctx context.Context) string {
-	p, ok := ctx.Value(inputKey{}).(validate.Errors)
-	if !ok || len(p) == 0 {
-		return ""
+	if st, ok := ctx.Value(inputKey{}).(*inputState); ok {
+		return st.summary
 	}
-	return firstKey(p)
+	return ""
 }
 
 // isInputKey reports whether a message key comes from the input rule.

@@ -15,7 +15,6 @@ import (
 	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/tenant"
-	"github.com/shopdesk/shopdesk/internal/validate"
 	"github.com/shopdesk/shopdesk/web/pages"
 )
 
@@ -233,8 +232,8 @@ func (h *Handler) jobAction(w http.ResponseWriter, r *http.Request, fn func(ctx 
 		return
 	}
 	back := "/w/" + sc.Workspace.Slug + "/settings/jobs"
-	if err := inputProblems(r); err != nil {
-		h.flash(r, "error", firstKey(err.(validate.Errors)))
+	if key, ok := firstProblem(inputProblems(r)); ok {
+		h.flash(r, "error", key)
 		seeOther(w, r, back)
 		return
 	}

@@ -251,6 +251,7 @@ func fieldErrors(ctx context.Context, err error) (map[string]string, bool) {
 	if !errors.As(err, &ve) {
 		return nil, false
 	}
+	noteProblems(ctx, ve)
 	p := i18n.FromContext(ctx)
 	out := make(map[string]string, len(ve))
 	for f, k := range ve {
