@@ -97,6 +97,12 @@ func (h *Handler) checkInput(next http.Handler) http.Handler {
 		var err error
 		if ct == "multipart/form-data" {
 			err = r.ParseMultipartForm(multipartMemory)
+			// The server removes the temporary files of its own request only, not of this copy.
+			defer func() {
+				if r.MultipartForm != nil {
+					_ = r.MultipartForm.RemoveAll()
+				}
+			}()
 		} else {
 			err = r.ParseForm()
 		}
@@ -109,13 +115,9 @@ func (h *Handler) checkInput(next http.Handler) http.Handler {
 		} else if err != nil {
 			problems.Add("form", validate.KeyUnreadable)
 		}
+		// PostForm holds the values of both encodings.
 		for field, key := range validate.Form(r.PostForm, fieldLimit) {
 			problems.Add(field, key)
-		}
-		if r.MultipartForm != nil {
-			for field, key := range validate.Form(r.MultipartForm.Value, fieldLimit) {
-				problems.Add(field, key)
-			}
 		}
 		// Query parameters ride along on POSTs (a list's filters); FormValue mixes them in.
 		for field, key := range validate.Form(r.URL.Query(), fieldLimit) {
