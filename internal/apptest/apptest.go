@@ -49,6 +49,8 @@ type App struct {
 	Sender        *email.Sender
 	Live          *live.Hub
 	Automation    *automation.Engine
+	// Handler is what the test server serves (server.Routes lists its routes).
+	Handler http.Handler
 }
 
 // Start boots the handler on an httptest server. The River client is insert-only: tests that need
@@ -114,6 +116,7 @@ func start(t testing.TB, env map[string]string, before func(*App), clock *Clock)
 		<-a.Jobs.Stopped()
 	})
 	ts.Config.Handler = parts.Handler
+	a.Handler = parts.Handler
 	return a
 }
 

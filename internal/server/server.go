@@ -19,7 +19,8 @@ import (
 // Deps is everything the handler needs: the UI's dependencies.
 type Deps = ui.Deps
 
-// New returns the complete handler.
+// New returns the complete handler. It also answers Routes (chi.Walk), so tests walk the very
+// routes the app serves.
 func New(d Deps) http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
@@ -49,7 +50,24 @@ func New(d Deps) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Cross-site request refused: this form must be sent from a Shopdesk page. Reload the page and try again.", http.StatusForbidden)
 	}))
-	return cop.Handler(r)
+	return routedHandler{Handler: cop.Handler(r), router: r}
+}
+
+// routedHandler is the protected handler that still lists its routes.
+type routedHandler struct {
+	http.Handler
+	router chi.Routes
+}
+
+// Routes is the router behind the handler.
+func (h routedHandler) Routes() chi.Routes { return h.router }
+
+// Routes returns the routes of a handler built by New, or nil for any other handler.
+func Routes(h http.Handler) chi.Routes {
+	if rh, ok := h.(routedHandler); ok {
+		return rh.router
+	}
+	return nil
 }
 
 // readyz answers 200 when the database answers and its schema matches this binary.

@@ -89,9 +89,10 @@ func (s *Store) inTx(ctx context.Context, settings map[string]string, fn TxFunc)
 		}
 		begin += "; SELECT set_config('" + k + "', '" + v + "', true)"
 	}
-	return pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{BeginQuery: begin}, func(tx pgx.Tx) error {
+	err := pgx.BeginTxFunc(ctx, s.Pool, pgx.TxOptions{BeginQuery: begin}, func(tx pgx.Tx) error {
 		return fn(dbsqlc.New(tx), tx)
 	})
+	return referenceProblem(err)
 }
 
 // NotFound maps pgx's no-rows error to ErrNotFound and leaves others alone.

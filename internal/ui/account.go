@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/i18n"
 	"github.com/shopdesk/shopdesk/web/pages"
 )
@@ -20,7 +21,10 @@ func (h *Handler) showAccount(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) saveAccount(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := currentUser(ctx)
-	err := h.Auth.SaveProfile(ctx, u.ID, r.PostFormValue("name"), r.PostFormValue("language"), i18n.Languages)
+	err := inputProblems(r)
+	if err == nil {
+		err = h.Auth.SaveProfile(ctx, u.ID, r.PostFormValue("name"), r.PostFormValue("language"), i18n.Languages)
+	}
 	if fe, ok := fieldErrors(ctx, err); ok {
 		v := h.accountView(r)
 		v.Name, v.Language, v.ProfileErrors = r.PostFormValue("name"), r.PostFormValue("language"), fe
@@ -38,7 +42,11 @@ func (h *Handler) saveAccount(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := currentUser(ctx)
-	nu, err := h.Auth.ChangePassword(ctx, u.ID, r.PostFormValue("current_password"), r.PostFormValue("new_password"), r.PostFormValue("confirm_password"))
+	var nu auth.User
+	err := inputProblems(r)
+	if err == nil {
+		nu, err = h.Auth.ChangePassword(ctx, u.ID, r.PostFormValue("current_password"), r.PostFormValue("new_password"), r.PostFormValue("confirm_password"))
+	}
 	if fe, ok := fieldErrors(ctx, err); ok {
 		v := h.accountView(r)
 		v.PasswordErrors = fe

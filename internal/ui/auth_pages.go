@@ -41,6 +41,11 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := i18n.FromContext(ctx)
 	v := pages.LoginView{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("next"))}
+	if err := inputProblems(r); err != nil {
+		v.Error = problemText(ctx, err)
+		h.render(w, r, http.StatusUnprocessableEntity, pages.Login(v))
+		return
+	}
 	u, err := h.Auth.Authenticate(ctx, v.Email, r.PostFormValue("password"), middleware.GetClientIP(ctx))
 	if throttled, ok := errors.AsType[*auth.ThrottledError](err); ok {
 		minutes := int(throttled.RetryAfter(time.Now()) / time.Minute)
@@ -105,10 +110,15 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 	if u != nil {
 		existing = u.ID
 	}
-	ws, userID, err := h.Tenants.SignUp(ctx, tenant.SignUpInput{
-		Workspace: tenant.WorkspaceInput{Name: v.WorkspaceName, Slug: v.Slug, TimeZone: v.TimeZone, Language: v.Language},
-		Name:      v.Name, Email: v.Email, Password: r.PostFormValue("password"),
-	}, existing, i18n.Languages)
+	var ws tenant.Workspace
+	var userID uuid.UUID
+	err := inputProblems(r)
+	if err == nil {
+		ws, userID, err = h.Tenants.SignUp(ctx, tenant.SignUpInput{
+			Workspace: tenant.WorkspaceInput{Name: v.WorkspaceName, Slug: v.Slug, TimeZone: v.TimeZone, Language: v.Language},
+			Name:      v.Name, Email: v.Email, Password: r.PostFormValue("password"),
+		}, existing, i18n.Languages)
+	}
 	if fe, ok := fieldErrors(ctx, err); ok {
 		v.Errors = fe
 		h.render(w, r, http.StatusUnprocessableEntity, pages.Signup(v))

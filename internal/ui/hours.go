@@ -98,7 +98,11 @@ func (h *Handler) createCalendar(w http.ResponseWriter, r *http.Request) {
 	for i, spans := range sla.DefaultWeek() {
 		in.Week[i] = automation.SpansText(spans)
 	}
-	id, err := h.Automation.SaveCalendar(ctx, sc, uuid.Nil, in)
+	var id uuid.UUID
+	err := inputProblems(r)
+	if err == nil {
+		id, err = h.Automation.SaveCalendar(ctx, sc, uuid.Nil, in)
+	}
 	if fe, ok := fieldErrors(ctx, err); ok {
 		v, _, verr := h.hoursView(r, uuid.Nil)
 		if verr != nil {
@@ -135,7 +139,9 @@ func (h *Handler) saveCalendar(w http.ResponseWriter, r *http.Request) {
 	for i := range in.Week {
 		in.Week[i] = r.PostFormValue("day_" + strconv.Itoa(i))
 	}
-	_, err = h.Automation.SaveCalendar(ctx, sc, id, in)
+	if err = inputProblems(r); err == nil {
+		_, err = h.Automation.SaveCalendar(ctx, sc, id, in)
+	}
 	if fe, ok := fieldErrors(ctx, err); ok {
 		v.Values = map[string]string{"name": in.Name, "time_zone": in.TimeZone, "holidays": in.Holidays, "closures": in.Closures}
 		v.Week = in.Week

@@ -182,7 +182,10 @@ func (h *Handler) ticketAction(w http.ResponseWriter, r *http.Request, fn func(s
 		h.fail(w, r, err)
 		return
 	}
-	to, err := fn(sc, n)
+	var to int64
+	if err = inputProblems(r); err == nil {
+		to, err = fn(sc, n)
+	}
 	if err != nil {
 		if key, ok := firstProblem(err); ok {
 			h.flash(r, "error", key)
@@ -341,7 +344,10 @@ func (h *Handler) bulk(w http.ResponseWriter, r *http.Request) {
 	if p := listParams(r.URL.Query()); len(p) > 0 {
 		back += "?" + p.Encode()
 	}
-	err := h.Conversations.Bulk(ctx, sc, numbers, a)
+	err := inputProblems(r)
+	if err == nil {
+		err = h.Conversations.Bulk(ctx, sc, numbers, a)
+	}
 	if key, ok := firstProblem(err); ok {
 		h.flash(r, "error", key)
 	} else if err == store.ErrNotFound {

@@ -57,7 +57,9 @@ func (h *Handler) acceptInvite(w http.ResponseWriter, r *http.Request) {
 	}
 	slug, token := chi.URLParam(r, "workspace"), chi.URLParam(r, "token")
 	var sc tenant.Scope
-	if u := currentUser(ctx); u != nil {
+	if err = inputProblems(r); err != nil {
+		v.Name = r.PostFormValue("name")
+	} else if u := currentUser(ctx); u != nil {
 		sc, err = h.Tenants.AcceptInvitation(ctx, slug, token, u.ID)
 	} else {
 		v.Name = r.PostFormValue("name")

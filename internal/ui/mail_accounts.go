@@ -45,7 +45,11 @@ func (h *Handler) createAccount(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sc := currentScope(ctx)
 	f := accountFormOf(r)
-	a, err := h.Email.Create(ctx, sc, f)
+	var a email.Account
+	err := inputProblems(r)
+	if err == nil {
+		a, err = h.Email.Create(ctx, sc, f)
+	}
 	if fe, ok := fieldErrors(ctx, err); ok {
 		h.render(w, r, http.StatusUnprocessableEntity, pages.AccountForm(h.accountForm(r, "", f, fe)))
 		return
@@ -87,7 +91,9 @@ func (h *Handler) saveMailAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	id := a.ID
 	f := accountFormOf(r)
-	err = h.Email.Update(ctx, sc, id, f)
+	if err = inputProblems(r); err == nil {
+		err = h.Email.Update(ctx, sc, id, f)
+	}
 	if fe, ok := fieldErrors(ctx, err); ok {
 		h.render(w, r, http.StatusUnprocessableEntity, pages.AccountForm(h.accountForm(r, strconv.FormatInt(id, 10), f, fe)))
 		return

@@ -159,6 +159,9 @@ func (h *Handler) requireRole(min tenant.Role) func(http.Handler) http.Handler {
 func (h *Handler) shell(r *http.Request, title, active string) components.Shell {
 	ctx := r.Context()
 	s := components.Shell{Title: title, Active: active, Flash: h.popFlash(r)}
+	if key := problemSummary(ctx); key != "" && s.Flash == nil {
+		s.Flash = &components.Flash{Kind: "error", Message: i18n.T(ctx, key)}
+	}
 	u := currentUser(ctx)
 	if u == nil {
 		return s

@@ -10,11 +10,8 @@ import (
 // flash message instead of a form.
 func firstProblem(err error) (string, bool) {
 	var ve validate.Errors
-	if !errors.As(err, &ve) {
+	if !errors.As(err, &ve) || len(ve) == 0 {
 		return "", false
 	}
-	for _, k := range ve {
-		return k, true
-	}
-	return "", false
+	return firstKey(ve), true
 }

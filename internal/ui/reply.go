@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/live"
@@ -16,8 +17,12 @@ import (
 	"github.com/shopdesk/shopdesk/web/pages"
 )
 
-// maxReplyRequest bounds a reply with its attachments.
-const maxReplyRequest = conversation.MaxAttachments*conversation.MaxAttachmentBytes + 1<<20
+const (
+	// maxReplyRequest bounds a reply with its attachments.
+	maxReplyRequest = conversation.MaxAttachments*conversation.MaxAttachmentBytes + 1<<20
+	// maxReplyBodyBytes is the longest reply text in bytes: its character limit in any script.
+	maxReplyBodyBytes = utf8.UTFMax * conversation.MaxBodyChars
+)
 
 func (h *Handler) reply(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -27,38 +32,20 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxReplyRequest)
-	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		h.flash(r, "error", "reply.file_too_large")
-		seeOther(w, r, h.ticketURL(r, n))
-		return
-	}
+	// The body was read and checked by checkInput, within maxReplyRequest.
 	in := conversation.ReplyInput{Body: r.FormValue("body"), Note: r.FormValue("mode") == "note", Status: r.FormValue("then"), Confirm: r.FormValue("confirm") == "1"}
 	if v := r.FormValue("seen_last_message_at"); v != "" {
 		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 			in.SeenLastMessageAt = &t
 		}
 	}
-	if r.MultipartForm != nil {
-		for _, fh := range r.MultipartForm.File["attachments"] {
-			if fh.Size == 0 {
-				continue
-			}
-			f, err := fh.Open()
-			if err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			data, err := io.ReadAll(io.LimitReader(f, conversation.MaxAttachmentBytes+1))
-			f.Close()
-			if err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			in.Uploads = append(in.Uploads, conversation.Upload{Name: fh.Filename, ContentType: fh.Header.Get("Content-Type"), Data: data})
-		}
+	err = inputProblems(r)
+	if err == nil && r.MultipartForm != nil {
+		in.Uploads, err = readUploads(r.MultipartForm.File["attachments"])
 	}
-	_, err = h.Conversations.Reply(ctx, sc, n, in)
+	if err == nil {
+		_, err = h.Conversations.Reply(ctx, sc, n, in)
+	}
 	changed := errors.Is(err, conversation.ErrCustomerWroteAgain) || errors.Is(err, conversation.ErrRepliedMeanwhile)
 	if changed || err != nil && isValidation(err) {
 		// The composer comes back with the draft, the newer customer message in the thread and
@@ -77,7 +64,12 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request) {
 		} else {
 			tv.Errors, _ = fieldErrors(ctx, err)
 		}
-		h.renderTicket(w, r, http.StatusConflict, tv)
+		// Only a thread that moved on is a conflict; a problem with the form is the form again.
+		status := http.StatusUnprocessableEntity
+		if changed {
+			status = http.StatusConflict
+		}
+		h.renderTicket(w, r, status, tv)
 		return
 	}
 	if err != nil {
@@ -109,6 +101,10 @@ func (h *Handler) presence(w http.ResponseWriter, r *http.Request) {
 	t, err := h.Conversations.Ticket(ctx, sc, n)
 	if err != nil {
 		h.fail(w, r, err)
+		return
+	}
+	if err := inputProblems(r); err != nil {
+		http.Error(w, problemText(ctx, err), http.StatusUnprocessableEntity)
 		return
 	}
 	state := r.PostFormValue("state")

@@ -182,7 +182,11 @@ func (h *Handler) submitRule(w http.ResponseWriter, r *http.Request, id uuid.UUI
 	ctx := r.Context()
 	sc := currentScope(ctx)
 	in := ruleInputOf(r)
-	saved, err := h.Automation.SaveRule(ctx, sc, id, in)
+	saved := id
+	err := inputProblems(r)
+	if err == nil {
+		saved, err = h.Automation.SaveRule(ctx, sc, id, in)
+	}
 	if fe, ok := fieldErrors(ctx, err); ok {
 		sid := ""
 		if id != uuid.Nil {

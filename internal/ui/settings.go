@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -37,7 +38,10 @@ func (h *Handler) showWorkspaceSettings(w http.ResponseWriter, r *http.Request) 
 func (h *Handler) saveWorkspaceSettings(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	in := tenant.WorkspaceInput{Name: r.PostFormValue("workspace_name"), TimeZone: r.PostFormValue("time_zone"), Language: r.PostFormValue("language")}
-	_, err := h.Tenants.Update(ctx, currentScope(ctx), in, i18n.Languages)
+	err := inputProblems(r)
+	if err == nil {
+		_, err = h.Tenants.Update(ctx, currentScope(ctx), in, i18n.Languages)
+	}
 	if fe, ok := fieldErrors(ctx, err); ok {
 		v := h.workspaceSettingsView(r)
 		v.Name, v.TimeZone, v.Language, v.Errors = in.Name, in.TimeZone, in.Language, fe
@@ -91,7 +95,11 @@ func (h *Handler) invite(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sc := currentScope(ctx)
 	email, role := r.PostFormValue("email"), r.PostFormValue("role")
-	_, token, err := h.Tenants.Invite(ctx, sc, email, tenant.Role(role))
+	var token string
+	err := inputProblems(r)
+	if err == nil {
+		_, token, err = h.Tenants.Invite(ctx, sc, email, tenant.Role(role))
+	}
 	if fe, ok := fieldErrors(ctx, err); ok {
 		v, verr := h.peopleView(r)
 		if verr != nil {
@@ -150,7 +158,9 @@ func (h *Handler) memberAction(w http.ResponseWriter, r *http.Request, fn func(t
 		h.fail(w, r, store.ErrNotFound)
 		return
 	}
-	err = fn(sc, id)
+	if err = inputProblems(r); err == nil {
+		err = fn(sc, id)
+	}
 	if key, ok := firstProblem(err); ok {
 		h.flash(r, "error", key)
 	} else if err != nil {
@@ -221,10 +231,16 @@ func (h *Handler) jobAction(w http.ResponseWriter, r *http.Request, fn func(ctx 
 		h.fail(w, r, store.ErrNotFound)
 		return
 	}
+	back := "/w/" + sc.Workspace.Slug + "/settings/jobs"
+	if key, ok := firstProblem(inputProblems(r)); ok {
+		h.flash(r, "error", key)
+		seeOther(w, r, back)
+		return
+	}
 	if err := fn(ctx, sc.TenantID(), id); err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	h.flash(r, "success", okKey)
-	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/jobs?state="+r.PostFormValue("state"))
+	seeOther(w, r, back+"?state="+url.QueryEscape(r.PostFormValue("state")))
 }

@@ -174,7 +174,11 @@ func (h *Handler) savePolicyForm(w http.ResponseWriter, r *http.Request, id uuid
 	ctx := r.Context()
 	sc := currentScope(ctx)
 	in := policyInputOf(r)
-	saved, err := h.Automation.SavePolicy(ctx, sc, id, in)
+	saved := id
+	err := inputProblems(r)
+	if err == nil {
+		saved, err = h.Automation.SavePolicy(ctx, sc, id, in)
+	}
 	if fe, ok := fieldErrors(ctx, err); ok {
 		sid := ""
 		if id != uuid.Nil {

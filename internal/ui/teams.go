@@ -123,7 +123,10 @@ func (h *Handler) createTeam(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sc := currentScope(ctx)
 	in := teamInputOf(r)
-	_, err := h.Automation.SaveTeam(ctx, sc, uuid.Nil, in)
+	err := inputProblems(r)
+	if err == nil {
+		_, err = h.Automation.SaveTeam(ctx, sc, uuid.Nil, in)
+	}
 	if fe, ok := fieldErrors(ctx, err); ok {
 		v, verr := h.teamsView(r)
 		if verr != nil {
@@ -149,7 +152,11 @@ func (h *Handler) saveTeam(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, err := h.Automation.SaveTeam(ctx, sc, id, teamInputOf(r)); err != nil {
+	err := inputProblems(r)
+	if err == nil {
+		_, err = h.Automation.SaveTeam(ctx, sc, id, teamInputOf(r))
+	}
+	if err != nil {
 		if h.flashProblem(r, err) {
 			seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/teams")
 			return
@@ -169,11 +176,11 @@ func (h *Handler) setTeamMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user, _ := uuid.Parse(r.PostFormValue("user_id"))
-	var err error
+	err := inputProblems(r)
 	capacity, ok := parseCapacity(r.PostFormValue("capacity"))
-	if !ok {
+	if err == nil && !ok {
 		err = validate.Errors{"capacity": "teams.capacity_invalid"}
-	} else {
+	} else if err == nil {
 		err = h.Automation.SetTeamMember(ctx, sc, id, user, automation.MemberInput{Capacity: capacity,
 			Languages: splitList(r.PostFormValue("languages")), Marketplaces: splitList(r.PostFormValue("marketplaces")),
 			Channels: splitList(r.PostFormValue("channels"))})
@@ -213,7 +220,11 @@ func (h *Handler) flashProblem(r *http.Request, err error) bool {
 func (h *Handler) setAvailability(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sc := currentScope(ctx)
-	if err := h.Automation.SetAvailability(ctx, sc, sc.UserID, r.PostFormValue("availability")); err != nil {
+	err := inputProblems(r)
+	if err == nil {
+		err = h.Automation.SetAvailability(ctx, sc, sc.UserID, r.PostFormValue("availability"))
+	}
+	if err != nil {
 		if h.flashProblem(r, err) {
 			seeOther(w, r, "/w/"+sc.Workspace.Slug+"/inbox")
 			return

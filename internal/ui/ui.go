@@ -79,7 +79,7 @@ func New(d Deps) *Handler {
 }
 
 // Routes registers every page. Role checks sit on the groups, so a route added to a group
-// inherits them.
+// inherits them; so does checkInput, the input rule every POST body passes (see input.go).
 func (h *Handler) Routes(r chi.Router) {
 	r.Use(limitPages, rememberSession, h.sessions.LoadAndSave, h.loadUser, h.language)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { h.fail(w, r, store.ErrNotFound) })
@@ -89,7 +89,7 @@ func (h *Handler) Routes(r chi.Router) {
 	// Everything but the live event stream answers within the timeout.
 	timeout := middleware.Timeout(30 * time.Second)
 	r.Group(func(r chi.Router) {
-		r.Use(timeout)
+		r.Use(timeout, h.checkInput)
 		r.Get("/", h.home)
 		r.Get("/login", h.showLogin)
 		r.Post("/login", h.login)
@@ -111,7 +111,7 @@ func (h *Handler) Routes(r chi.Router) {
 		r.Use(h.requireUser, h.workspace, h.forgetCountsOnChange)
 		r.Get("/events", h.events)
 		r.Group(func(r chi.Router) {
-			r.Use(timeout)
+			r.Use(timeout, h.checkInput)
 			r.Get("/", h.workspaceHome)
 			r.Get("/inbox", h.showInbox)
 			r.Get("/search", h.showSearch)
@@ -251,6 +251,7 @@ func fieldErrors(ctx context.Context, err error) (map[string]string, bool) {
 	if !errors.As(err, &ve) {
 		return nil, false
 	}
+	noteProblems(ctx, ve)
 	p := i18n.FromContext(ctx)
 	out := make(map[string]string, len(ve))
 	for f, k := range ve {
