@@ -86,6 +86,9 @@ func TestTwoAgentsOnOneTicket(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`[data-testid=merge-target]`), "1"),
 		chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
 		chromedp.Click(chromedp.CSS(`[data-testid=merge-submit]`)),
+		// Buyer B's ticket into Buyer A's: the page asks first.
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=merge-anyway]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=merge-anyway]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=undo-merge]`)),
 	)
 	require.Contains(t, p1.Text(`[data-testid=thread]`), "Parcel question again")

@@ -93,7 +93,7 @@ func setup(t *testing.T) *fixture {
 	_, err = app.Conversations.CreateInbound(context.Background(), f.a, conversation.NewTicket{Channel: "email", Subject: "Alpha ticket",
 		Customer: conversation.CustomerRef{Email: "buyer@alpha.test"}, Message: conversation.Inbound{Text: "Alpha text"}})
 	require.NoError(t, err)
-	mergeID, err := app.Conversations.Merge(context.Background(), f.b, 1, 2)
+	mergeID, err := app.Conversations.Merge(context.Background(), f.b, 1, 2, conversation.MergeOptions{Confirm: true})
 	require.NoError(t, err)
 	d, err := app.Conversations.Detail(context.Background(), f.b, last.Number)
 	require.NoError(t, err)
