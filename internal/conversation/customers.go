@@ -64,7 +64,12 @@ func (s *Service) Customer(ctx context.Context, sc tenant.Scope, id uuid.UUID) (
 // SearchCustomers finds up to 20 customers (not merged away, not except) whose name or an
 // address starts with the text.
 func (s *Service) SearchCustomers(ctx context.Context, sc tenant.Scope, text string, except uuid.UUID) ([]dbsqlc.CustomerSearchRow, error) {
+	// Typed text: only valid UTF-8 without NUL reaches the database, and a name's length is plenty.
+	text = strings.ReplaceAll(strings.ToValidUTF8(text, ""), "\x00", "")
 	text = strings.ToLower(strings.TrimSpace(text))
+	if r := []rune(text); len(r) > 200 {
+		text = string(r[:200])
+	}
 	if text == "" {
 		return nil, nil
 	}
@@ -212,8 +217,12 @@ func lockCustomers(ctx context.Context, q *dbsqlc.Queries, tid, sourceID, target
 			tgt = c
 		}
 	}
-	if src.ID == uuid.Nil || tgt.ID == uuid.Nil {
+	if src.ID == uuid.Nil {
 		return src, tgt, store.ErrNotFound
+	}
+	if tgt.ID == uuid.Nil {
+		// Chosen in a form: another workspace's id or a stale one is a problem with the choice.
+		return src, tgt, validate.Errors{"target": "customer_merge.pick"}
 	}
 	return src, tgt, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/internal/validate"
 )
@@ -238,7 +239,13 @@ func TestMergeCustomers(t *testing.T) {
 	_, err = w.svc.MergeCustomers(ctx, w.a, src, src)
 	require.Equal(t, "customer_merge.same", problem(t, err)["target"])
 	_, err = w.svc.MergeCustomers(ctx, w.b, src, tgt)
-	require.Error(t, err, "another workspace's customers are not found")
+	require.ErrorIs(t, err, store.ErrNotFound, "another workspace's customers are not found")
+	_, err = w.svc.MergeCustomers(ctx, w.a, src, uuid.New())
+	require.Equal(t, "customer_merge.pick", problem(t, err)["target"], "an unknown target is a problem with the choice")
+	found, err = w.svc.SearchCustomers(ctx, w.a, "so\x00fia\xff", src)
+	require.NoError(t, err, "NUL and invalid UTF-8 in the search are dropped")
+	require.Len(t, found, 1)
+	require.Equal(t, tgt, found[0].ID)
 
 	mergeID, err := w.svc.MergeCustomers(ctx, w.a, src, tgt)
 	require.NoError(t, err)
