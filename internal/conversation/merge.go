@@ -196,6 +196,15 @@ func (s *Service) UndoMerge(ctx context.Context, sc tenant.Scope, mergeID int64)
 		if snap.Tags == nil {
 			snap.Tags = []string{}
 		}
+		if snap.Status == "snoozed" {
+			// A snooze whose time passed while the ticket was merged away was never woken (the
+			// wake-up found it closed): it comes back open. A later one is woken as planned.
+			if snap.SnoozedUntil == nil || !snap.SnoozedUntil.After(s.now()) {
+				snap.Status, snap.SnoozedUntil = "open", nil
+			} else if err := s.scheduleWake(ctx, tx, tid, src.ID, *snap.SnoozedUntil); err != nil {
+				return err
+			}
+		}
 		if err := q.TicketRestore(ctx, dbsqlc.TicketRestoreParams{TenantID: tid, ID: src.ID, Status: snap.Status, AssigneeID: snap.AssigneeID,
 			Priority: snap.Priority, Tags: snap.Tags, ResolvedAt: snap.ResolvedAt, SnoozedUntil: snap.SnoozedUntil}); err != nil {
 			return err

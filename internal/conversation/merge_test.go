@@ -162,6 +162,21 @@ func TestMergeOfTwoCustomersTickets(t *testing.T) {
 		require.Equal(t, before.Identities, after.Identities)
 		require.Equal(t, "Sofia Rossi", authorsOf(t, w.world, w.mike.Number)["Hello again"])
 	})
+
+	t.Run("UndoAfterTheSnoozeTimePassedReopens", func(t *testing.T) {
+		t.Parallel()
+		w := newMergeWorld(t)
+		until := w.now.Add(time.Hour)
+		require.NoError(t, w.svc.SetStatus(ctx, w.a, w.sofia.Number, "snoozed", &until))
+		mergeID, err := w.svc.Merge(ctx, w.a, w.sofia.Number, w.mike.Number, conversation.MergeOptions{Confirm: true})
+		require.NoError(t, err)
+		w.now = w.now.Add(2 * time.Hour) // the wake-up came and found the ticket merged away
+		require.NoError(t, w.svc.UndoMerge(ctx, w.a, mergeID))
+		tk, err := w.svc.Ticket(ctx, w.a, w.sofia.Number)
+		require.NoError(t, err)
+		require.Equal(t, "open", tk.Status)
+		require.Nil(t, tk.SnoozedUntil)
+	})
 }
 
 func TestMergeAcrossMarketplaceChannelsIsRefused(t *testing.T) {
