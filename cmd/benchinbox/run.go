@@ -170,6 +170,9 @@ func run(ctx context.Context, ownerURL, appURL string, d time.Duration, only str
 	}{
 		{"All open", conversation.Filter{View: "open", Priority: -1}, me},
 		{"Mine", conversation.Filter{View: "mine", Priority: -1}, me},
+		{"Pending", conversation.Filter{View: "pending", Priority: -1}, me},
+		{"Snoozed", conversation.Filter{View: "snoozed", Priority: -1}, me},
+		{"Closed", conversation.Filter{View: "closed", Priority: -1}, me},
 	} {
 		sc := tenant.Scope{Workspace: tenant.Workspace{ID: bigID}, UserID: v.user, Role: tenant.RoleAgent}
 		sql, args, err := conversations.ListSQL(sc, v.f, "", 50)

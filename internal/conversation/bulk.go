@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/google/uuid"
@@ -56,7 +57,13 @@ func (s *Service) Bulk(ctx context.Context, sc tenant.Scope, numbers []int64, a 
 			}
 			target := locked[0] // lowest id: the oldest ticket
 			for _, t := range locked[1:] {
-				if _, err := s.merge(ctx, q, tx, sc, t.Number, target.Number); err != nil {
+				// Tickets of different customers merge one at a time from the ticket page, where
+				// the person sees who is involved and confirms.
+				_, err := s.merge(ctx, q, tx, sc, t.Number, target.Number, MergeOptions{})
+				if _, ok := errors.AsType[*DifferentCustomersError](err); ok {
+					return validate.Errors{"selection": "bulk.merge_different_customers"}
+				}
+				if err != nil {
 					return err
 				}
 			}

@@ -157,13 +157,18 @@ func (s *Service) AppendInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx
 	if err != nil {
 		return 0, 0, notFound(err)
 	}
-	// A customer answering a ticket that was merged away is answering the merged ticket.
+	author, err := s.authorOf(ctx, q, sc.TenantID(), t.CustomerID, msg.From)
+	if err != nil {
+		return 0, 0, err
+	}
+	// A customer answering a ticket that was merged away is answering the merged ticket; the
+	// message is still theirs, not the merged ticket's customer's.
 	for hops := 0; t.MergedInto.Valid && hops < 10; hops++ {
 		if t, err = q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: sc.TenantID(), ID: t.MergedInto.Int64}); err != nil {
 			return 0, 0, err
 		}
 	}
-	id, err := s.addInbound(ctx, q, sc.TenantID(), t.ID, t.CustomerID, msg, true)
+	id, err := s.addInbound(ctx, q, sc.TenantID(), t.ID, author, msg, true)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -202,6 +207,23 @@ func (s *Service) addInbound(ctx context.Context, q *dbsqlc.Queries, tenantID uu
 		return id, nil
 	}
 	return id, q.TicketAddInbound(ctx, dbsqlc.TicketAddInboundParams{TenantID: tenantID, ID: ticketID, At: msg.At, Body: msg.Text})
+}
+
+// authorOf is the customer who wrote a message appended to a ticket: the customer known by the
+// sender's address, else the customer of the ticket the message answers (before any merge).
+func (s *Service) authorOf(ctx context.Context, q *dbsqlc.Queries, tenantID, ticketCustomer uuid.UUID, from string) (uuid.UUID, error) {
+	from = strings.ToLower(strings.TrimSpace(from))
+	if from == "" {
+		return ticketCustomer, nil
+	}
+	c, err := q.CustomerByEmail(ctx, dbsqlc.CustomerByEmailParams{TenantID: tenantID, Email: from})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ticketCustomer, nil
+	}
+	if err != nil {
+		return uuid.Nil, fmt.Errorf("conversation: message author: %w", err)
+	}
+	return c.ID, nil
 }
 
 func (s *Service) resolveCustomer(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, ref CustomerRef) (dbsqlc.Customer, error) {

@@ -29,7 +29,10 @@ type Detail struct {
 	SameSubject []dbsqlc.TicketsSameSubjectRow
 	Members     []dbsqlc.MembersForMentionRow
 	Names       map[uuid.UUID]string // people by id, for authors and events
-	LatestMerge *dbsqlc.TicketMerge  // the merge into this ticket that can still be undone
+	// Authors names each customer who wrote a message of the thread (a merged thread can have
+	// several; each message keeps its own).
+	Authors     map[uuid.UUID]string
+	LatestMerge *dbsqlc.TicketMerge // the merge into this ticket that can still be undone
 	Attachments map[int64][]dbsqlc.Attachment
 	// SLA is each target of the ticket's policy.
 	SLA []dbsqlc.TicketSLAViewRow
@@ -59,6 +62,14 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 			}
 			if d.SLA, err = q.TicketSLAView(ctx, dbsqlc.TicketSLAViewParams{TenantID: tid, TicketID: t.ID}); err != nil {
 				return err
+			}
+			authors, err := q.MessageAuthorsOfTicket(ctx, dbsqlc.MessageAuthorsOfTicketParams{TenantID: tid, TicketID: t.ID})
+			if err != nil {
+				return err
+			}
+			d.Authors = make(map[uuid.UUID]string, len(authors))
+			for _, a := range authors {
+				d.Authors[a.ID] = a.Name
 			}
 			if d.Customer, err = q.CustomerGet(ctx, dbsqlc.CustomerGetParams{TenantID: tid, ID: t.CustomerID}); err != nil {
 				return err

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,13 +25,16 @@ const (
 	ViewOpen        = "open"
 	ViewPresale     = "presale"
 	ViewBreaching   = "breaching"
+	ViewPending     = "pending"
+	ViewSnoozed     = "snoozed"
 	ViewResolved    = "resolved"
+	ViewClosed      = "closed"
 	ViewChannel     = "channel"
 	ViewMarketplace = "marketplace"
 )
 
 // Views lists the fixed views in the order the sidebar shows them.
-var Views = []string{ViewUnassigned, ViewMine, ViewOpen, ViewPresale, ViewBreaching, ViewResolved}
+var Views = []string{ViewUnassigned, ViewMine, ViewOpen, ViewPresale, ViewBreaching, ViewPending, ViewSnoozed, ViewResolved, ViewClosed}
 
 // BreachingWindow is how close to its due time a ticket counts as "breaching soon".
 const BreachingWindow = 2 * time.Hour
@@ -72,13 +76,36 @@ type Page struct {
 }
 
 // cursor is the keyset position after the last row of a page. Due is nil for "no due time",
-// which sorts last.
+// which sorts last; Snoozed is nil for a snooze without a time (none are written), also last.
 type cursor struct {
 	Due      *time.Time `json:"d,omitempty"`
 	Priority int16      `json:"p"`
 	Created  time.Time  `json:"c"`
 	Resolved *time.Time `json:"r,omitempty"`
+	Snoozed  *time.Time `json:"s,omitempty"`
+	Mode     string     `json:"m,omitempty"` // the list order it belongs to: "" due, "s" snoozed, "r" done
 	ID       int64      `json:"i"`
+}
+
+// listOrder is how a list is sorted, each matching its views' partial indexes.
+type listOrder int
+
+const (
+	orderDue     listOrder = iota // SLA due time, priority, age, id
+	orderSnoozed                  // wake-up time, id: the next to wake first
+	orderDone                     // resolution time, newest first
+)
+
+func (o listOrder) mode() string { return [...]string{"", "s", "r"}[o] }
+
+func orderOfStatus(status string) listOrder {
+	switch status {
+	case "snoozed":
+		return orderSnoozed
+	case "resolved", "closed":
+		return orderDone
+	}
+	return orderDue
 }
 
 func (c cursor) encode() string {
@@ -115,33 +142,50 @@ func (b *listQuery) and(cond string) { b.where = append(b.where, cond) }
 
 const openStatuses = "t.status IN ('open', 'pending') AND t.merged_into IS NULL"
 
-func (s *Service) buildList(sc tenant.Scope, f Filter, after string, limit int) (string, []any, bool, error) {
+// statusCond is the condition of one status, spelled as the partial index of its view spells
+// it, so the planner matches that index (the status is one of Statuses, never user text).
+func statusCond(status string) string {
+	return "t.status = '" + status + "' AND t.merged_into IS NULL"
+}
+
+func (s *Service) buildList(sc tenant.Scope, f Filter, after string, limit int) (string, []any, listOrder, error) {
 	b := &listQuery{}
 	b.and("t.tenant_id = " + b.arg(sc.TenantID()))
-	resolved := false
+	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
+		return "", nil, 0, fmt.Errorf("conversation: unknown status %q: %w", f.Status, store.ErrNotFound)
+	}
+	// A status filter replaces the statuses of the view, so it finds tickets of that status
+	// whatever view it is applied in (snoozed tickets from "All open", say).
+	statuses := func(def string) string {
+		if f.Status != "" {
+			return statusCond(f.Status)
+		}
+		return def
+	}
+	order := orderDue
 	switch f.View {
 	case ViewOpen, "":
-		b.and(openStatuses)
+		b.and(statuses(openStatuses))
 	case ViewUnassigned:
-		b.and(openStatuses + " AND t.assignee_id IS NULL")
+		b.and(statuses(openStatuses) + " AND t.assignee_id IS NULL")
 	case ViewMine:
-		b.and("t.status IN ('open', 'pending', 'snoozed') AND t.merged_into IS NULL AND t.assignee_id = " + b.arg(sc.UserID))
+		b.and(statuses("t.status IN ('open', 'pending', 'snoozed') AND t.merged_into IS NULL") + " AND t.assignee_id = " + b.arg(sc.UserID))
 	case ViewPresale:
-		b.and(openStatuses + " AND t.presale")
+		b.and(statuses(openStatuses) + " AND t.presale")
 	case ViewBreaching:
-		b.and(openStatuses + " AND t.sort_due < " + b.arg(s.now().Add(BreachingWindow)))
+		b.and(statuses(openStatuses) + " AND t.sort_due < " + b.arg(s.now().Add(BreachingWindow)))
 	case ViewChannel:
-		b.and(openStatuses + " AND t.channel = " + b.arg(f.Channel))
+		b.and(statuses(openStatuses) + " AND t.channel = " + b.arg(f.Channel))
 	case ViewMarketplace:
-		b.and(openStatuses + " AND t.marketplace = " + b.arg(f.Marketplace))
-	case ViewResolved:
-		b.and("t.status IN ('resolved', 'closed') AND t.merged_into IS NULL")
-		resolved = true
+		b.and(statuses(openStatuses) + " AND t.marketplace = " + b.arg(f.Marketplace))
+	case ViewPending, ViewSnoozed, ViewResolved, ViewClosed:
+		b.and(statuses(statusCond(f.View)))
+		order = orderOfStatus(f.View)
 	default:
-		return "", nil, false, fmt.Errorf("conversation: unknown view %q: %w", f.View, store.ErrNotFound)
+		return "", nil, 0, fmt.Errorf("conversation: unknown view %q: %w", f.View, store.ErrNotFound)
 	}
 	if f.Status != "" {
-		b.and("t.status = " + b.arg(f.Status))
+		order = orderOfStatus(f.Status)
 	}
 	if f.Channel != "" && f.View != ViewChannel {
 		b.and("t.channel = " + b.arg(f.Channel))
@@ -170,21 +214,31 @@ func (s *Service) buildList(sc tenant.Scope, f Filter, after string, limit int) 
 	if f.Priority >= 0 && f.Priority <= 3 {
 		b.and("t.priority = " + b.arg(int16(f.Priority)))
 	}
-	order := "t.sort_due, t.priority, t.created_at, t.id"
-	if resolved {
-		order = "t.resolved_at DESC, t.id DESC"
+	orderBy := "t.sort_due, t.priority, t.created_at, t.id"
+	switch order {
+	case orderSnoozed:
+		orderBy = snoozedKey + ", t.id"
+	case orderDone:
+		orderBy = "t.resolved_at DESC, t.id DESC"
 	}
 	if after != "" {
 		c, err := decodeCursor(after)
 		if err != nil {
-			return "", nil, false, err
+			return "", nil, 0, err
 		}
-		if resolved {
-			if c.Resolved == nil {
-				return "", nil, false, fmt.Errorf("conversation: cursor of another view: %w", store.ErrNotFound)
-			}
+		if (order == orderDone) != (c.Resolved != nil) || (order == orderSnoozed) != (c.Mode == "s") {
+			return "", nil, 0, fmt.Errorf("conversation: cursor of another view: %w", store.ErrNotFound)
+		}
+		switch order {
+		case orderDone:
 			b.and("(t.resolved_at, t.id) < (" + b.arg(*c.Resolved) + ", " + b.arg(c.ID) + ")")
-		} else {
+		case orderSnoozed:
+			until := "'infinity'::timestamptz"
+			if c.Snoozed != nil {
+				until = b.arg(*c.Snoozed) + "::timestamptz"
+			}
+			b.and("(" + snoozedKey + ", t.id) > (" + until + ", " + b.arg(c.ID) + "::bigint)")
+		default:
 			due := "'infinity'::timestamptz"
 			if c.Due != nil {
 				due = b.arg(*c.Due) + "::timestamptz"
@@ -198,10 +252,13 @@ func (s *Service) buildList(sc tenant.Scope, f Filter, after string, limit int) 
 	JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
 	LEFT JOIN ticket_reads r ON r.tenant_id = t.tenant_id AND r.ticket_id = t.id AND r.user_id = ` + b.arg(sc.UserID) + `
 	WHERE ` + strings.Join(b.where, "\n\t  AND ") + `
-	ORDER BY ` + order + `
+	ORDER BY ` + orderBy + `
 	LIMIT ` + b.arg(limit+1)
-	return sql, b.args, resolved, nil
+	return sql, b.args, order, nil
 }
+
+// snoozedKey is the snoozed view's sort key, as tickets_snoozed_idx spells it.
+const snoozedKey = "coalesce(t.snoozed_until, 'infinity'::timestamptz)"
 
 const listColumns = `t.tenant_id, t.id, t.number, t.channel, t.marketplace, t.store, t.subject, t.customer_id, t.status,
 	t.priority, t.assignee_id, t.team_id, t.tags, t.category, t.language, t.presale, t.snoozed_until, t.sla_due_at,
@@ -300,7 +357,7 @@ func (s *Service) ListSQL(sc tenant.Scope, f Filter, after string, limit int) (s
 // List returns one page of a view. limit is capped at 100.
 func (s *Service) List(ctx context.Context, sc tenant.Scope, f Filter, after string, limit int) (Page, error) {
 	limit = min(max(limit, 1), 100)
-	sql, args, resolved, err := s.buildList(sc, f, after, limit)
+	sql, args, order, err := s.buildList(sc, f, after, limit)
 	if err != nil {
 		return Page{}, err
 	}
@@ -313,9 +370,13 @@ func (s *Service) List(ctx context.Context, sc tenant.Scope, f Filter, after str
 		p.Items = p.Items[:limit]
 		last := p.Items[limit-1]
 		c := cursor{Due: last.SlaDueAt, Priority: last.Priority, Created: last.CreatedAt, ID: last.ID}
-		if resolved {
+		switch order {
+		case orderDone:
 			c = cursor{Resolved: last.ResolvedAt, ID: last.ID}
+		case orderSnoozed:
+			c = cursor{Snoozed: last.SnoozedUntil, ID: last.ID}
 		}
+		c.Mode = order.mode()
 		p.Next = c.encode()
 	}
 	return p, nil
@@ -330,13 +391,16 @@ func (s *Service) Counts(ctx context.Context, sc tenant.Scope) (map[string]int, 
 	capped := func(cond string) string {
 		return "(SELECT count(*) FROM (SELECT 1 FROM tickets t WHERE t.tenant_id = $1 AND " + cond + " LIMIT " + strconv.Itoa(CountCap) + ") s)"
 	}
-	keys := []string{ViewUnassigned, ViewMine, ViewOpen, ViewPresale, ViewBreaching}
+	keys := []string{ViewUnassigned, ViewMine, ViewOpen, ViewPresale, ViewBreaching, ViewPending, ViewSnoozed, ViewClosed}
 	exprs := []string{
 		capped(openStatuses + " AND t.assignee_id IS NULL"),
 		capped("t.status IN ('open', 'pending', 'snoozed') AND t.merged_into IS NULL AND t.assignee_id = $2"),
 		capped(openStatuses),
 		capped(openStatuses + " AND t.presale"),
 		capped(openStatuses + " AND t.sort_due < $3"),
+		capped(statusCond("pending")),
+		capped(statusCond("snoozed")),
+		capped(statusCond("closed")),
 	}
 	for _, ch := range Channels {
 		keys = append(keys, ViewChannel+":"+ch)

@@ -147,21 +147,43 @@ func TestListViewsAndFilters(t *testing.T) {
 		}},
 		{"ChannelAmazon", conversation.Filter{View: "channel", Channel: "amazon", Priority: -1}, w.a, specsA, func(s *spec) bool { return open(s) && s.channel == "amazon" }},
 		{"MarketplaceEbay", conversation.Filter{View: "marketplace", Marketplace: "ebay.com", Priority: -1}, w.b, specsB, func(s *spec) bool { return open(s) && s.marketplace == "ebay.com" }},
-		{"Resolved", conversation.Filter{View: "resolved", Priority: -1}, w.a, specsA, func(s *spec) bool { return s.status == "resolved" || s.status == "closed" }},
+		{"Resolved", conversation.Filter{View: "resolved", Priority: -1}, w.a, specsA, func(s *spec) bool { return s.status == "resolved" }},
+		{"Pending", conversation.Filter{View: "pending", Priority: -1}, w.a, specsA, func(s *spec) bool { return s.status == "pending" }},
+		{"PendingB", conversation.Filter{View: "pending", Priority: -1}, w.b, specsB, func(s *spec) bool { return s.status == "pending" }},
+		{"Snoozed", conversation.Filter{View: "snoozed", Priority: -1}, w.a, specsA, func(s *spec) bool { return s.status == "snoozed" }},
+		{"SnoozedB", conversation.Filter{View: "snoozed", Priority: -1}, w.b, specsB, func(s *spec) bool { return s.status == "snoozed" }},
+		{"Closed", conversation.Filter{View: "closed", Priority: -1}, w.a, specsA, func(s *spec) bool { return s.status == "closed" }},
+		{"ClosedB", conversation.Filter{View: "closed", Priority: -1}, w.b, specsB, func(s *spec) bool { return s.status == "closed" }},
+		// The status filter finds tickets whatever view it is applied in.
+		{"FilterStatusSnoozedInOpen", conversation.Filter{View: "open", Status: "snoozed", Priority: -1}, w.a, specsA, func(s *spec) bool { return s.status == "snoozed" }},
+		{"FilterStatusClosedInOpen", conversation.Filter{View: "open", Status: "closed", Priority: -1}, w.a, specsA, func(s *spec) bool { return s.status == "closed" }},
+		{"FilterStatusResolvedInMine", conversation.Filter{View: "mine", Status: "resolved", Priority: -1}, w.a, specsA, func(s *spec) bool {
+			return s.status == "resolved" && s.assignee == w.a.UserID
+		}},
+		{"FilterStatusSnoozedInChannel", conversation.Filter{View: "channel", Channel: "amazon", Status: "snoozed", Priority: -1}, w.a, specsA, func(s *spec) bool {
+			return s.status == "snoozed" && s.channel == "amazon"
+		}},
 		{"FilterStatusPending", conversation.Filter{View: "open", Status: "pending", Priority: -1}, w.a, specsA, func(s *spec) bool { return s.status == "pending" }},
 		{"FilterPriorityUrgent", conversation.Filter{View: "open", Priority: 0}, w.a, specsA, func(s *spec) bool { return open(s) && s.priority == 0 }},
 		{"FilterTag", conversation.Filter{View: "open", Tag: "vip", Priority: -1}, w.a, specsA, func(s *spec) bool { return open(s) && s.tag == "vip" }},
 		{"FilterLanguage", conversation.Filter{View: "open", Language: "ko", Priority: -1}, w.a, specsA, func(s *spec) bool { return open(s) && s.lang == "ko" }},
 		{"FilterAssignee", conversation.Filter{View: "open", AssigneeID: w.a2.UserID, Priority: -1}, w.a, specsA, func(s *spec) bool { return open(s) && s.assignee == w.a2.UserID }},
 		{"FilterChannelInResolved", conversation.Filter{View: "resolved", Channel: "email", Priority: -1}, w.a, specsA, func(s *spec) bool {
-			return (s.status == "resolved" || s.status == "closed") && s.channel == "email"
+			return s.status == "resolved" && s.channel == "email"
+		}},
+		{"FilterChannelInSnoozed", conversation.Filter{View: "snoozed", Channel: "email", Priority: -1}, w.a, specsA, func(s *spec) bool {
+			return s.status == "snoozed" && s.channel == "email"
 		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			// The expected order comes from what the database stored, sorted in Go by the documented rule.
-			want := expected(t, w, tc.sc, tc.specs, tc.expect, tc.f.View == "resolved")
+			order := tc.f.View
+			if tc.f.Status != "" {
+				order = tc.f.Status
+			}
+			want := expected(t, w, tc.sc, tc.specs, tc.expect, order)
 			for _, pageSize := range []int{1, 4, 100} {
 				var got []int64
 				after := ""
@@ -184,13 +206,16 @@ func TestListViewsAndFilters(t *testing.T) {
 	}
 }
 
-func expected(t *testing.T, w *world, sc tenant.Scope, specs []*spec, keep func(*spec) bool, resolved bool) []int64 {
+// expected lists the kept tickets in the order of the view (or status filter) named by order:
+// resolved and closed newest resolution first, snoozed soonest wake-up first, else due order.
+func expected(t *testing.T, w *world, sc tenant.Scope, specs []*spec, keep func(*spec) bool, order string) []int64 {
 	t.Helper()
 	type row struct {
 		due      time.Time
 		priority int16
 		created  time.Time
 		resolved time.Time
+		snoozed  time.Time
 		id       int64
 		number   int64
 	}
@@ -209,14 +234,23 @@ func expected(t *testing.T, w *world, sc tenant.Scope, specs []*spec, keep func(
 		if tk.ResolvedAt != nil {
 			rr.resolved = *tk.ResolvedAt
 		}
+		if tk.SnoozedUntil != nil {
+			rr.snoozed = *tk.SnoozedUntil
+		}
 		rows = append(rows, rr)
 	}
 	slices.SortFunc(rows, func(x, y row) int {
-		if resolved {
+		switch order {
+		case "resolved", "closed":
 			if c := y.resolved.Compare(x.resolved); c != 0 {
 				return c
 			}
 			return int(y.id - x.id)
+		case "snoozed":
+			if c := x.snoozed.Compare(y.snoozed); c != 0 {
+				return c
+			}
+			return int(x.id - y.id)
 		}
 		if c := x.due.Compare(y.due); c != 0 {
 			return c
@@ -254,6 +288,15 @@ func TestCounts(t *testing.T) {
 		}
 	}
 	require.Equal(t, n, counts["open"])
+	for _, st := range []string{"pending", "snoozed", "closed"} {
+		want := 0
+		for _, s := range specs {
+			if s.status == st {
+				want++
+			}
+		}
+		require.Equal(t, want, counts[st], st)
+	}
 	total := 0
 	for _, ch := range conversation.Channels {
 		total += counts["channel:"+ch]

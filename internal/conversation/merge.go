@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -15,32 +16,61 @@ import (
 	"github.com/shopdesk/shopdesk/internal/validate"
 )
 
-// snapshot is what a merge changes on the source ticket and its customer, so undo can put it back.
+// snapshot is what a merge changes on the source ticket, so undo can put it back. Emails and
+// IdentityKeys are only in merges made before migration 000014, which moved the source customer's
+// addresses to the target's customer; undo still returns them.
 type snapshot struct {
 	Status       string        `json:"status"`
 	AssigneeID   uuid.NullUUID `json:"assignee_id"`
 	Priority     int16         `json:"priority"`
 	Tags         []string      `json:"tags"`
 	ResolvedAt   *time.Time    `json:"resolved_at"`
+	SnoozedUntil *time.Time    `json:"snoozed_until,omitempty"`
 	CustomerID   uuid.UUID     `json:"customer_id"`
-	Emails       []string      `json:"emails"`
-	IdentityKeys [][2]string   `json:"identities"`
+	Emails       []string      `json:"emails,omitempty"`
+	IdentityKeys [][2]string   `json:"identities,omitempty"`
 }
 
-// Merge moves the source ticket's messages (and, when the customers differ, the source
-// customer's addresses and identities) into the target, and closes the source. It returns the
-// merge's id, which UndoMerge takes.
-func (s *Service) Merge(ctx context.Context, sc tenant.Scope, sourceNumber, targetNumber int64) (int64, error) {
+// MergeOptions are the choices behind a merge.
+type MergeOptions struct {
+	// Confirm accepts merging tickets of two different customers.
+	Confirm bool
+}
+
+// DifferentCustomersError holds a merge of two customers' tickets until the person confirms it:
+// the messages keep their authors and the customers stay separate, but the thread then has two
+// customers and replies go to the target's.
+type DifferentCustomersError struct {
+	Source, Target string // the customers' names
+}
+
+func (e *DifferentCustomersError) Error() string {
+	return fmt.Sprintf("conversation: the tickets belong to different customers (%s and %s)", e.Source, e.Target)
+}
+
+// marketplaceChannels carry one buyer's thread with the marketplace's own messaging: a reply on
+// the thread reaches that buyer only, so such a thread never takes in another buyer or channel.
+var marketplaceChannels = []string{"amazon", "ebay", "walmart", "tiktok", "etsy"}
+
+// IsMarketplace reports whether a channel is a marketplace's own messaging.
+func IsMarketplace(channel string) bool { return slices.Contains(marketplaceChannels, channel) }
+
+// Merge moves the source ticket's messages into the target and closes the source. Customers are
+// never merged by it: each message keeps its author, the target keeps its customer (the next
+// reply goes to the target's customer on the target's channel), and tickets of two customers are
+// merged only with opts.Confirm. Tickets on a marketplace channel merge only with the same
+// buyer's tickets on the same marketplace. It returns the merge's id, which UndoMerge takes.
+func (s *Service) Merge(ctx context.Context, sc tenant.Scope, sourceNumber, targetNumber int64, opts MergeOptions) (int64, error) {
 	var id int64
 	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
 		var err error
-		id, err = s.merge(ctx, q, tx, sc, sourceNumber, targetNumber)
+		id, err = s.merge(ctx, q, tx, sc, sourceNumber, targetNumber, opts)
 		return err
 	})
 	return id, err
 }
 
-func (s *Service) merge(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, sourceNumber, targetNumber int64) (int64, error) {
+func (s *Service) merge(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, sourceNumber, targetNumber int64, opts MergeOptions) (int64, error) {
 	tid := sc.TenantID()
 	if sourceNumber == targetNumber {
 		return 0, validate.Errors{"target": "merge.same_ticket"}
@@ -63,26 +93,27 @@ func (s *Service) merge(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc te
 	if src.MergedInto.Valid || tgt.MergedInto.Valid {
 		return 0, validate.Errors{"target": "merge.already_merged"}
 	}
+	if (IsMarketplace(src.Channel) || IsMarketplace(tgt.Channel)) &&
+		(src.Channel != tgt.Channel || src.Marketplace != tgt.Marketplace || src.CustomerID != tgt.CustomerID) {
+		return 0, validate.Errors{"target": "merge.marketplace_refused"}
+	}
+	if src.CustomerID != tgt.CustomerID && !opts.Confirm {
+		names := map[uuid.UUID]string{}
+		for _, id := range []uuid.UUID{src.CustomerID, tgt.CustomerID} {
+			c, err := q.CustomerGet(ctx, dbsqlc.CustomerGetParams{TenantID: tid, ID: id})
+			if err != nil {
+				return 0, err
+			}
+			names[id] = c.Name
+		}
+		return 0, &DifferentCustomersError{Source: names[src.CustomerID], Target: names[tgt.CustomerID]}
+	}
 	msgIDs, err := q.MessageIDsOfTicket(ctx, dbsqlc.MessageIDsOfTicketParams{TenantID: tid, TicketID: src.ID})
 	if err != nil {
 		return 0, err
 	}
-	snap := snapshot{Status: src.Status, AssigneeID: src.AssigneeID, Priority: src.Priority, Tags: src.Tags, ResolvedAt: src.ResolvedAt, CustomerID: src.CustomerID}
-	if src.CustomerID != tgt.CustomerID {
-		if snap.Emails, err = q.CustomerEmails(ctx, dbsqlc.CustomerEmailsParams{TenantID: tid, CustomerID: src.CustomerID}); err != nil {
-			return 0, err
-		}
-		ids, err := q.CustomerIdentities(ctx, dbsqlc.CustomerIdentitiesParams{TenantID: tid, CustomerID: src.CustomerID})
-		if err != nil {
-			return 0, err
-		}
-		for _, i := range ids {
-			snap.IdentityKeys = append(snap.IdentityKeys, [2]string{i.Channel, i.ExternalID})
-		}
-		if err := moveCustomerKeys(ctx, q, tid, tgt.CustomerID, snap.Emails, snap.IdentityKeys); err != nil {
-			return 0, err
-		}
-	}
+	snap := snapshot{Status: src.Status, AssigneeID: src.AssigneeID, Priority: src.Priority, Tags: src.Tags, ResolvedAt: src.ResolvedAt,
+		SnoozedUntil: src.SnoozedUntil, CustomerID: src.CustomerID}
 	if err := q.MessagesMove(ctx, dbsqlc.MessagesMoveParams{TenantID: tid, ToTicket: tgt.ID, Ids: msgIDs}); err != nil {
 		return 0, err
 	}
@@ -126,8 +157,10 @@ func (s *Service) changedAll(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, 
 	return nil
 }
 
-// UndoMerge puts a merge back exactly: the messages, addresses and identities return to the
-// source, and the source gets its status, assignee, priority and tags again.
+// UndoMerge puts a merge back: the messages it moved return to the source, and the source gets
+// its status, assignee, priority, tags and snooze time again. What happened on the target since
+// (customer mail that came in through the source's thread, replies, notes) stays on the target,
+// which is where it was written or answered.
 func (s *Service) UndoMerge(ctx context.Context, sc tenant.Scope, mergeID int64) error {
 	tid := sc.TenantID()
 	return s.inTenant(ctx, sc, func(q *dbsqlc.Queries, tx pgx.Tx) error {
@@ -156,14 +189,24 @@ func (s *Service) UndoMerge(ctx context.Context, sc tenant.Scope, mergeID int64)
 		if err := q.MessagesMove(ctx, dbsqlc.MessagesMoveParams{TenantID: tid, ToTicket: src.ID, Ids: mg.MessageIds}); err != nil {
 			return err
 		}
+		// Only merges made before 000014 moved addresses; migration 000014 returned them already.
 		if err := moveCustomerKeys(ctx, q, tid, snap.CustomerID, snap.Emails, snap.IdentityKeys); err != nil {
 			return err
 		}
 		if snap.Tags == nil {
 			snap.Tags = []string{}
 		}
+		if snap.Status == "snoozed" {
+			// A snooze whose time passed while the ticket was merged away was never woken (the
+			// wake-up found it closed): it comes back open. A later one is woken as planned.
+			if snap.SnoozedUntil == nil || !snap.SnoozedUntil.After(s.now()) {
+				snap.Status, snap.SnoozedUntil = "open", nil
+			} else if err := s.scheduleWake(ctx, tx, tid, src.ID, *snap.SnoozedUntil); err != nil {
+				return err
+			}
+		}
 		if err := q.TicketRestore(ctx, dbsqlc.TicketRestoreParams{TenantID: tid, ID: src.ID, Status: snap.Status, AssigneeID: snap.AssigneeID,
-			Priority: snap.Priority, Tags: snap.Tags, ResolvedAt: snap.ResolvedAt}); err != nil {
+			Priority: snap.Priority, Tags: snap.Tags, ResolvedAt: snap.ResolvedAt, SnoozedUntil: snap.SnoozedUntil}); err != nil {
 			return err
 		}
 		if err := q.MergeUndone(ctx, dbsqlc.MergeUndoneParams{TenantID: tid, ID: mergeID}); err != nil {

@@ -217,14 +217,15 @@ func TestMergeUndoSplit(t *testing.T) {
 		require.NoError(t, w.svc.SetPriority(ctx, w.a, a.Number, 1))
 		before := capture(t, w, w.a, a.Number, b.Number)
 
-		mergeID, err := w.svc.Merge(ctx, w.a, a.Number, b.Number)
+		mergeID, err := w.svc.Merge(ctx, w.a, a.Number, b.Number, conversation.MergeOptions{Confirm: true})
 		require.NoError(t, err)
 		merged := capture(t, w, w.a, a.Number, b.Number)
 		require.Empty(t, merged.Messages[0])
 		require.Len(t, merged.Messages[1], 2)
 		require.Equal(t, "closed", merged.Tickets[0].Status)
-		require.Contains(t, merged.Identities[1], "amazon:fay123@marketplace.amazon.de")
-		require.ElementsMatch(t, []string{"fay@example.com", "fay.other@example.com"}, merged.Emails[1])
+		// The customers are not merged: each keeps its own addresses and identities.
+		require.Equal(t, before.Identities, merged.Identities)
+		require.Equal(t, before.Emails, merged.Emails)
 		// A merged ticket leaves the open views.
 		p, err := w.svc.List(ctx, w.a, conversation.Filter{View: "open", Priority: -1}, "", 50)
 		require.NoError(t, err)
@@ -241,7 +242,7 @@ func TestMergeUndoSplit(t *testing.T) {
 		w := newWorld(t)
 		a := open(t, w, w.a, "First", "one", conversation.CustomerRef{Email: "hm@example.com"})
 		b := open(t, w, w.a, "Second", "two", conversation.CustomerRef{Email: "hm@example.com"})
-		_, err := w.svc.Merge(ctx, w.a, a.Number, b.Number)
+		_, err := w.svc.Merge(ctx, w.a, a.Number, b.Number, conversation.MergeOptions{})
 		require.NoError(t, err)
 		m, err := w.svc.AppendInbound(ctx, w.a, a.Number, conversation.Inbound{Text: "one more photo"})
 		require.NoError(t, err)
@@ -288,8 +289,20 @@ func TestBulk(t *testing.T) {
 	tk, err = w.svc.Ticket(ctx, w.a, numbers[3])
 	require.NoError(t, err)
 	require.Equal(t, "open", tk.Status)
-	require.NoError(t, w.svc.Bulk(ctx, w.a, numbers, conversation.BulkAction{Kind: conversation.BulkMerge}))
+	// Tickets of different customers are not merged in bulk (each needs its own confirmation).
+	err = w.svc.Bulk(ctx, w.a, numbers, conversation.BulkAction{Kind: conversation.BulkMerge})
+	var ve validate.Errors
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "bulk.merge_different_customers", ve["selection"])
 	first, err := w.svc.Ticket(ctx, w.a, numbers[0])
+	require.NoError(t, err)
+	require.Equal(t, int32(1), first.MessageCount, "nothing was merged")
+	same := []int64{numbers[0]}
+	for range 3 {
+		same = append(same, open(t, w, w.a, "Bulk", "more", conversation.CustomerRef{Email: "a@example.com"}).Number)
+	}
+	require.NoError(t, w.svc.Bulk(ctx, w.a, same, conversation.BulkAction{Kind: conversation.BulkMerge}))
+	first, err = w.svc.Ticket(ctx, w.a, numbers[0])
 	require.NoError(t, err)
 	require.Equal(t, int32(4), first.MessageCount)
 }

@@ -86,6 +86,9 @@ func TestTwoAgentsOnOneTicket(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`[data-testid=merge-target]`), "1"),
 		chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
 		chromedp.Click(chromedp.CSS(`[data-testid=merge-submit]`)),
+		// Buyer B's ticket into Buyer A's: the page asks first.
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=merge-anyway]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=merge-anyway]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=undo-merge]`)),
 	)
 	require.Contains(t, p1.Text(`[data-testid=thread]`), "Parcel question again")
@@ -165,6 +168,14 @@ func TestInboxScreens(t *testing.T) {
 		p.Do(chromedp.Navigate(app.URL + "/w/demo/t/2"))
 		p.Until(`document.querySelectorAll("[data-testid=thread] .msg").length === 3`)
 		p.Screenshot("ticket")
+		p.Do(
+			chromedp.Click(chromedp.CSS(`[data-testid=customer-link]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid=customer-page]`)),
+		)
+		p.Screenshot("customer")
+		p.Do(chromedp.Navigate(app.URL + "/w/demo/inbox?view=closed"))
+		p.Until(`!!document.querySelector("[data-testid=view-closed][aria-current=page]")`)
+		p.Screenshot("closed")
 		p.Do(chromedp.Navigate(app.URL + "/w/demo/search?q=aplicatie"))
 		p.Until(`document.querySelectorAll("[data-row]").length === 1 && !!document.querySelector("[data-testid=row-4]")`)
 

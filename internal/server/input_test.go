@@ -59,20 +59,22 @@ var postRoutes = map[string]postRoute{
 	"/account":                    {answer: answerForm, fields: "name language"},
 	"/account/password":           {answer: answerForm, fields: "current_password new_password confirm_password"},
 
-	"/w/{workspace}/bulk":                                        {answer: answerFlash, fields: "ticket action assignee status tag", valid: "action=assign&ticket=1&assignee=me", ids: "ticket=ticket assignee=user"},
-	"/w/{workspace}/availability":                                {answer: answerFlash, fields: "availability"},
-	"/w/{workspace}/t/{number}/reply":                            {answer: answerForm, fields: "body mode then confirm seen_last_message_at"},
-	"/w/{workspace}/t/{number}/assign":                           {answer: answerFlash, fields: "assignee", valid: "assignee=me", ids: "assignee=user"},
-	"/w/{workspace}/t/{number}/status":                           {answer: answerFlash, fields: "status snooze_until"},
-	"/w/{workspace}/t/{number}/priority":                         {answer: answerFlash, fields: "priority"},
-	"/w/{workspace}/t/{number}/tags":                             {answer: answerFlash, fields: "tags"},
-	"/w/{workspace}/t/{number}/category":                         {answer: answerFlash, fields: "category"},
-	"/w/{workspace}/t/{number}/merge":                            {answer: answerFlash, fields: "target", valid: "target=1", ids: "target=ticket"},
-	"/w/{workspace}/t/{number}/merges/{mergeID}/undo":            {answer: answerNone},
-	"/w/{workspace}/t/{number}/messages/{messageID}/split":       {answer: answerNone},
-	"/w/{workspace}/t/{number}/messages/{messageID}/resend":      {answer: answerNone},
-	"/w/{workspace}/t/{number}/messages/{messageID}/no-response": {answer: answerFlash, fields: "on"},
-	"/w/{workspace}/t/{number}/presence":                         {answer: answerForm, fields: "state"},
+	"/w/{workspace}/bulk":                                         {answer: answerFlash, fields: "ticket action assignee status tag", valid: "action=assign&ticket=1&assignee=me", ids: "ticket=ticket assignee=user"},
+	"/w/{workspace}/availability":                                 {answer: answerFlash, fields: "availability"},
+	"/w/{workspace}/t/{number}/reply":                             {answer: answerForm, fields: "body mode then confirm seen_last_message_at"},
+	"/w/{workspace}/t/{number}/assign":                            {answer: answerFlash, fields: "assignee", valid: "assignee=me", ids: "assignee=user"},
+	"/w/{workspace}/t/{number}/status":                            {answer: answerFlash, fields: "status snooze_until"},
+	"/w/{workspace}/t/{number}/priority":                          {answer: answerFlash, fields: "priority"},
+	"/w/{workspace}/t/{number}/tags":                              {answer: answerFlash, fields: "tags"},
+	"/w/{workspace}/t/{number}/category":                          {answer: answerFlash, fields: "category"},
+	"/w/{workspace}/t/{number}/merge":                             {answer: answerFlash, fields: "target confirm", valid: "target=1&confirm=1", ids: "target=ticket"},
+	"/w/{workspace}/customers/{customerID}/merge":                 {answer: answerForm, fields: "target", valid: "target={customer2}", ids: "target=customer"},
+	"/w/{workspace}/customers/{customerID}/merges/{mergeID}/undo": {answer: answerNone},
+	"/w/{workspace}/t/{number}/merges/{mergeID}/undo":             {answer: answerNone},
+	"/w/{workspace}/t/{number}/messages/{messageID}/split":        {answer: answerNone},
+	"/w/{workspace}/t/{number}/messages/{messageID}/resend":       {answer: answerNone},
+	"/w/{workspace}/t/{number}/messages/{messageID}/no-response":  {answer: answerFlash, fields: "on"},
+	"/w/{workspace}/t/{number}/presence":                          {answer: answerForm, fields: "state"},
 
 	"/w/{workspace}/settings/workspace":                              {answer: answerForm, fields: "workspace_name time_zone language"},
 	"/w/{workspace}/settings/people/invite":                          {answer: answerForm, fields: "email role"},
@@ -317,7 +319,11 @@ func hostileFixtures(t *testing.T, f *fixture) hostileEnv {
 	_, err := app.Conversations.CreateInbound(ctx, f.a, conversation.NewTicket{Channel: "email", Subject: "Alpha ticket 2",
 		Customer: conversation.CustomerRef{Email: "buyer2@alpha.test"}, Message: conversation.Inbound{Text: "Alpha text"}})
 	require.NoError(t, err)
-	mergeID, err := app.Conversations.Merge(ctx, f.a, 2, 1)
+	// Ticket 2's customer stays a customer of its own after the ticket merge: the target of the
+	// customer merge.
+	d2, err := app.Conversations.Detail(ctx, f.a, 2)
+	require.NoError(t, err)
+	mergeID, err := app.Conversations.Merge(ctx, f.a, 2, 1, conversation.MergeOptions{Confirm: true})
 	require.NoError(t, err)
 	d, err := app.Conversations.Detail(ctx, f.a, 1)
 	require.NoError(t, err)
@@ -348,12 +354,12 @@ func hostileFixtures(t *testing.T, f *fixture) hostileEnv {
 		"mergeID": strconv.FormatInt(mergeID, 10), "userID": f.agentA.UserID.String(), "invitationID": inv.ID.String(),
 		"jobID": strconv.FormatInt(job.Job.ID, 10), "inboundID": strconv.FormatInt(inboundID, 10), "accountID": strconv.FormatInt(acct.ID, 10),
 		"ruleID": rules[0].ID.String(), "policyID": policies[0].ID.String(), "calendarID": cals[0].ID.String(), "teamID": team.String(),
-		"preset": "tiktok", "user": f.agentA.UserID.String()}
+		"preset": "tiktok", "user": f.agentA.UserID.String(), "customerID": d.Customer.ID.String(), "customer2": d2.Customer.ID.String()}
 	bravo := map[string]string{"workspace": "alpha", "token": bToken, "number": f.bTicket, "messageID": f.bMessage, "mergeID": f.bMerge,
 		"userID": f.b.UserID.String(), "invitationID": f.bInvitation, "jobID": f.bJob, "inboundID": f.bInbound, "accountID": f.bAccount,
-		"ruleID": f.bRule, "policyID": f.bPolicy, "calendarID": f.bCalendar, "teamID": f.bTeam, "preset": "no-such-preset",
+		"ruleID": f.bRule, "policyID": f.bPolicy, "calendarID": f.bCalendar, "teamID": f.bTeam, "preset": "no-such-preset", "customerID": f.bCustomer,
 		// Id fields of forms.
-		"user": f.b.UserID.String(), "ticket": f.bTicket, "team": f.bTeam, "calendar": f.bCalendar, "policy": f.bPolicy}
+		"user": f.b.UserID.String(), "ticket": f.bTicket, "team": f.bTeam, "calendar": f.bCalendar, "policy": f.bPolicy, "customer": f.bCustomer}
 	return hostileEnv{alpha: alpha, bravo: bravo}
 }
 

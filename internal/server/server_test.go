@@ -59,6 +59,7 @@ type fixture struct {
 	bAccount          string
 	bRule, bPolicy    string
 	bCalendar, bTeam  string
+	bCustomer         string
 	adminAC, agentAC  *apptest.Client
 	managerAC         *apptest.Client
 }
@@ -93,11 +94,12 @@ func setup(t *testing.T) *fixture {
 	_, err = app.Conversations.CreateInbound(context.Background(), f.a, conversation.NewTicket{Channel: "email", Subject: "Alpha ticket",
 		Customer: conversation.CustomerRef{Email: "buyer@alpha.test"}, Message: conversation.Inbound{Text: "Alpha text"}})
 	require.NoError(t, err)
-	mergeID, err := app.Conversations.Merge(context.Background(), f.b, 1, 2)
+	mergeID, err := app.Conversations.Merge(context.Background(), f.b, 1, 2, conversation.MergeOptions{Confirm: true})
 	require.NoError(t, err)
 	d, err := app.Conversations.Detail(context.Background(), f.b, last.Number)
 	require.NoError(t, err)
 	f.bTicket, f.bMessage, f.bMerge = strconv.FormatInt(last.Number, 10), strconv.FormatInt(d.Messages[0].ID, 10), strconv.FormatInt(mergeID, 10)
+	f.bCustomer = d.Customer.ID.String()
 	inboundID, _, err := app.Ingest.Accept(context.Background(), f.b.TenantID(), "test", []byte("Subject: Bravo secret quarantine\r\n\r\nno sender"))
 	require.NoError(t, err)
 	f.bInbound = strconv.FormatInt(inboundID, 10)
@@ -130,7 +132,7 @@ func fill(route string, f *fixture, slug string) (method, path string) {
 	r := strings.NewReplacer("{workspace}", slug, "{userID}", f.b.UserID.String(),
 		"{invitationID}", f.bInvitation, "{jobID}", f.bJob, "{number}", f.bTicket, "{messageID}", f.bMessage,
 		"{mergeID}", f.bMerge, "{attachmentID}", "1", "{inboundID}", f.bInbound, "{accountID}", f.bAccount,
-		"{ruleID}", f.bRule, "{policyID}", f.bPolicy, "{calendarID}", f.bCalendar, "{teamID}", f.bTeam, "{preset}", "tiktok")
+		"{ruleID}", f.bRule, "{policyID}", f.bPolicy, "{calendarID}", f.bCalendar, "{teamID}", f.bTeam, "{preset}", "tiktok", "{customerID}", f.bCustomer)
 	return method, r.Replace(path)
 }
 

@@ -186,6 +186,9 @@ func (h *Handler) ticketAction(w http.ResponseWriter, r *http.Request, fn func(s
 	if err = inputProblems(r); err == nil {
 		to, err = fn(sc, n)
 	}
+	if errors.Is(err, errAnswered) {
+		return
+	}
 	if err != nil {
 		if key, ok := firstProblem(err); ok {
 			h.flash(r, "error", key)
@@ -203,6 +206,9 @@ func (h *Handler) ticketAction(w http.ResponseWriter, r *http.Request, fn func(s
 	}
 	seeOther(w, r, h.ticketURL(r, to))
 }
+
+// errAnswered tells ticketAction that the action wrote its own answer (a question back).
+var errAnswered = errors.New("ui: answered by the action")
 
 // same adapts an action that stays on its ticket.
 func same(err error) (int64, error) { return 0, err }
@@ -259,15 +265,26 @@ func (h *Handler) setCategory(w http.ResponseWriter, r *http.Request) {
 	}, "")
 }
 
+// merge merges the ticket into the one entered. Tickets of two customers come back with the
+// question first (409): the person sees whose tickets they are and confirms.
 func (h *Handler) merge(w http.ResponseWriter, r *http.Request) {
 	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
 		target, err := strconv.ParseInt(r.PostFormValue("target"), 10, 64)
 		if err != nil {
 			return 0, validate.Errors{"target": "merge.target_invalid"}
 		}
-		_, err = h.Conversations.Merge(r.Context(), sc, n, target)
+		_, err = h.Conversations.Merge(r.Context(), sc, n, target, conversation.MergeOptions{Confirm: r.PostFormValue("confirm") == "1"})
 		if errors.Is(err, store.ErrNotFound) {
 			return 0, validate.Errors{"target": "merge.target_invalid"}
+		}
+		if dc, ok := errors.AsType[*conversation.DifferentCustomersError](err); ok {
+			tv, verr := h.ticketView(r)
+			if verr != nil {
+				return 0, verr
+			}
+			tv.MergeAsk = &pages.MergeAsk{Target: target, SourceName: dc.Source, TargetName: dc.Target}
+			h.renderTicket(w, r, http.StatusConflict, tv)
+			return 0, errAnswered
 		}
 		return target, err
 	}, "merge.done")

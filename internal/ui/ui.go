@@ -136,6 +136,9 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Post("/presence", h.presence)
 				r.Get("/attachments/{attachmentID}", h.attachment)
 			})
+			r.Get("/customers/{customerID}", h.showCustomer)
+			r.Post("/customers/{customerID}/merge", h.mergeCustomer)
+			r.Post("/customers/{customerID}/merges/{mergeID}/undo", h.undoCustomerMerge)
 			r.Get("/kb", h.showKnowledgeBase)
 			r.Group(func(r chi.Router) {
 				r.Use(h.requireRole(tenant.RoleManager))

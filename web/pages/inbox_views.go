@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -50,6 +52,20 @@ type TicketView struct {
 	ThreadChanged string // message key when the thread moved on since the composer opened
 	Errors        map[string]string
 	Now           time.Time
+	// MergeAsk is set when a merge of two customers' tickets waits for confirmation.
+	MergeAsk *MergeAsk
+}
+
+// MergeAsk is a merge into Target that needs a yes: the tickets belong to different customers.
+type MergeAsk struct {
+	Target                 int64
+	SourceName, TargetName string
+}
+
+// Author is a customer who wrote in a thread.
+type Author struct {
+	ID   uuid.UUID
+	Name string
 }
 
 // waitingOn reports the ticket's latest customer message while a response target runs on it:
@@ -216,11 +232,35 @@ func (t TicketView) assignee() string {
 	return t.Detail.Ticket.AssigneeID.UUID.String()
 }
 
+// author names who wrote a message: the agent, else the customer the message itself names —
+// never the ticket's customer in its place, so a merged thread shows each customer's own words.
 func (t TicketView) author(m conversation.Message) string {
 	if m.AuthorUserID.Valid {
 		return t.Detail.Names[m.AuthorUserID.UUID]
 	}
+	if m.AuthorCustomerID.Valid {
+		if n, ok := t.Detail.Authors[m.AuthorCustomerID.UUID]; ok {
+			return n
+		}
+	}
 	return t.Detail.Customer.Name
+}
+
+// otherAuthors are the customers besides the ticket's own who wrote in the thread (after a merge
+// of two customers' tickets), by name.
+func (t TicketView) otherAuthors() []Author {
+	var out []Author
+	for id, name := range t.Detail.Authors {
+		if id != t.Detail.Ticket.CustomerID {
+			out = append(out, Author{ID: id, Name: name})
+		}
+	}
+	slices.SortFunc(out, func(a, b Author) int { return strings.Compare(a.Name+a.ID.String(), b.Name+b.ID.String()) })
+	return out
+}
+
+func (t TicketView) customerHref(id uuid.UUID) string {
+	return "/w/" + t.Slug + "/customers/" + id.String()
 }
 
 func (t TicketView) eventText(ctx context.Context, kind string, data []byte) string {

@@ -52,14 +52,15 @@ type Calendar struct {
 }
 
 type Customer struct {
-	TenantID  uuid.UUID
-	ID        uuid.UUID
-	Name      string
-	Language  string
-	Tags      []string
-	Notes     string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	TenantID   uuid.UUID
+	ID         uuid.UUID
+	Name       string
+	Language   string
+	Tags       []string
+	Notes      string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	MergedInto uuid.NullUUID
 }
 
 type CustomerEmail struct {
@@ -75,6 +76,21 @@ type CustomerIdentity struct {
 	CustomerID uuid.UUID
 	Display    string
 	CreatedAt  time.Time
+}
+
+type CustomerMerge struct {
+	TenantID   uuid.UUID
+	ID         int64
+	SourceID   uuid.UUID
+	TargetID   uuid.UUID
+	Emails     []string
+	Identities []string
+	TicketIds  []int64
+	OrderIds   []uuid.UUID
+	MergedBy   uuid.NullUUID
+	CreatedAt  time.Time
+	UndoneBy   uuid.NullUUID
+	UndoneAt   *time.Time
 }
 
 type EmailAccount struct {

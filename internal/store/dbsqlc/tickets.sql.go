@@ -1259,18 +1259,19 @@ func (q *Queries) TicketRefreshSummary(ctx context.Context, arg TicketRefreshSum
 
 const ticketRestore = `-- name: TicketRestore :exec
 UPDATE tickets SET merged_into = NULL, status = $1, assignee_id = $2, priority = $3,
-    tags = $4, resolved_at = $5, updated_at = now()
-WHERE tenant_id = $6 AND id = $7
+    tags = $4, resolved_at = $5, snoozed_until = $6, updated_at = now()
+WHERE tenant_id = $7 AND id = $8
 `
 
 type TicketRestoreParams struct {
-	Status     string
-	AssigneeID uuid.NullUUID
-	Priority   int16
-	Tags       []string
-	ResolvedAt *time.Time
-	TenantID   uuid.UUID
-	ID         int64
+	Status       string
+	AssigneeID   uuid.NullUUID
+	Priority     int16
+	Tags         []string
+	ResolvedAt   *time.Time
+	SnoozedUntil *time.Time
+	TenantID     uuid.UUID
+	ID           int64
 }
 
 func (q *Queries) TicketRestore(ctx context.Context, arg TicketRestoreParams) error {
@@ -1280,6 +1281,7 @@ func (q *Queries) TicketRestore(ctx context.Context, arg TicketRestoreParams) er
 		arg.Priority,
 		arg.Tags,
 		arg.ResolvedAt,
+		arg.SnoozedUntil,
 		arg.TenantID,
 		arg.ID,
 	)

@@ -89,7 +89,7 @@ UPDATE tickets SET merged_into = @merged_into, status = @status, updated_at = no
 
 -- name: TicketRestore :exec
 UPDATE tickets SET merged_into = NULL, status = @status, assignee_id = @assignee_id, priority = @priority,
-    tags = @tags, resolved_at = @resolved_at, updated_at = now()
+    tags = @tags, resolved_at = @resolved_at, snoozed_until = @snoozed_until, updated_at = now()
 WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: TicketsOfCustomer :many
