@@ -12,16 +12,15 @@ import (
 	"github.com/shopdesk/shopdesk/internal/text"
 )
 
-
 func TestClean(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
-		"":                  "",
-		"plain":             "plain",
-		"Bună ziua":         "Bună ziua",
-		"a\x00b":            "ab",
-		"caf\xe9":           "caf\uFFFD",
-		"\x00\xff\x00":      "\uFFFD",
+		"":             "",
+		"plain":        "plain",
+		"Bună ziua":    "Bună ziua",
+		"a\x00b":       "ab",
+		"caf\xe9":      "caf\uFFFD",
+		"\x00\xff\x00": "\uFFFD",
 		"주문\xc0\x00번호": "주문\uFFFD번호",
 	} {
 		got := text.Clean(in)
