@@ -30,6 +30,8 @@ const declaredCharset = "x-shopdesk-declared-charset"
 var parser = enmime.NewParser(
 	enmime.SetCustomParseMediaType(parseMediaType),
 	enmime.DisableCharacterDetection(true),
+	// A multipart type without a boundary is read as one text part, not refused.
+	enmime.MultipartWOBoundaryAsSinglePart(true),
 )
 
 // parseMediaType reads a Content-Type or Content-Disposition value: raw 8-bit bytes are decoded,
@@ -262,8 +264,9 @@ func (d headerText) values(name string) []string {
 // obsoleteColon is a header name followed by white space before its colon (RFC 5322 §4.5.3).
 var obsoleteColon = regexp.MustCompile(`^([!-9;-~]+)[ \t]+:`)
 
-// normalizeHeader repairs the obsolete forms of the top-level header that the MIME parser does not
-// read: white space before the colon and an mbox "From " separator line. Only the parser's copy
+// normalizeHeader repairs the forms of the top-level header that the MIME parser does not read:
+// white space before the colon (obsolete syntax), an mbox "From " separator line, and white space
+// before the first header. Only the parser's copy
 // changes; the stored raw mail keeps every byte.
 func normalizeHeader(raw []byte) []byte {
 	end := bytes.Index(raw, []byte("\n\n"))
@@ -274,7 +277,7 @@ func normalizeHeader(raw []byte) []byte {
 		end = len(raw)
 	}
 	head := raw[:end]
-	if !obsoleteColonAny(head) && !bytes.HasPrefix(head, []byte("From ")) {
+	if !obsoleteColonAny(head) && !bytes.HasPrefix(head, []byte("From ")) && (len(head) == 0 || head[0] != ' ' && head[0] != '\t') {
 		return raw
 	}
 	var out bytes.Buffer
@@ -288,6 +291,9 @@ func normalizeHeader(raw []byte) []byte {
 		}
 		if i == 0 && bytes.HasPrefix(l, []byte("From ")) {
 			continue // mbox separator, not a header
+		}
+		if i == 0 {
+			l = bytes.TrimLeft(l, " \t") // a header cannot start folded
 		}
 		out.Write(l)
 	}
@@ -327,6 +333,9 @@ func decodeTextParts(root *enmime.Part) {
 		untyped := part.ContentType == "" && part.FirstChild == nil && part.Disposition != "attachment" && part.FileName == ""
 		if !untyped && !strings.HasPrefix(part.ContentType, "text/") {
 			return false
+		}
+		if untyped && part.Parent != nil {
+			part.ContentType = "text/plain" // a body part without headers (RFC 2045 §5.2), as DSNs send it
 		}
 		var cs string
 		if _, params, _, err := parseMediaType(part.Header.Get("Content-Type")); err == nil {

@@ -42,21 +42,32 @@ type inbound struct {
 	State, Error, ChannelID, Subject, Body, Author, CustomerEmail string
 	Automated                                                     bool
 	Attachments                                                   []string
+	Raw                                                           []byte
 }
 
-// drain waits until no stored message of the workspace is pending, then returns every one's end
-// state in the order they were accepted.
+// drain waits until the workspace has want stored messages and none is pending, then returns every
+// one's end state in the order they were accepted.
 func (g *gatewayApp) drain(t *testing.T, sc tenant.Scope, want int) []inbound {
 	t.Helper()
 	ctx := context.Background()
 	var out []inbound
-	require.Eventually(t, func() bool {
+	pending := func() (n int) {
+		for _, r := range out {
+			if r.State == "pending" {
+				n++
+			}
+		}
+		return n
+	}
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
 		out = nil
 		err := g.app.DB.Store.InTenantTx(ctx, sc.TenantID(), func(_ *dbsqlc.Queries, tx pgx.Tx) error {
 			rows, err := tx.Query(ctx, `SELECT i.state, coalesce(i.error, ''), coalesce(m.channel_message_id, ''), coalesce(t.subject, ''),
 					coalesce(m.body_text, ''), coalesce(c.name, ''), coalesce((SELECT min(e.email) FROM customer_emails e WHERE e.tenant_id = c.tenant_id AND e.customer_id = c.id), ''),
 					coalesce(m.automated, false),
-					coalesce((SELECT array_agg(a.name ORDER BY a.id) FROM attachments a WHERE a.tenant_id = m.tenant_id AND a.message_id = m.id), '{}')
+					coalesce((SELECT array_agg(a.name ORDER BY a.id) FROM attachments a WHERE a.tenant_id = m.tenant_id AND a.message_id = m.id), '{}'),
+					i.raw
 				FROM inbound_messages i
 				LEFT JOIN messages m ON m.tenant_id = i.tenant_id AND m.channel_message_id = i.message_id AND i.state = 'processed'
 				LEFT JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
@@ -67,7 +78,7 @@ func (g *gatewayApp) drain(t *testing.T, sc tenant.Scope, want int) []inbound {
 			}
 			for rows.Next() {
 				var r inbound
-				if err := rows.Scan(&r.State, &r.Error, &r.ChannelID, &r.Subject, &r.Body, &r.Author, &r.CustomerEmail, &r.Automated, &r.Attachments); err != nil {
+				if err := rows.Scan(&r.State, &r.Error, &r.ChannelID, &r.Subject, &r.Body, &r.Author, &r.CustomerEmail, &r.Automated, &r.Attachments, &r.Raw); err != nil {
 					return err
 				}
 				out = append(out, r)
@@ -75,17 +86,20 @@ func (g *gatewayApp) drain(t *testing.T, sc tenant.Scope, want int) []inbound {
 			return rows.Err()
 		})
 		require.NoError(t, err)
-		if len(out) < want {
-			return false
+		if len(out) >= want && pending() == 0 {
+			return out
 		}
-		for _, r := range out {
-			if r.State == "pending" {
-				return false
+		if time.Now().After(deadline) {
+			var stuck []string
+			for _, r := range out {
+				if r.State == "pending" {
+					stuck = append(stuck, strings.SplitN(string(r.Raw), "\n", 4)[min(2, strings.Count(string(r.Raw), "\n"))])
+				}
 			}
+			t.Fatalf("processing did not drain: %d of %d stored, %d pending: %q", len(out), want, pending(), stuck)
 		}
-		return true
-	}, 90*time.Second, 200*time.Millisecond, "processing did not drain")
-	return out
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // The gateway takes what real senders send: 8-bit and UTF-8 mail (it says so in EHLO), lines far
