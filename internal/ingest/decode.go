@@ -40,7 +40,7 @@ var parser = enmime.NewParser(
 func parseMediaType(ctype string) (string, map[string]string, []string, error) {
 	ctype = text.DecodeHeader([]byte(ctype), "")
 	ext, rest := extendedParams(ctype)
-	mtype, params, invalid, err := mediatype.Parse(rest)
+	mtype, params, invalid, err := mediatype.ParseWithOptions(rest, mediatype.ParseOptions{StripMediaTypeInvalidCharacters: true})
 	if err != nil {
 		return mtype, params, invalid, err
 	}
