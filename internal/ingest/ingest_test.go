@@ -144,6 +144,18 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("From: Jos\xe9 <j@b.c>\r\nSubject: Caf\xe9\x00\r\nContent-Type: text/plain; charset=utf-8\r\n\r\ncaf\xe9\x00"))
 	f.Add([]byte("From  : =?utf-8?q?caf=E9?= <a@b.c>\r\nContent-Type: multipart/mixed; boundary*=us-ascii''x\r\n\r\n--x\r\n" +
 		"Content-Disposition: attachment; filename*0*=iso-8859-1''%E9; filename*1=\"\x00.txt\"\r\n\r\n\xff\r\n--x--"))
+	// The corpus's hostile and real-world mail seeds the fuzzer.
+	seeds, err := filepath.Glob(filepath.Join("testdata", "corpus", "*.eml"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range seeds {
+		raw, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(raw)
+	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		p, err := Parse(raw)
 		if err == nil {
