@@ -380,7 +380,18 @@ func sender(hd headerText, problems *[]string) *mail.Address {
 		return nil
 	}
 	if list, err := addresses(hd, "From"); err == nil && len(list) > 0 && usableAddress(list[0].Address) {
-		return list[0]
+		a := list[0]
+		if strings.ContainsRune(a.Name, '\uFFFD') {
+			// The address parser reads encoded words itself and keeps bytes that are not their
+			// declared charset; read the name again in our order (=?utf-8?q?Jos=E9?= is José).
+			r := hd.raw(raw)
+			if i := strings.LastIndexByte(r, '<'); i > 0 {
+				if n := text.Clean(decodeWords(strings.Trim(strings.TrimSpace(r[:i]), `"`))); !strings.ContainsRune(n, '\uFFFD') {
+					a.Name = n
+				}
+			}
+		}
+		return a
 	}
 	*problems = append(*problems, "From header is not a valid address")
 	txt := strings.TrimSpace(hd.decode(raw))
