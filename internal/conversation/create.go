@@ -253,8 +253,20 @@ func (s *Service) resolveCustomer(ctx context.Context, q *dbsqlc.Queries, tenant
 		return c, fmt.Errorf("conversation: create customer: %w", err)
 	}
 	if ref.Email != "" {
-		if err := q.CustomerAddEmail(ctx, dbsqlc.CustomerAddEmailParams{TenantID: tenantID, Email: ref.Email, CustomerID: c.ID}); err != nil {
+		n, err := q.CustomerAddEmail(ctx, dbsqlc.CustomerAddEmailParams{TenantID: tenantID, Email: ref.Email, CustomerID: c.ID})
+		if err != nil {
 			return c, err
+		}
+		if n == 0 {
+			// Another message from this address created its customer concurrently (a burst of
+			// mail): that one is the customer; this one would have been a customer without an
+			// address.
+			if err := q.CustomerDeleteUnused(ctx, dbsqlc.CustomerDeleteUnusedParams{TenantID: tenantID, ID: c.ID}); err != nil {
+				return c, err
+			}
+			if c, err = q.CustomerByEmail(ctx, dbsqlc.CustomerByEmailParams{TenantID: tenantID, Email: ref.Email}); err != nil {
+				return c, fmt.Errorf("conversation: customer by email: %w", err)
+			}
 		}
 	}
 	return c, s.addIdentity(ctx, q, tenantID, c.ID, ref)

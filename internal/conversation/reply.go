@@ -65,6 +65,12 @@ func (SendArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: "send", UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
+// CannotReply says whether a ticket's replies have nowhere to go: an email ticket whose customer
+// has no address (mail whose From held none, "From: foo").
+func CannotReply(channel string, emails []string) bool {
+	return channel == "email" && len(emails) == 0
+}
+
 // Reply adds a reply (queued for sending in the same transaction) or an internal note.
 func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in ReplyInput) (Message, error) {
 	in.Body = strings.TrimSpace(in.Body)
@@ -100,6 +106,16 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 				return ErrCustomerWroteAgain
 			}
 			return ErrRepliedMeanwhile
+		}
+		if !in.Note && t.Channel == "email" {
+			to, err := q.CustomerEmails(ctx, dbsqlc.CustomerEmailsParams{TenantID: sc.TenantID(), CustomerID: t.CustomerID})
+			if err != nil {
+				return err
+			}
+			if CannotReply(t.Channel, to) {
+				// Refused here rather than queued to fail: there is nowhere to send it.
+				return validate.Errors{"body": "reply.no_customer_address"}
+			}
 		}
 		kind, state := "outbound", "queued"
 		if in.Note {

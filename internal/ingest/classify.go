@@ -24,6 +24,23 @@ var (
 	daemonSender = regexp.MustCompile(`(?i)^(mailer-daemon|post_?master|mail-daemon|mailerdaemon|mdaemon|bounces?|no-?reply|do-?not-?reply|donotreply|feedback(loop)?|abuse|dmarc[a-z-]*)([+._-].*)?$|-admin$`)
 )
 
+// daemonWord is a mail system's name standing in for an address.
+var daemonWord = regexp.MustCompile(`^(mailer-?daemon|mail-?daemon|post_?master|mdaemon)$`)
+
+func daemonName(name string) bool {
+	if n := strings.TrimSpace(name); n == "<>" || n == "" {
+		return n == "<>"
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_')
+	}) {
+		if daemonWord.MatchString(w) {
+			return true
+		}
+	}
+	return false
+}
+
 // Classify decides, from headers and structure only, whether a message is automatic.
 func Classify(p *Parsed) Class {
 	h := p.header
@@ -44,11 +61,17 @@ func Classify(p *Parsed) Class {
 	}
 	if p.From != nil {
 		local, _, _ := strings.Cut(strings.ToLower(p.From.Address), "@")
-		if local == "" || daemonSender.MatchString(local) {
+		if local != "" && daemonSender.MatchString(local) {
 			return Class{Automatic: true, Kind: "bounce", Reason: "From: " + p.From.Address}
 		}
+		// A sender with no usable address is a person known by name, unless the name is a mail
+		// system's ("MAILER-DAEMON (Mail Delivery System)", "<>").
+		if p.From.Address == "" && daemonName(p.From.Name) {
+			return Class{Automatic: true, Kind: "bounce", Reason: "From: " + p.From.Name}
+		}
 	}
-	if strings.TrimSpace(h("Return-Path")) == "<>" {
+	// The null reverse path (MAIL FROM:<>) is what delivery reports are sent with (RFC 5321 §4.5.5).
+	if strings.Join(strings.Fields(h("Return-Path")), "") == "<>" {
 		return Class{Automatic: true, Kind: "bounce", Reason: "Return-Path: <>"}
 	}
 	if bounceSubject.MatchString(p.Subject) {

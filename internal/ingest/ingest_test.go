@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/charmap"
@@ -140,14 +141,33 @@ func TestClassifyHeaders(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("From: a@b.c\r\nSubject: x\r\n\r\nbody"))
 	f.Add([]byte("From: a@b.c\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nhi\r\n--x--"))
+	f.Add([]byte("From: Jos\xe9 <j@b.c>\r\nSubject: Caf\xe9\x00\r\nContent-Type: text/plain; charset=utf-8\r\n\r\ncaf\xe9\x00"))
+	f.Add([]byte("From  : =?utf-8?q?caf=E9?= <a@b.c>\r\nContent-Type: multipart/mixed; boundary*=us-ascii''x\r\n\r\n--x\r\n" +
+		"Content-Disposition: attachment; filename*0*=iso-8859-1''%E9; filename*1=\"\x00.txt\"\r\n\r\n\xff\r\n--x--"))
+	// The corpus's hostile and real-world mail seeds the fuzzer.
+	seeds, err := filepath.Glob(filepath.Join("testdata", "corpus", "*.eml"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range seeds {
+		raw, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(raw)
+	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		p, err := Parse(raw)
 		if err == nil {
-			_ = Classify(p)
+			// Everything parsed goes to PostgreSQL: valid UTF-8 without NUL, always.
+			requireClean(t, p)
 		} else {
 			var pe *ParseError
 			if !errors.As(err, &pe) || pe.Reason == "" {
 				t.Fatalf("error without a quarantine reason: %v", err)
+			}
+			if !utf8.ValidString(pe.Reason) || strings.IndexByte(pe.Reason, 0) >= 0 {
+				t.Fatalf("quarantine reason not valid UTF-8 without NUL: %q", pe.Reason)
 			}
 		}
 	})

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jhillyerd/enmime/v2"
+
+	"github.com/shopdesk/shopdesk/internal/text"
 )
 
 // MaxRawBytes is the largest message parsed; larger ones are quarantined with that reason.
@@ -60,7 +62,7 @@ func Parse(raw []byte) (p *Parsed, err error) {
 	// A parser panic on hostile input must quarantine the message, not stop the mailbox.
 	defer func() {
 		if r := recover(); r != nil {
-			p, err = nil, &ParseError{Reason: fmt.Sprintf("parser failure: %v", r)}
+			p, err = nil, &ParseError{Reason: text.Clean(fmt.Sprintf("parser failure: %v", r))}
 		}
 	}()
 	if len(raw) == 0 {
@@ -69,47 +71,45 @@ func Parse(raw []byte) (p *Parsed, err error) {
 	if len(raw) > MaxRawBytes {
 		return nil, &ParseError{Reason: fmt.Sprintf("message of %d bytes is over the %d byte limit", len(raw), MaxRawBytes)}
 	}
-	env, err := enmime.ReadEnvelope(bytes.NewReader(raw))
+	root, err := parser.ReadParts(bytes.NewReader(normalizeHeader(raw)))
 	if err != nil {
-		return nil, &ParseError{Reason: err.Error()}
+		return nil, &ParseError{Reason: text.Clean(err.Error())}
 	}
-	p = &Parsed{header: env.GetHeader, headers: env.GetHeaderValues, Text: env.Text, HTML: env.HTML}
+	hd := headerText{h: root.Header, charset: bodyCharset(root)}
+	decodeTextParts(root)
+	env, err := parser.EnvelopeFromPart(root)
+	if err != nil {
+		return nil, &ParseError{Reason: text.Clean(err.Error())}
+	}
+	p = &Parsed{header: hd.get, headers: hd.values, Text: text.Clean(env.Text), HTML: text.Clean(env.HTML)}
 	p.partTypes = map[string]bool{}
-	if env.Root != nil {
-		env.Root.BreadthMatchAll(func(part *enmime.Part) bool {
-			p.partTypes[strings.ToLower(part.ContentType)] = true
-			return false
-		})
-		p.contentType = strings.ToLower(env.Root.ContentType)
-		if rt := env.Root.ContentTypeParams["report-type"]; rt != "" {
-			p.contentType += "; report-type=" + strings.ToLower(rt)
-		}
+	root.BreadthMatchAll(func(part *enmime.Part) bool {
+		p.partTypes[strings.ToLower(part.ContentType)] = true
+		return false
+	})
+	p.contentType = strings.ToLower(root.ContentType)
+	if _, params, _, err := parseMediaType(root.Header.Get("Content-Type")); err == nil && params["report-type"] != "" {
+		p.contentType += "; report-type=" + strings.ToLower(params["report-type"])
 	}
-	p.MessageID = firstID(env.GetHeader("Message-Id"))
-	p.InReplyTo = ids(env.GetHeader("In-Reply-To"))
-	p.References = ids(env.GetHeader("References"))
-	p.Subject = strings.TrimSpace(env.GetHeader("Subject"))
-	if from, err := env.AddressList("From"); err == nil && len(from) > 0 {
-		p.From = from[0]
-	} else if raw := strings.TrimSpace(env.GetHeader("From")); raw != "" {
-		// An unparsable From keeps its text, so the customer is still recognisable.
-		p.From = &mail.Address{Address: strings.Trim(raw, "<> ")}
-		p.Problems = append(p.Problems, "From header is not a valid address")
-	}
-	p.To, _ = env.AddressList("To")
-	p.ReplyTo, _ = env.AddressList("Reply-To")
-	if d, err := env.Date(); err == nil {
+	p.MessageID = text.Clean(firstID(hd.get("Message-Id")))
+	p.InReplyTo = ids(hd.get("In-Reply-To"))
+	p.References = ids(hd.get("References"))
+	p.Subject = strings.TrimSpace(hd.get("Subject"))
+	p.From = sender(hd, &p.Problems)
+	p.To, _ = addresses(hd, "To")
+	p.ReplyTo, _ = addresses(hd, "Reply-To")
+	if d, err := mail.ParseDate(hd.get("Date")); err == nil {
 		p.Date = d
 	}
 	for _, part := range env.Attachments {
-		p.Attachments = append(p.Attachments, Attachment{Name: part.FileName, ContentType: part.ContentType, ContentID: strings.Trim(part.ContentID, "<>"), Data: part.Content})
+		p.Attachments = append(p.Attachments, attachment(part, false))
 	}
 	for _, part := range env.Inlines {
-		p.Attachments = append(p.Attachments, Attachment{Name: part.FileName, ContentType: part.ContentType, ContentID: strings.Trim(part.ContentID, "<>"), Inline: true, Data: part.Content})
+		p.Attachments = append(p.Attachments, attachment(part, true))
 	}
 	severe := 0
 	for _, e := range env.Errors {
-		p.Problems = append(p.Problems, e.Error())
+		p.Problems = append(p.Problems, text.Clean(e.Error()))
 		if e.Severe {
 			severe++
 		}
@@ -125,7 +125,7 @@ func Parse(raw []byte) (p *Parsed, err error) {
 	return p, nil
 }
 
-// ids extracts message ids ("<a@b>") from a header, in order.
+// ids extracts message ids ("<a@b>") from a decoded header, in order.
 func ids(h string) []string {
 	var out []string
 	for {

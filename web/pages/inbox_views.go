@@ -221,6 +221,11 @@ func (t TicketView) action(path string) string {
 	return u
 }
 
+// noReplyAddress: the customer has no address, so the composer offers notes only and says why.
+func (t TicketView) noReplyAddress() bool {
+	return conversation.CannotReply(t.Detail.Ticket.Channel, t.Detail.Emails)
+}
+
 func (t TicketView) seenLastMessageAt() string {
 	return t.Detail.Ticket.LastMessageAt.Format(time.RFC3339Nano)
 }

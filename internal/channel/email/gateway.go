@@ -40,6 +40,13 @@ func (g *Gateway) Server(addr string) *smtp.Server {
 	s.Addr = addr
 	s.Domain = g.Domain
 	s.MaxMessageBytes = g.MaxBytes
+	// RFC 5321 asks for lines within 1,000 octets, but real senders (HTML mailers, some
+	// marketplaces) write far longer ones; refusing them bounced mail for good. Only the message
+	// size limit bounds a line (0: no limit, as for the size).
+	s.MaxLineLength = int(g.MaxBytes)
+	// 8BITMIME is always advertised by go-smtp; SMTPUTF8 (RFC 6531) too, since the pipeline reads
+	// UTF-8 headers and addresses as they are (RFC 6532).
+	s.EnableSMTPUTF8 = true
 	s.MaxRecipients = 50
 	s.ReadTimeout = 2 * time.Minute
 	s.WriteTimeout = 2 * time.Minute
@@ -60,13 +67,18 @@ type delivery struct {
 type gatewaySession struct {
 	g      *Gateway
 	remote string
+	from   string
 	to     []delivery
 }
 
-func (s *gatewaySession) Reset()        { s.to = nil }
+func (s *gatewaySession) Reset()        { s.to, s.from = nil, "" }
 func (s *gatewaySession) Logout() error { return nil }
 
-func (s *gatewaySession) Mail(string, *smtp.MailOptions) error { return nil }
+// Mail keeps the reverse path for the Return-Path header (empty for delivery reports).
+func (s *gatewaySession) Mail(from string, _ *smtp.MailOptions) error {
+	s.from = from
+	return nil
+}
 
 var errNoRecipient = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such recipient here"}
 
@@ -118,8 +130,9 @@ func (g *Gateway) resolve(ctx context.Context, to string) (delivery, error) {
 	return d, nil
 }
 
-// Data stores the message once per workspace it was addressed to. The recipient is recorded in a
-// Delivered-To header, which is where a forwarded message's reply token is read from.
+// Data stores the message once per workspace it was addressed to. As the final delivery it adds
+// Return-Path (the reverse path; <> marks a delivery report, RFC 5321 §4.4) and Delivered-To (the
+// recipient, where a forwarded message's reply token is read from); the rest is kept as received.
 func (s *gatewaySession) Data(r io.Reader) error {
 	raw, err := io.ReadAll(r)
 	if err != nil {
@@ -136,7 +149,7 @@ func (s *gatewaySession) Data(r io.Reader) error {
 			continue
 		}
 		done[d.tenantID] = true
-		msg := append([]byte("Delivered-To: "+d.rcpt+"\r\n"), raw...)
+		msg := append([]byte("Return-Path: <"+s.from+">\r\nDelivered-To: "+d.rcpt+"\r\n"), raw...)
 		if _, _, err := s.g.Ingest.AcceptFor(ctx, d.tenantID, "gateway:"+d.rcpt, d.accountID, msg); err != nil {
 			s.g.Logger.ErrorContext(ctx, "gateway: store message", "rcpt", d.rcpt, "remote", s.remote, "error", err)
 			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Temporary failure, try again later"}

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/google/uuid"
@@ -192,7 +194,7 @@ func (s *Sender) compose(ctx context.Context, a Account, out conversation.Outgoi
 	}
 	m.SetBodyString(gomail.TypeTextPlain, body)
 	for _, att := range out.Attachments {
-		if err := m.AttachReader(att.Name, bytes.NewReader(att.Data), gomail.WithFileContentType(gomail.ContentType(att.ContentType))); err != nil {
+		if err := m.AttachReader(headerFileName(att.Name), bytes.NewReader(att.Data), gomail.WithFileContentType(gomail.ContentType(att.ContentType))); err != nil {
 			return nil, fmt.Errorf("attachment %s: %w", att.Name, err)
 		}
 	}
@@ -294,4 +296,25 @@ func (s *Service) hasCopy(ctx context.Context, a Account, sec Secrets, messageID
 		}
 	}
 	return false, nil
+}
+
+// maxFileNameBytes bounds an attachment's name in our mail: go-mail writes the encoded name on one
+// header line, and even fully encoded (three octets per byte) it must stay within the 998 octets
+// a line may have (RFC 5322 §2.1.1).
+const maxFileNameBytes = 200
+
+// headerFileName shortens a long file name to maxFileNameBytes, keeping its extension.
+func headerFileName(name string) string {
+	if len(name) <= maxFileNameBytes {
+		return name
+	}
+	ext := path.Ext(name)
+	if len(ext) > 16 {
+		ext = ""
+	}
+	base := name[:maxFileNameBytes-len(ext)]
+	for !utf8.ValidString(base) { // cut on a character boundary
+		base = base[:len(base)-1]
+	}
+	return base + ext
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/google/uuid"
 )
 
-const customerAddEmail = `-- name: CustomerAddEmail :exec
+const customerAddEmail = `-- name: CustomerAddEmail :execrows
 INSERT INTO customer_emails (tenant_id, email, customer_id) VALUES ($1, $2, $3)
 ON CONFLICT DO NOTHING
 `
@@ -23,9 +23,12 @@ type CustomerAddEmailParams struct {
 	CustomerID uuid.UUID
 }
 
-func (q *Queries) CustomerAddEmail(ctx context.Context, arg CustomerAddEmailParams) error {
-	_, err := q.db.Exec(ctx, customerAddEmail, arg.TenantID, arg.Email, arg.CustomerID)
-	return err
+func (q *Queries) CustomerAddEmail(ctx context.Context, arg CustomerAddEmailParams) (int64, error) {
+	result, err := q.db.Exec(ctx, customerAddEmail, arg.TenantID, arg.Email, arg.CustomerID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const customerAddIdentity = `-- name: CustomerAddIdentity :exec
@@ -133,6 +136,21 @@ func (q *Queries) CustomerCreate(ctx context.Context, arg CustomerCreateParams) 
 		&i.MergedInto,
 	)
 	return i, err
+}
+
+const customerDeleteUnused = `-- name: CustomerDeleteUnused :exec
+DELETE FROM customers WHERE tenant_id = $1 AND id = $2
+`
+
+type CustomerDeleteUnusedParams struct {
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+// A customer created a moment ago that lost the race for its address to another one.
+func (q *Queries) CustomerDeleteUnused(ctx context.Context, arg CustomerDeleteUnusedParams) error {
+	_, err := q.db.Exec(ctx, customerDeleteUnused, arg.TenantID, arg.ID)
+	return err
 }
 
 const customerEmails = `-- name: CustomerEmails :many

@@ -12,9 +12,13 @@ WHERE e.tenant_id = @tenant_id AND e.email = @email;
 SELECT c.* FROM customer_identities i JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
 WHERE i.tenant_id = @tenant_id AND i.channel = @channel AND i.external_id = @external_id;
 
--- name: CustomerAddEmail :exec
+-- name: CustomerAddEmail :execrows
 INSERT INTO customer_emails (tenant_id, email, customer_id) VALUES (@tenant_id, @email, @customer_id)
 ON CONFLICT DO NOTHING;
+
+-- name: CustomerDeleteUnused :exec
+-- A customer created a moment ago that lost the race for its address to another one.
+DELETE FROM customers WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: CustomerAddIdentity :exec
 INSERT INTO customer_identities (tenant_id, channel, external_id, customer_id, display)
