@@ -102,6 +102,8 @@ type EmailAccount struct {
 	LastError    string
 	LastErrorAt  *time.Time
 	CreatedAt    time.Time
+	SyncFailures int32
+	NextSyncAt   *time.Time
 }
 
 type EmailCursor struct {
@@ -126,6 +128,7 @@ type InboundMessage struct {
 	TicketID    pgtype.Int8
 	ProcessedAt *time.Time
 	AccountID   pgtype.Int8
+	NotifiedAt  *time.Time
 }
 
 type Invitation struct {
@@ -209,6 +212,11 @@ type Notification struct {
 	ActorID   uuid.NullUUID
 	CreatedAt time.Time
 	ReadAt    *time.Time
+}
+
+type OneTimeTask struct {
+	Name     string
+	QueuedAt time.Time
 }
 
 type Order struct {
