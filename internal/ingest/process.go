@@ -332,4 +332,3 @@ func (s *Service) thread(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.U
 	}
 	return t.Number, nil
 }
-

@@ -211,4 +211,3 @@ func (s *Service) MarkNotified(ctx context.Context, tenantID uuid.UUID, ids []in
 		return q.InboundMarkNotified(ctx, dbsqlc.InboundMarkNotifiedParams{TenantID: tenantID, Ids: ids})
 	})
 }
-
