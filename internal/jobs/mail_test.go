@@ -1,0 +1,208 @@
+package jobs_test
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shopdesk/shopdesk/internal/automation"
+	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/ingest"
+	"github.com/shopdesk/shopdesk/internal/jobs"
+	"github.com/shopdesk/shopdesk/internal/pgtest"
+	"github.com/shopdesk/shopdesk/internal/tenant"
+)
+
+// mailBundle is a workspace with the mail pipeline and River working its jobs as serve does.
+type mailBundle struct {
+	db     *pgtest.DB
+	ingest *ingest.Service
+	client *jobs.Client
+	sc     tenant.Scope
+}
+
+func newMailBundle(t *testing.T, opts jobs.Options) *mailBundle {
+	t.Helper()
+	ctx := context.Background()
+	db := pgtest.NewDB(t)
+	tenants := tenant.New(db.Store, nil)
+	tenants.OnCreate = automation.SeedDefaults
+	ws, uid, err := tenants.SignUp(ctx, tenant.SignUpInput{
+		Workspace: tenant.WorkspaceInput{Name: "Burst", Slug: "burst", TimeZone: "UTC", Language: "en"},
+		Name:      "Admin", Email: "admin@burst.test", Password: "a long password",
+	}, uuid.Nil, []string{"en", "ko", "ro"})
+	require.NoError(t, err)
+	sc, err := tenants.Resolve(ctx, ws.Slug, uid)
+	require.NoError(t, err)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	conv := conversation.New(db.Store, nil, nil)
+	auto := automation.New(db.Store, nil)
+	conv.UseAutomation(auto)
+	in := ingest.New(db.Store, nil, conv)
+	in.UseLogger(logger)
+	opts.Work = true
+	if opts.MaxWorkers == 0 {
+		opts.MaxWorkers = 10
+	}
+	c, err := jobs.NewClient(db.App, logger, opts, jobs.Deps{Conversations: conv, Ingest: in, Automation: auto, Store: db.Store})
+	require.NoError(t, err)
+	conv.UseJobs(c)
+	auto.UseJobs(c)
+	in.UseJobs(c)
+	runCtx, cancel := context.WithCancel(ctx)
+	require.NoError(t, c.Start(runCtx))
+	t.Cleanup(func() {
+		cancel()
+		stopCtx, done := context.WithTimeout(context.Background(), 10*time.Second)
+		defer done()
+		_ = c.Stop(stopCtx)
+	})
+	return &mailBundle{db: db, ingest: in, client: c, sc: sc}
+}
+
+// drain waits until no stored message is pending and no mail job is left to run.
+func (b *mailBundle) drain(t *testing.T) {
+	t.Helper()
+	owner := b.db.Owner(t)
+	require.Eventually(t, func() bool {
+		var pending, queued int
+		require.NoError(t, owner.QueryRow(context.Background(), `SELECT
+			(SELECT count(*) FROM inbound_messages WHERE state = 'pending'),
+			(SELECT count(*) FROM river_job WHERE kind LIKE 'mail.process%' AND state IN ('available', 'running', 'retryable', 'scheduled'))`).
+			Scan(&pending, &queued))
+		return pending == 0 && queued == 0
+	}, 3*time.Minute, 100*time.Millisecond)
+}
+
+// burstMail is one customer mail; words make each one's text (and search lexicon words) its own.
+func burstMail(mid, from, subject, text string, attachments ...string) string {
+	h := fmt.Sprintf("From: %s\r\nTo: shop@burst.test\r\nSubject: %s\r\nMessage-ID: <%s>\r\nDate: Fri, 04 Dec 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n", from, subject, mid)
+	if len(attachments) == 0 {
+		return h + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + text + "\r\n"
+	}
+	var b strings.Builder
+	b.WriteString(h + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + text + "\r\n")
+	for i, a := range attachments {
+		fmt.Fprintf(&b, "--b1\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"file%d.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n", i, base64.StdEncoding.EncodeToString([]byte(a)))
+	}
+	b.WriteString("--b1--\r\n")
+	return b.String()
+}
+
+func TestMailBurst(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := newMailBundle(t, jobs.Options{MailRetry: func(int) time.Duration { return 10 * time.Millisecond }})
+	owner := b.db.Owner(t)
+	var deadlocksBefore int64
+	require.NoError(t, owner.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocksBefore))
+
+	// Words new to the workspace in every mail, so concurrent writers keep adding lexicon words.
+	rng := rand.New(rand.NewPCG(11, 150))
+	vocab := make([]string, 400)
+	for i := range vocab {
+		w := make([]byte, 5+rng.IntN(5))
+		for j := range w {
+			w[j] = byte('a' + rng.IntN(26))
+		}
+		vocab[i] = string(w)
+	}
+	words := func(n int) string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = vocab[rng.IntN(len(vocab))]
+		}
+		return strings.Join(out, " ")
+	}
+	var raws []string
+	// 180 mails with Message-IDs of their own.
+	for i := range 180 {
+		raws = append(raws, burstMail(fmt.Sprintf("own-%d@burst.example", i), fmt.Sprintf("Buyer %d <buyer%d@burst.example>", i, i%40),
+			"Order "+words(3), fmt.Sprintf("Order %d: %s", i, words(25))))
+	}
+	// 20 mails reusing Message-IDs: 4 groups of 2 and 4 of 3. Even groups differ in text; odd
+	// groups have the same text and other attachments.
+	type group struct {
+		mid  string
+		size int
+	}
+	var groups []group
+	for g := range 8 {
+		size := 2
+		if g >= 4 {
+			size = 3
+		}
+		mid := fmt.Sprintf("reused-%d@carrier.example", g)
+		groups = append(groups, group{mid, size})
+		text := "Your parcel is on its way. " + words(10)
+		for k := range size {
+			if g%2 == 0 {
+				raws = append(raws, burstMail(mid, "Carrier <track@carrier.example>", "Tracking update", fmt.Sprintf("Parcel %d-%d: %s", g, k, words(12))))
+			} else {
+				raws = append(raws, burstMail(mid, "Carrier <track@carrier.example>", "Tracking update", text, fmt.Sprintf("label %d-%d", g, k)))
+			}
+		}
+	}
+	require.Len(t, raws, 200)
+	// Identical copies through another route (other trace headers, same content): duplicates.
+	copies := []string{
+		"Received: by relay.example\r\n" + raws[3],
+		"Received: by relay.example\r\n" + raws[180],
+		"Received: by relay.example\r\n" + raws[len(raws)-1],
+	}
+	all := append(append([]string{}, raws...), copies...)
+	rand.New(rand.NewPCG(5, 5)).Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+
+	var wg sync.WaitGroup
+	work := make(chan string)
+	for range 8 {
+		wg.Go(func() {
+			for raw := range work {
+				_, dup, err := b.ingest.Accept(ctx, b.sc.TenantID(), "smtp", []byte(raw))
+				require.NoError(t, err)
+				require.False(t, dup)
+			}
+		})
+	}
+	for _, raw := range all {
+		work <- raw
+	}
+	close(work)
+	wg.Wait()
+	b.drain(t)
+
+	var processed, duplicate, quarantined, messages int
+	require.NoError(t, owner.QueryRow(ctx, `SELECT
+		count(*) FILTER (WHERE state = 'processed'), count(*) FILTER (WHERE state = 'duplicate'),
+		count(*) FILTER (WHERE state = 'quarantined'), (SELECT count(*) FROM messages WHERE kind = 'inbound')
+		FROM inbound_messages`).Scan(&processed, &duplicate, &quarantined, &messages))
+	require.Equal(t, 200, processed, "every different mail is kept")
+	require.Equal(t, 3, duplicate, "identical copies are duplicates")
+	require.Zero(t, quarantined)
+	require.Equal(t, 200, messages)
+	for _, g := range groups {
+		var n int
+		require.NoError(t, owner.QueryRow(ctx, `SELECT count(DISTINCT channel_message_id) FROM messages
+			WHERE channel_message_id = $1 OR channel_message_id LIKE $1 || '#%'`, g.mid).Scan(&n))
+		require.Equal(t, g.size, n, "group %s keeps each of its mails", g.mid)
+	}
+
+	// No deadlock anywhere: none recorded on a job, none counted by the server.
+	var deadlockJobs int
+	require.NoError(t, owner.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE errors::text LIKE '%40P01%'`).Scan(&deadlockJobs))
+	require.Zero(t, deadlockJobs)
+	var deadlocks int64
+	require.NoError(t, owner.QueryRow(ctx, "SELECT pg_stat_clear_snapshot()::text IS NULL OR true").Scan(new(bool)))
+	require.NoError(t, owner.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocks))
+	require.Equal(t, deadlocksBefore, deadlocks)
+}
