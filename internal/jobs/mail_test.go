@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -205,4 +206,101 @@ func TestMailBurst(t *testing.T) {
 	require.NoError(t, owner.QueryRow(ctx, "SELECT pg_stat_clear_snapshot()::text IS NULL OR true").Scan(new(bool)))
 	require.NoError(t, owner.QueryRow(ctx, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").Scan(&deadlocks))
 	require.Equal(t, deadlocksBefore, deadlocks)
+}
+
+// TestMailFailures injects real database failures with triggers on messages (as the superuser) and
+// checks where each mail ends: quarantined at the first attempt with the reason, retried until it
+// succeeds, or waiting, never quarantined, while the connection to the database is lost.
+func TestMailFailures(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	// A fast schedule and a stubbed clock keep the retries quick; only end states are asserted.
+	var clock atomic.Int64
+	clock.Store(time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC).Unix())
+	b := newMailBundle(t, jobs.Options{MailRetry: func(int) time.Duration { return 5 * time.Millisecond }, MailUnavailableWait: 5 * time.Millisecond})
+	b.ingest.UseClock(func() time.Time { return time.Unix(clock.Load(), 0) }, 0)
+	owner := b.db.Owner(t)
+	_, err := owner.Exec(ctx, `
+		CREATE SEQUENCE flaky_seq;
+		CREATE SEQUENCE lost_seq;
+		CREATE FUNCTION inject_failures() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+		BEGIN
+			IF NEW.body_text LIKE '%BREAK-DATA%' THEN
+				RAISE EXCEPTION 'invalid input syntax for type integer: "x"' USING ERRCODE = '22P02';
+			END IF;
+			IF NEW.body_text LIKE '%BREAK-TWICE%' AND nextval('flaky_seq') <= 2 THEN
+				RAISE EXCEPTION 'could not serialize access due to concurrent update' USING ERRCODE = '40001';
+			END IF;
+			IF NEW.body_text LIKE '%BREAK-CONNECTION%' AND nextval('lost_seq') <= 3 THEN
+				PERFORM pg_terminate_backend(pg_backend_pid());
+			END IF;
+			RETURN NEW;
+		END $$;
+		CREATE TRIGGER inject_failures BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION inject_failures();`)
+	require.NoError(t, err)
+
+	accept := func(raw string) int64 {
+		id, _, err := b.ingest.Accept(ctx, b.sc.TenantID(), "smtp", []byte(raw))
+		require.NoError(t, err)
+		return id
+	}
+	data1 := accept(burstMail("d1@x.example", "A <a@x.example>", "one", "BREAK-DATA first"))
+	data2 := accept(burstMail("d2@x.example", "A <a@x.example>", "two", "BREAK-DATA second"))
+	flaky := accept(burstMail("f@x.example", "B <b@x.example>", "three", "BREAK-TWICE then fine"))
+	lost := accept(burstMail("l@x.example", "C <c@x.example>", "four", "BREAK-CONNECTION then fine"))
+	b.drain(t)
+
+	state := func(id int64) (st, reason string, attempts int) {
+		require.NoError(t, owner.QueryRow(ctx, `SELECT i.state, i.error,
+			(SELECT max(j.attempt) FROM river_job j WHERE j.kind = 'mail.process' AND (j.args->>'id')::bigint = i.id)
+			FROM inbound_messages i WHERE i.id = $1`, id).Scan(&st, &reason, &attempts))
+		return st, reason, attempts
+	}
+	for _, id := range []int64{data1, data2} {
+		st, reason, attempts := state(id)
+		require.Equal(t, "quarantined", st)
+		require.Equal(t, 1, attempts, "a deterministic failure is quarantined at the first attempt")
+		require.Contains(t, reason, "the database refused a value in this message")
+		require.Contains(t, reason, "SQLSTATE 22P02")
+	}
+	st, reason, attempts := state(flaky)
+	require.Equal(t, "processed", st, reason)
+	require.Equal(t, 3, attempts, "a transient failure is retried until it succeeds")
+	st, reason, attempts = state(lost)
+	require.Equal(t, "processed", st, "a lost connection never quarantines: %s", reason)
+	require.Equal(t, 1, attempts, "waiting for the database uses no attempt")
+	var lostTries int64
+	require.NoError(t, owner.QueryRow(ctx, "SELECT last_value FROM lost_seq").Scan(&lostTries))
+	require.GreaterOrEqual(t, lostTries, int64(4))
+	since, _ := b.ingest.DatabaseUnavailable()
+	require.True(t, since.IsZero(), "processing again clears the unavailable state")
+
+	// The admins are told once about the burst, with the count and the reason.
+	var notices, unnotified int
+	require.Eventually(t, func() bool {
+		require.NoError(t, owner.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM river_job WHERE kind = 'mail.quarantine_notice'),
+			(SELECT count(*) FROM inbound_messages WHERE state = 'quarantined' AND notified_at IS NULL)`).Scan(&notices, &unnotified))
+		return unnotified == 0
+	}, time.Minute, 50*time.Millisecond)
+	require.Equal(t, 1, notices)
+
+	// "Retry all with this reason": both come back in one go, one job each; asking again finds none.
+	_, err = owner.Exec(ctx, "DROP TRIGGER inject_failures ON messages")
+	require.NoError(t, err)
+	reasons, err := b.ingest.Reasons(ctx, b.sc)
+	require.NoError(t, err)
+	require.Len(t, reasons, 1)
+	require.Equal(t, int64(2), reasons[0].N)
+	clock.Add(1)
+	n, err := b.ingest.RetryReason(ctx, b.sc, reasons[0].Error)
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+	_, err = b.ingest.RetryReason(ctx, b.sc, reasons[0].Error)
+	require.Error(t, err)
+	b.drain(t)
+	for _, id := range []int64{data1, data2} {
+		st, _, _ := state(id)
+		require.Equal(t, "processed", st)
+	}
 }
