@@ -165,14 +165,14 @@ type AccountFormView struct {
 
 // MailAccountView is an account's health page.
 type MailAccountView struct {
-	Shell                                    components.Shell
-	Slug, ID, Name, Address                  string
-	Paused                                   bool
-	Forwarding                               string
-	LastSync, Lag, LastError, LastErrorAt    string
+	Shell                                 components.Shell
+	Slug, ID, Name, Address               string
+	Paused                                bool
+	Forwarding                            string
+	LastSync, Lag, LastError, LastErrorAt string
 	// SyncFailures counts the failed syncs in a row; NextSync is when the backed-off next one is due.
-	SyncFailures int
-	NextSync     string
+	SyncFailures                             int
+	NextSync                                 string
 	LastHour, LastDay, Pending, QuarantinedN int64
 	Test                                     *ConnTestView
 	Quarantine                               []QuarantineRow
