@@ -304,3 +304,67 @@ func TestMailFailures(t *testing.T) {
 		require.Equal(t, "processed", st)
 	}
 }
+
+// TestMailRecovery makes rows the way the old rules left them and runs the one-time recovery
+// through River: a second message reusing a Message-ID called "duplicate", a third one given up
+// on, mail left pending without a job. They come back as messages; true copies stay duplicates.
+func TestMailRecovery(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := newMailBundle(t, jobs.Options{MailRetry: func(int) time.Duration { return 5 * time.Millisecond }})
+	owner := b.db.Owner(t)
+	first, _, err := b.ingest.Accept(ctx, b.sc.TenantID(), "smtp", []byte(burstMail("old@carrier.example", "Carrier <t@carrier.example>", "Update", "Parcel left the depot")))
+	require.NoError(t, err)
+	b.drain(t)
+
+	// An ingest service without jobs stores mail as the old pipeline left it: waiting, no job.
+	old := ingest.New(b.db.Store, nil, nil)
+	keep := func(raw, state, reason string) int64 {
+		id, _, err := old.Accept(ctx, b.sc.TenantID(), "smtp", []byte(raw))
+		require.NoError(t, err)
+		if state != "pending" {
+			_, err = owner.Exec(ctx, "UPDATE inbound_messages SET state = $2, error = $3, message_id = '<old@carrier.example>', processed_at = now() WHERE id = $1", id, state, reason)
+			require.NoError(t, err)
+		}
+		return id
+	}
+	second := keep(burstMail("old@carrier.example", "Carrier <t@carrier.example>", "Update", "Parcel is out for delivery"), "duplicate",
+		"a message with this Message-ID is already stored")
+	third := keep(burstMail("old@carrier.example", "Carrier <t@carrier.example>", "Update", "Parcel was delivered"), "duplicate",
+		"a message with this Message-ID and the same text is already stored")
+	copied := keep("Received: by relay.example\r\n"+burstMail("old@carrier.example", "Carrier <t@carrier.example>", "Update", "Parcel left the depot"),
+		"duplicate", "a message with this Message-ID and the same text is already stored")
+	ownReply := keep(burstMail("reply@shop.example", "Shop <shop@burst.test>", "Re: Update", "Our answer"), "duplicate",
+		"our own reply (the copy kept in the mailbox)")
+	waiting := keep(burstMail("waiting@buyer.example", "Buyer <b@buyer.example>", "Where is it?", "No answer yet"), "pending", "")
+
+	queued, err := b.ingest.QueueRecoveryOnce(ctx)
+	require.NoError(t, err)
+	require.True(t, queued)
+	queued, err = b.ingest.QueueRecoveryOnce(ctx)
+	require.NoError(t, err)
+	require.False(t, queued, "once per database")
+	require.Eventually(t, func() bool {
+		var done bool
+		require.NoError(t, owner.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM river_job WHERE kind = 'mail.recover_lost' AND state = 'completed')").Scan(&done))
+		return done
+	}, time.Minute, 50*time.Millisecond)
+	b.drain(t)
+
+	state := func(id int64) (st, reason string) {
+		require.NoError(t, owner.QueryRow(ctx, "SELECT state, error FROM inbound_messages WHERE id = $1", id).Scan(&st, &reason))
+		return st, reason
+	}
+	for _, id := range []int64{first, second, third, waiting} {
+		st, reason := state(id)
+		require.Equal(t, "processed", st, "inbound %d: %s", id, reason)
+	}
+	st, _ := state(copied)
+	require.Equal(t, "duplicate", st, "a true copy stays a duplicate")
+	st, reason := state(ownReply)
+	require.Equal(t, "duplicate", st)
+	require.Equal(t, "our own reply (the copy kept in the mailbox)", reason, "other duplicates are left alone")
+	var kept int
+	require.NoError(t, owner.QueryRow(ctx, `SELECT count(*) FROM messages WHERE channel_message_id = 'old@carrier.example' OR channel_message_id LIKE 'old@carrier.example#%'`).Scan(&kept))
+	require.Equal(t, 3, kept)
+}
