@@ -129,6 +129,9 @@ func (QuarantineNoticeArgs) InsertOpts() river.InsertOpts {
 		rivertype.JobStateScheduled, rivertype.JobStateRetryable}}}
 }
 
+// NoticeDelay is how long a quarantine notice waits for the rest of a burst.
+func (s *Service) NoticeDelay() time.Duration { return s.noticeDelay }
+
 func (s *Service) queueNotice(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID) error {
 	if s.jobs == nil {
 		return nil

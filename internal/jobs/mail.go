@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"time"
 
 	"github.com/riverqueue/river"
 
@@ -68,7 +67,7 @@ func (w *QuarantineNoticeWorker) Work(ctx context.Context, job *river.Job[ingest
 	}
 	more, err := w.ingest.QuarantineNotice(ctx, job.Args.TenantID, w.baseURL)
 	if err == nil && len(more.IDs) > 0 {
-		return river.JobSnooze(time.Minute)
+		return river.JobSnooze(w.ingest.NoticeDelay())
 	}
 	return err
 }
