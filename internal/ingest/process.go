@@ -70,6 +70,9 @@ func (s *Service) processOnce(ctx context.Context, tenantID uuid.UUID, id int64)
 		out, err = s.write(ctx, q, tx, tenantID, id, pl)
 		return err
 	})
+	if err == nil && pl.final != nil && out.State == "quarantined" {
+		s.logger.WarnContext(ctx, "mail quarantined", "tenant_id", tenantID, "inbound_ids", []int64{id}, "reason", out.Reason)
+	}
 	return out, err
 }
 
