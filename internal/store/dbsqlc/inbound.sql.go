@@ -309,7 +309,7 @@ func (q *Queries) InboundRecoverable(ctx context.Context, arg InboundRecoverable
 }
 
 const inboundRequeue = `-- name: InboundRequeue :execrows
-UPDATE inbound_messages SET state = 'pending', error = '', processed_at = NULL
+UPDATE inbound_messages SET state = 'pending', error = '', processed_at = NULL, notified_at = NULL
 WHERE tenant_id = $1 AND id = $2 AND state = 'quarantined'
 `
 
@@ -327,7 +327,7 @@ func (q *Queries) InboundRequeue(ctx context.Context, arg InboundRequeueParams) 
 }
 
 const inboundRequeueDuplicates = `-- name: InboundRequeueDuplicates :exec
-UPDATE inbound_messages SET state = 'pending', error = '', processed_at = NULL
+UPDATE inbound_messages SET state = 'pending', error = '', processed_at = NULL, notified_at = NULL
 WHERE tenant_id = $1 AND id = ANY($2::bigint[]) AND state = 'duplicate'
 `
 

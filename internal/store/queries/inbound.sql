@@ -9,7 +9,7 @@ UPDATE inbound_messages SET state = @state, error = @error, message_id = @messag
 WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: InboundRequeue :execrows
-UPDATE inbound_messages SET state = 'pending', error = '', processed_at = NULL
+UPDATE inbound_messages SET state = 'pending', error = '', processed_at = NULL, notified_at = NULL
 WHERE tenant_id = @tenant_id AND id = @id AND state = 'quarantined';
 
 -- name: InboundQuarantined :many
@@ -79,7 +79,7 @@ WHERE tenant_id = @tenant_id AND id > @after
 ORDER BY id LIMIT @max_rows;
 
 -- name: InboundRequeueDuplicates :exec
-UPDATE inbound_messages SET state = 'pending', error = '', processed_at = NULL
+UPDATE inbound_messages SET state = 'pending', error = '', processed_at = NULL, notified_at = NULL
 WHERE tenant_id = @tenant_id AND id = ANY(@ids::bigint[]) AND state = 'duplicate';
 
 -- name: OneTimeTaskClaim :execrows
