@@ -64,6 +64,9 @@ func KindOf(err error) FailureKind {
 		}
 		return Transient // 40001, 40P01, 55P03, 57014 and anything unknown: try again
 	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return Transient // the job's time ran out (or the process stops): not the database's absence
+	}
 	if _, ok := errors.AsType[*pgconn.ConnectError](err); ok {
 		return Unavailable
 	}
@@ -164,10 +167,14 @@ func (s *Service) Settle(ctx context.Context, tenantID uuid.UUID, ids []int64, p
 		s.avail.up()
 		return Settled{}
 	}
-	if ctx.Err() != nil {
-		return Settled{Kind: Transient, Err: procErr} // shutting down: River tries again
-	}
 	kind := KindOf(procErr)
+	if ctx.Err() != nil {
+		if errors.Is(ctx.Err(), context.Canceled) || !last {
+			return Settled{Kind: Transient, Err: procErr} // shutting down, or out of time: River tries again
+		}
+		// Out of time on the last attempt: the message is quarantined all the same.
+		ctx, kind = context.WithoutCancel(ctx), Transient
+	}
 	log := s.logger.With("tenant_id", tenantID, "inbound_ids", ids, "error", procErr, "kind", kind.String())
 	switch {
 	case kind == Unavailable:
