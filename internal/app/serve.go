@@ -67,6 +67,13 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready fu
 		return err
 	}
 	river := parts.Jobs
+	// Mail the old duplicate rules dropped, or left waiting without a job, goes through the
+	// pipeline again: queued once per database, whichever process starts first.
+	if queued, err := parts.Ingest.QueueRecoveryOnce(ctx); err != nil {
+		return err
+	} else if queued {
+		logger.Info("queued the one-time recovery of inbound mail")
+	}
 	if runWorkers {
 		if err := river.Start(ctx); err != nil {
 			return fmt.Errorf("start background workers: %w", err)

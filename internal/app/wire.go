@@ -67,6 +67,7 @@ func WireWith(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger
 		return nil, err
 	}
 	p.Ingest.UseKeys(keys)
+	p.Ingest.UseLogger(logger)
 	p.Email = email.NewService(p.Store, keys)
 	p.Sender = &email.Sender{Accounts: p.Email, InboundDomain: cfg.InboundDomain, Slugs: func(ctx context.Context, id uuid.UUID) (string, error) {
 		ws, err := p.Tenants.ByID(ctx, id)

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -38,9 +37,26 @@ type plan struct {
 // Process parses, classifies, dedupes and threads one stored message, then records the outcome.
 // The reading (parse, dedupe and thread lookups) happens first; the writing — the message, its
 // ticket and the outcome on the stored row — is one transaction that re-checks the row under its
-// lock. So it is idempotent: a finished message is left alone, a crash leaves nothing half done,
-// and the unique channel message id turns a concurrent copy into "duplicate".
+// lock. So it is idempotent: a finished message is left alone and a crash leaves nothing half done.
+// When another message took the planned channel message id meanwhile (the same Message-ID arriving
+// twice at once), the message is planned again with that one in view: a copy of it is a
+// duplicate, other content gets an id of its own.
 func (s *Service) Process(ctx context.Context, tenantID uuid.UUID, id int64) (Outcome, error) {
+	for attempt := 1; ; attempt++ {
+		out, err := s.processOnce(ctx, tenantID, id)
+		if c, ok := store.UniqueViolation(err); ok && c == "messages_channel_id_idx" && attempt < maxReplans {
+			continue
+		}
+		return out, err
+	}
+}
+
+// maxReplans bounds the re-planning after a lost race for a channel message id. The id that won
+// is committed when the race is lost, so the next plan sees it; more than a few rounds means
+// something else is wrong.
+const maxReplans = 5
+
+func (s *Service) processOnce(ctx context.Context, tenantID uuid.UUID, id int64) (Outcome, error) {
 	pl, err := s.read(ctx, tenantID, id)
 	if err != nil {
 		return Outcome{}, err
@@ -54,12 +70,8 @@ func (s *Service) Process(ctx context.Context, tenantID uuid.UUID, id int64) (Ou
 		out, err = s.write(ctx, q, tx, tenantID, id, pl)
 		return err
 	})
-	if c, ok := store.UniqueViolation(err); ok && c == "messages_channel_id_idx" {
-		// Another copy with this id was stored between the lookup and the write.
-		out = Outcome{State: "duplicate", Reason: "a message with this Message-ID is already stored", Class: pl.class}
-		err = s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
-			return q.InboundFinish(ctx, dbsqlc.InboundFinishParams{TenantID: tenantID, ID: id, State: out.State, Error: out.Reason, MessageID: pl.mid})
-		})
+	if err == nil && pl.final != nil && out.State == "quarantined" {
+		s.logger.WarnContext(ctx, "mail quarantined", "tenant_id", tenantID, "inbound_ids", []int64{id}, "reason", out.Reason)
 	}
 	return out, err
 }
@@ -91,6 +103,11 @@ func (s *Service) write(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tenan
 	tk := row.TicketID
 	if out.TicketID != 0 {
 		tk.Int64, tk.Valid = out.TicketID, true
+	}
+	if out.State == "quarantined" {
+		if err := s.queueNotice(ctx, tx, tenantID); err != nil {
+			return out, err
+		}
 	}
 	return out, q.InboundFinish(ctx, dbsqlc.InboundFinishParams{TenantID: tenantID, ID: id, State: out.State, Error: out.Reason,
 		MessageID: pl.mid, TicketID: tk})
@@ -162,7 +179,15 @@ func (s *Service) ProcessBatch(ctx context.Context, tenantID uuid.UUID, ids []in
 		return ctx.Err()
 	}
 	for _, id := range ids {
-		if _, err := s.Process(ctx, tenantID, id); err != nil {
+		_, err := s.Process(ctx, tenantID, id)
+		if err != nil && KindOf(err) == Deterministic && ctx.Err() == nil {
+			// This message fails the same way every time: it alone is quarantined, the others go on.
+			if st := s.Settle(ctx, tenantID, []int64{id}, err, false); st.Err != nil {
+				return st.Err
+			}
+			continue
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -233,19 +258,19 @@ func (s *Service) decide(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.U
 		// What was not kept is said on the message itself; the raw mail keeps every byte.
 		text += "\n\n[" + strings.Join(skipped, "]\n[") + "]"
 	}
-	// Some senders reuse a Message-ID for different mail (carrier notifications, say): the same id
-	// with the same text is a copy; with other text it is a message of its own.
-	sum := sha256.Sum256([]byte(text))
-	own := []string{mid, mid + "#" + hex.EncodeToString(sum[:6])}
+	// Some senders reuse a Message-ID for different mail (carrier notifications, say): only the same
+	// content (text and attachments) is a copy; anything else is a message of its own.
+	key := contentKey(text, uploadHashes(atts))
+	own := candidates(mid, text, key)
 	refs := append(append([]string{}, p.InReplyTo...), p.References...)
 	known, err := q.MessagesByChannelIDs(ctx, dbsqlc.MessagesByChannelIDsParams{TenantID: tenantID, Ids: append(append([]string{}, own...), refs...)})
 	if err != nil {
 		return err
 	}
 	var seen bool
-	pl.mid, seen = identity(own, known, text)
+	pl.mid, seen = identity(own, key, known)
 	if seen {
-		pl.final = &Outcome{State: "duplicate", Reason: "a message with this Message-ID and the same text is already stored", Class: pl.class}
+		pl.final = &Outcome{State: "duplicate", Reason: "a message with this Message-ID and the same text and attachments is already stored", Class: pl.class}
 		return nil
 	}
 	pl.ids = append(append(append(pl.ids[:0], own...), refs...), pl.mid)
@@ -309,21 +334,4 @@ func (s *Service) thread(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.U
 		return 0, fmt.Errorf("ingest: thread: %w", err)
 	}
 	return t.Number, nil
-}
-
-// identity settles the channel message id of a message from its candidates (the Message-ID,
-// then the Message-ID plus a hash of the text): the first one no stored message holds. seen is
-// true for a copy of a stored message (same id, same text).
-func identity(candidates []string, known []dbsqlc.MessagesByChannelIDsRow, text string) (id string, seen bool) {
-	for _, c := range candidates {
-		i := slices.IndexFunc(known, func(k dbsqlc.MessagesByChannelIDsRow) bool { return k.ChannelMessageID == c })
-		if i < 0 {
-			return c, false
-		}
-		if known[i].BodyText == text {
-			return c, true
-		}
-	}
-	// Both ids are taken by other text: keep the raw mail as a duplicate rather than guess.
-	return candidates[0], true
 }

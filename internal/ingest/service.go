@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/mail"
 	"strings"
 	"time"
@@ -29,14 +30,17 @@ type ProcessArgs struct {
 	ID       int64     `json:"id"`
 	// Retry stamps a manual retry from the quarantine (its second), so it is a new unique job.
 	Retry int `json:"retry,omitempty"`
+	// Recover marks the one-time recovery's job, new even where the message had a job before.
+	Recover bool `json:"recover,omitempty"`
 }
 
 // Kind names the job.
 func (ProcessArgs) Kind() string { return "mail.process" }
 
-// InsertOpts: one processing job per stored message (and per manual retry).
+// InsertOpts: one processing job per stored message (and per manual retry). Transient failures
+// are retried quickly and often (see the worker's retry schedule) before the message is quarantined.
 func (ProcessArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}, MaxAttempts: MaxAttempts}
 }
 
 // ProcessBatchArgs processes the messages a mailbox sync stored together.
@@ -50,20 +54,36 @@ func (ProcessBatchArgs) Kind() string { return "mail.process_batch" }
 
 // InsertOpts: one job per batch.
 func (ProcessBatchArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}, MaxAttempts: MaxAttempts}
 }
 
 // Service is the one pipeline every mail source feeds: store raw, then process by job.
 type Service struct {
-	st   *store.Store
-	jobs *river.Client[pgx.Tx]
-	conv *conversation.Service
-	keys *secret.Keyring
+	st     *store.Store
+	jobs   *river.Client[pgx.Tx]
+	conv   *conversation.Service
+	keys   *secret.Keyring
+	logger *slog.Logger
+	now    func() time.Time
+	avail  availability
+	// noticeDelay is how long a quarantine notice waits to gather the rest of a burst.
+	noticeDelay time.Duration
 }
 
 // New builds the pipeline; jobs may be nil in tests that call Process directly.
 func New(st *store.Store, jobs *river.Client[pgx.Tx], conv *conversation.Service) *Service {
-	return &Service{st: st, jobs: jobs, conv: conv}
+	return &Service{st: st, jobs: jobs, conv: conv, logger: slog.New(slog.DiscardHandler), now: time.Now, noticeDelay: DefaultNoticeDelay}
+}
+
+// UseLogger sets where processing failures are logged.
+func (s *Service) UseLogger(l *slog.Logger) { s.logger = l }
+
+// UseClock replaces the clock (tests) and the time a quarantine notice waits for the rest of a burst.
+func (s *Service) UseClock(now func() time.Time, noticeDelay time.Duration) {
+	if now != nil {
+		s.now = now
+	}
+	s.noticeDelay = noticeDelay
 }
 
 // UseKeys lets the pipeline read reply tokens and recognise our own outgoing copies.

@@ -41,6 +41,10 @@ type Options struct {
 	JobTimeout, RescueAfter time.Duration
 	// Time stubs River's clock (tests of the SLA timers).
 	Time rivertype.TimeGenerator
+	// MailRetry is the retry schedule of mail processing (default ingest.DefaultRetry), and
+	// MailUnavailableWait how long processing waits while the database is unavailable (tests).
+	MailRetry           ingest.RetrySchedule
+	MailUnavailableWait time.Duration
 }
 
 // Deps are the domain services workers call.
@@ -72,8 +76,17 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 		river.AddWorker(workers, &SendWorker{conversations: deps.Conversations, sender: sender})
 		river.AddWorker(workers, &WakeWorker{conversations: deps.Conversations})
 		if deps.Ingest != nil {
-			river.AddWorker(workers, &ProcessWorker{ingest: deps.Ingest})
-			river.AddWorker(workers, &ProcessBatchWorker{ingest: deps.Ingest})
+			retry := mailRetry{schedule: opts.MailRetry, unavailable: opts.MailUnavailableWait, time: opts.Time}
+			if retry.schedule == nil {
+				retry.schedule = ingest.DefaultRetry
+			}
+			if retry.unavailable == 0 {
+				retry.unavailable = ingest.UnavailableWait
+			}
+			river.AddWorker(workers, &ProcessWorker{ingest: deps.Ingest, retry: retry})
+			river.AddWorker(workers, &ProcessBatchWorker{ingest: deps.Ingest, retry: retry})
+			river.AddWorker(workers, &RecoverWorker{ingest: deps.Ingest, logger: logger})
+			river.AddWorker(workers, &QuarantineNoticeWorker{ingest: deps.Ingest, email: deps.Email, baseURL: deps.BaseURL, logger: logger})
 		}
 		poll := opts.MailPoll
 		if poll == 0 {
@@ -176,12 +189,42 @@ func (w *WakeWorker) Work(ctx context.Context, job *river.Job[conversation.WakeA
 type ProcessWorker struct {
 	river.WorkerDefaults[ingest.ProcessArgs]
 	ingest *ingest.Service
+	retry  mailRetry
 }
 
-// Work processes the message; a quarantine is an outcome, not a job failure.
+// Work processes the message; a quarantine is an outcome, not a job failure. The service settles
+// a failure: quarantined now, retried soon, or waiting while the database is unavailable.
 func (w *ProcessWorker) Work(ctx context.Context, job *river.Job[ingest.ProcessArgs]) error {
 	_, err := w.ingest.Process(ctx, job.Args.TenantID, job.Args.ID)
-	return err
+	return w.retry.result(w.ingest.Settle(ctx, job.Args.TenantID, []int64{job.Args.ID}, err, job.Attempt >= job.MaxAttempts))
+}
+
+// NextRetry follows the mail retry schedule.
+func (w *ProcessWorker) NextRetry(job *river.Job[ingest.ProcessArgs]) time.Time {
+	return w.retry.next(job.Attempt)
+}
+
+// mailRetry is the retry schedule of the mail processing jobs: quick retries for transient
+// failures, a steady wait without using attempts while the database is unavailable.
+type mailRetry struct {
+	schedule    ingest.RetrySchedule
+	unavailable time.Duration
+	time        rivertype.TimeGenerator
+}
+
+func (r mailRetry) next(attempt int) time.Time {
+	now := time.Now()
+	if r.time != nil {
+		now = r.time.Now()
+	}
+	return now.Add(r.schedule(attempt))
+}
+
+func (r mailRetry) result(st ingest.Settled) error {
+	if ingest.IsUnavailable(st.Err) {
+		return river.JobSnooze(r.unavailable)
+	}
+	return st.Err
 }
 
 // SyncWorker syncs one email account.
@@ -195,12 +238,14 @@ type SyncWorker struct {
 // Work syncs; a failure is recorded on the account's health page and the next poll tries again,
 // so it does not pile up River retries. A run that stopped at its budget continues shortly.
 func (w *SyncWorker) Work(ctx context.Context, job *river.Job[email.SyncArgs]) error {
-	res, err := w.email.Sync(ctx, job.Args.TenantID, job.Args.AccountID, w.ingest)
+	res, err := w.email.Sync(ctx, job.Args.TenantID, job.Args.AccountID, w.ingest, job.Args.Wake != "")
 	if err != nil {
 		if ctx.Err() != nil {
 			return err
 		}
-		w.logger.WarnContext(ctx, "mail sync failed", "tenant_id", job.Args.TenantID, "account_id", job.Args.AccountID, "error", err)
+		// Logged once per attempt; a failing account's attempts back off, so this is not every minute.
+		w.logger.WarnContext(ctx, "mail sync failed", "tenant_id", job.Args.TenantID, "account_id", job.Args.AccountID,
+			"failures_in_a_row", res.Failures, "next_attempt", res.NextAttempt, "error", err)
 		return nil
 	}
 	if res.More {
@@ -234,11 +279,18 @@ func riverClientFromContext(ctx context.Context) *Client {
 type ProcessBatchWorker struct {
 	river.WorkerDefaults[ingest.ProcessBatchArgs]
 	ingest *ingest.Service
+	retry  mailRetry
 }
 
-// Work processes the batch.
+// Work processes the batch; its failures are settled as a single message's are.
 func (w *ProcessBatchWorker) Work(ctx context.Context, job *river.Job[ingest.ProcessBatchArgs]) error {
-	return w.ingest.ProcessBatch(ctx, job.Args.TenantID, job.Args.IDs)
+	err := w.ingest.ProcessBatch(ctx, job.Args.TenantID, job.Args.IDs)
+	return w.retry.result(w.ingest.Settle(ctx, job.Args.TenantID, job.Args.IDs, err, job.Attempt >= job.MaxAttempts))
+}
+
+// NextRetry follows the mail retry schedule.
+func (w *ProcessBatchWorker) NextRetry(job *river.Job[ingest.ProcessBatchArgs]) time.Time {
+	return w.retry.next(job.Attempt)
 }
 
 // SLATimerWorker fires an SLA warning or breach at its minute.

@@ -448,6 +448,39 @@ func TestQuarantineIsVisibleAndRetryable(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, f.agentAC.Get("/w/alpha/settings/mail").StatusCode)
 }
 
+func TestMailHealthAndRetryAllWithReason(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	page := f.adminAC.Get("/w/alpha/settings/mail").Body
+	require.Contains(t, page, `data-testid="mail-backlog"`)
+	require.Contains(t, page, "Every accepted message has been processed.")
+	var ids []int64
+	for i := range 2 {
+		id, _, err := f.app.Ingest.Accept(context.Background(), f.a.TenantID(), "test", []byte(fmt.Sprintf("Subject: broken %d\r\n\r\nno From header", i)))
+		require.NoError(t, err)
+		ids = append(ids, id)
+	}
+	require.Eventually(t, func() bool {
+		body := f.adminAC.Get("/w/alpha/settings/mail").Body
+		return strings.Contains(body, fmt.Sprintf(`data-testid="quarantined-%d"`, ids[0])) && strings.Contains(body, fmt.Sprintf(`data-testid="quarantined-%d"`, ids[1]))
+	}, 15*time.Second, 100*time.Millisecond)
+	page = f.adminAC.Get("/w/alpha/settings/mail").Body
+	require.Contains(t, page, `data-testid="quarantine-reasons"`)
+	require.Contains(t, page, "Retry all with this reason")
+	reasons, err := f.app.Ingest.Reasons(context.Background(), f.a)
+	require.NoError(t, err)
+	require.Len(t, reasons, 1)
+	require.Equal(t, int64(2), reasons[0].N)
+	res := f.adminAC.PostForm("/w/alpha/settings/mail/quarantine/retry-reason", url.Values{"reason": {reasons[0].Error}})
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	require.Contains(t, f.adminAC.Get("/w/alpha/settings/mail").Body, "Every message with this reason is queued to be read again.")
+	// A reason no message has (any more) is said plainly, not an error page.
+	res = f.adminAC.PostForm("/w/alpha/settings/mail/quarantine/retry-reason", url.Values{"reason": {"no such reason"}})
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	require.Contains(t, f.adminAC.Get("/w/alpha/settings/mail").Body, "No message in quarantine has this reason any more")
+	require.Equal(t, http.StatusForbidden, f.agentAC.PostForm("/w/alpha/settings/mail/quarantine/retry-reason", url.Values{"reason": {reasons[0].Error}}).StatusCode)
+}
+
 func TestEmailAccountPages(t *testing.T) {
 	t.Parallel()
 	f := setup(t)

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -39,7 +40,37 @@ func (h *Handler) showMail(w http.ResponseWriter, r *http.Request) {
 		v.Accounts = append(v.Accounts, row)
 	}
 	v.Quarantine = quarantineRows(p, rows)
+	reasons, err := h.Ingest.Reasons(ctx, sc)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, q := range reasons {
+		v.Reasons = append(v.Reasons, pages.ReasonRow{Reason: q.Error, Count: q.N})
+	}
+	b, err := h.Ingest.Backlog(ctx, sc)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.Backlog = pages.BacklogView{Pending: b.Pending, Oldest: b.Oldest, Now: time.Now(), UnavailableSince: b.UnavailableSince, UnavailableError: b.UnavailableError}
 	h.render(w, r, http.StatusOK, pages.Mail(v))
+}
+
+// retryReason puts every message quarantined with one reason back into processing (after a fix).
+func (h *Handler) retryReason(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	_, err := h.Ingest.RetryReason(ctx, sc, r.PostFormValue("reason"))
+	if key, ok := firstProblem(err); ok {
+		h.flash(r, "error", key)
+	} else if err != nil {
+		h.fail(w, r, err)
+		return
+	} else {
+		h.flash(r, "success", "quarantine.retried_reason")
+	}
+	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/mail")
 }
 
 // quarantineRows shows quarantined messages, on the mail page and on an account's page.

@@ -164,6 +164,9 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, test *pa
 	if a.LastErrorAt != nil {
 		v.LastErrorAt = p.DateTime(*a.LastErrorAt)
 	}
+	if a.NextSyncAt != nil && a.SyncFailures > 0 {
+		v.SyncFailures, v.NextSync = int(a.SyncFailures), p.DateTime(*a.NextSyncAt)
+	}
 	v.Quarantine = quarantineRows(p, rows)
 	h.render(w, r, http.StatusOK, pages.AccountPage(v))
 }

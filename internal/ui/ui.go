@@ -155,6 +155,7 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Post("/settings/people/{userID}/remove", h.removeMember)
 				r.Post("/settings/invitations/{invitationID}/revoke", h.revokeInvitation)
 				r.Get("/settings/mail", h.showMail)
+				r.Post("/settings/mail/quarantine/retry-reason", h.retryReason)
 				r.Post("/settings/mail/quarantine/{inboundID}/retry", h.retryInbound)
 				r.Get("/settings/mail/quarantine/{inboundID}/raw", h.rawInbound)
 				r.Get("/settings/mail/accounts/new", h.newAccount)

@@ -2,7 +2,11 @@
 // fill the view models, the components only display them.
 package pages
 
-import "github.com/shopdesk/shopdesk/web/components"
+import (
+	"time"
+
+	"github.com/shopdesk/shopdesk/web/components"
+)
 
 // LoginView is the sign-in form.
 type LoginView struct {
@@ -122,6 +126,25 @@ type MailView struct {
 	Accounts   []AccountRow
 	// WorkspaceAddress is <slug>@<inbound domain>; empty when the gateway is off.
 	WorkspaceAddress string
+	Backlog          BacklogView
+	// Reasons are the quarantine's distinct reasons, each with "retry all with this reason".
+	Reasons []ReasonRow
+}
+
+// BacklogView is the mail waiting to be processed.
+type BacklogView struct {
+	Pending int64
+	// Oldest is when the oldest waiting message arrived (zero: none waits); Now is the render time.
+	Oldest, Now time.Time
+	// UnavailableSince is set while processing finds the database unavailable.
+	UnavailableSince time.Time
+	UnavailableError string
+}
+
+// ReasonRow is one distinct quarantine reason.
+type ReasonRow struct {
+	Reason string
+	Count  int64
 }
 
 // AccountRow is one email account in the list.
@@ -142,11 +165,14 @@ type AccountFormView struct {
 
 // MailAccountView is an account's health page.
 type MailAccountView struct {
-	Shell                                    components.Shell
-	Slug, ID, Name, Address                  string
-	Paused                                   bool
-	Forwarding                               string
-	LastSync, Lag, LastError, LastErrorAt    string
+	Shell                                 components.Shell
+	Slug, ID, Name, Address               string
+	Paused                                bool
+	Forwarding                            string
+	LastSync, Lag, LastError, LastErrorAt string
+	// SyncFailures counts the failed syncs in a row; NextSync is when the backed-off next one is due.
+	SyncFailures                             int
+	NextSync                                 string
 	LastHour, LastDay, Pending, QuarantinedN int64
 	Test                                     *ConnTestView
 	Quarantine                               []QuarantineRow

@@ -27,17 +27,32 @@ const (
 	firstSyncWindow = 14 * 24 * time.Hour
 )
 
+// A mailbox whose sync keeps failing is tried again after syncBackoffBase, then twice as long
+// each time, at most syncBackoffCap apart, instead of every poll.
+const (
+	syncBackoffBase = time.Minute
+	syncBackoffCap  = time.Hour
+)
+
 // SyncResult says what one run of a sync did.
 type SyncResult struct {
 	Stored, Duplicates int
 	// More is true when the run stopped at its budget with messages left.
 	More bool
+	// Skipped is true when the account's sync is backing off after failures.
+	Skipped bool
+	// Failures and NextAttempt say, after a failed run, how often it failed in a row and when
+	// the next attempt is due.
+	Failures    int
+	NextAttempt time.Time
 }
 
 // Sync fetches an account's new mail into the pipeline. It is safe to repeat and to run twice at
 // once: the cursor only advances from where a batch started (a losing run stops), and the same
 // bytes are stored once. It never reads or sets \Seen.
-func (s *Service) Sync(ctx context.Context, tenantID uuid.UUID, accountID int64, in *ingest.Service) (SyncResult, error) {
+// A failing account backs off (see syncBackoffBase): a periodic sync before its next attempt is
+// skipped; wake (the server told us of new mail over IDLE) syncs anyway.
+func (s *Service) Sync(ctx context.Context, tenantID uuid.UUID, accountID int64, in *ingest.Service, wake bool) (SyncResult, error) {
 	var res SyncResult
 	a, err := s.Get(ctx, tenantID, accountID)
 	if err != nil {
@@ -46,12 +61,16 @@ func (s *Service) Sync(ctx context.Context, tenantID uuid.UUID, accountID int64,
 	if a.Status != "active" || a.ImapHost == "" {
 		return res, nil
 	}
+	if !wake && a.NextSyncAt != nil && time.Now().Before(*a.NextSyncAt) {
+		res.Skipped = true
+		return res, nil
+	}
 	res, err = s.sync(ctx, a, in)
-	s.record(ctx, a, err)
+	s.record(ctx, a, err, &res)
 	return res, err
 }
 
-func (s *Service) record(ctx context.Context, a Account, syncErr error) {
+func (s *Service) record(ctx context.Context, a Account, syncErr error, res *SyncResult) {
 	if errors.Is(syncErr, context.Canceled) {
 		return
 	}
@@ -59,7 +78,12 @@ func (s *Service) record(ctx context.Context, a Account, syncErr error) {
 	ctx = context.WithoutCancel(ctx)
 	_ = s.st.InTenantTx(ctx, a.TenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
 		if syncErr != nil {
-			return q.EmailAccountFailed(ctx, dbsqlc.EmailAccountFailedParams{TenantID: a.TenantID, ID: a.ID, LastError: syncErr.Error()})
+			row, err := q.EmailAccountFailed(ctx, dbsqlc.EmailAccountFailedParams{TenantID: a.TenantID, ID: a.ID, LastError: syncErr.Error(),
+				CapSecs: syncBackoffCap.Seconds(), BaseSecs: syncBackoffBase.Seconds()})
+			if err == nil && row.NextSyncAt != nil {
+				res.Failures, res.NextAttempt = int(row.SyncFailures), *row.NextSyncAt
+			}
+			return err
 		}
 		return q.EmailAccountSynced(ctx, dbsqlc.EmailAccountSyncedParams{TenantID: a.TenantID, ID: a.ID})
 	})

@@ -7,13 +7,14 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
 const emailAccountByToken = `-- name: EmailAccountByToken :one
-SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at FROM email_accounts WHERE tenant_id = $1 AND forward_token = $2
+SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at, sync_failures, next_sync_at FROM email_accounts WHERE tenant_id = $1 AND forward_token = $2
 `
 
 type EmailAccountByTokenParams struct {
@@ -49,6 +50,8 @@ func (q *Queries) EmailAccountByToken(ctx context.Context, arg EmailAccountByTok
 		&i.LastError,
 		&i.LastErrorAt,
 		&i.CreatedAt,
+		&i.SyncFailures,
+		&i.NextSyncAt,
 	)
 	return i, err
 }
@@ -60,7 +63,7 @@ INSERT INTO email_accounts (tenant_id, name, address, from_name, signature, forw
 VALUES ($1, $2, $3, $4, $5, $6,
     $7, $8, $9, $10, $11, $12,
     $13, $14, $15, $16, $17)
-RETURNING tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at
+RETURNING tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at, sync_failures, next_sync_at
 `
 
 type EmailAccountCreateParams struct {
@@ -129,12 +132,14 @@ func (q *Queries) EmailAccountCreate(ctx context.Context, arg EmailAccountCreate
 		&i.LastError,
 		&i.LastErrorAt,
 		&i.CreatedAt,
+		&i.SyncFailures,
+		&i.NextSyncAt,
 	)
 	return i, err
 }
 
 const emailAccountDefault = `-- name: EmailAccountDefault :one
-SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at FROM email_accounts WHERE tenant_id = $1 AND status = 'active' AND smtp_host <> ''
+SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at, sync_failures, next_sync_at FROM email_accounts WHERE tenant_id = $1 AND status = 'active' AND smtp_host <> ''
 ORDER BY created_at, id LIMIT 1
 `
 
@@ -167,6 +172,8 @@ func (q *Queries) EmailAccountDefault(ctx context.Context, tenantID uuid.UUID) (
 		&i.LastError,
 		&i.LastErrorAt,
 		&i.CreatedAt,
+		&i.SyncFailures,
+		&i.NextSyncAt,
 	)
 	return i, err
 }
@@ -188,23 +195,42 @@ func (q *Queries) EmailAccountDelete(ctx context.Context, arg EmailAccountDelete
 	return result.RowsAffected(), nil
 }
 
-const emailAccountFailed = `-- name: EmailAccountFailed :exec
-UPDATE email_accounts SET last_error = $1, last_error_at = now() WHERE tenant_id = $2 AND id = $3
+const emailAccountFailed = `-- name: EmailAccountFailed :one
+UPDATE email_accounts SET last_error = $1, last_error_at = now(), sync_failures = sync_failures + 1,
+    next_sync_at = now() + least($2::float8, $3::float8 * power(2, sync_failures)) * interval '1 second'
+WHERE tenant_id = $4 AND id = $5
+RETURNING sync_failures, next_sync_at
 `
 
 type EmailAccountFailedParams struct {
 	LastError string
+	CapSecs   float64
+	BaseSecs  float64
 	TenantID  uuid.UUID
 	ID        int64
 }
 
-func (q *Queries) EmailAccountFailed(ctx context.Context, arg EmailAccountFailedParams) error {
-	_, err := q.db.Exec(ctx, emailAccountFailed, arg.LastError, arg.TenantID, arg.ID)
-	return err
+type EmailAccountFailedRow struct {
+	SyncFailures int32
+	NextSyncAt   *time.Time
+}
+
+// A failed sync waits twice as long as the one before, from base_secs up to cap_secs.
+func (q *Queries) EmailAccountFailed(ctx context.Context, arg EmailAccountFailedParams) (EmailAccountFailedRow, error) {
+	row := q.db.QueryRow(ctx, emailAccountFailed,
+		arg.LastError,
+		arg.CapSecs,
+		arg.BaseSecs,
+		arg.TenantID,
+		arg.ID,
+	)
+	var i EmailAccountFailedRow
+	err := row.Scan(&i.SyncFailures, &i.NextSyncAt)
+	return i, err
 }
 
 const emailAccountGet = `-- name: EmailAccountGet :one
-SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at FROM email_accounts WHERE tenant_id = $1 AND id = $2
+SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at, sync_failures, next_sync_at FROM email_accounts WHERE tenant_id = $1 AND id = $2
 `
 
 type EmailAccountGetParams struct {
@@ -240,6 +266,8 @@ func (q *Queries) EmailAccountGet(ctx context.Context, arg EmailAccountGetParams
 		&i.LastError,
 		&i.LastErrorAt,
 		&i.CreatedAt,
+		&i.SyncFailures,
+		&i.NextSyncAt,
 	)
 	return i, err
 }
@@ -278,7 +306,7 @@ func (q *Queries) EmailAccountHealth(ctx context.Context, arg EmailAccountHealth
 }
 
 const emailAccountList = `-- name: EmailAccountList :many
-SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at FROM email_accounts WHERE tenant_id = $1 ORDER BY name, id
+SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at, sync_failures, next_sync_at FROM email_accounts WHERE tenant_id = $1 ORDER BY name, id
 `
 
 func (q *Queries) EmailAccountList(ctx context.Context, tenantID uuid.UUID) ([]EmailAccount, error) {
@@ -315,6 +343,8 @@ func (q *Queries) EmailAccountList(ctx context.Context, tenantID uuid.UUID) ([]E
 			&i.LastError,
 			&i.LastErrorAt,
 			&i.CreatedAt,
+			&i.SyncFailures,
+			&i.NextSyncAt,
 		); err != nil {
 			return nil, err
 		}
@@ -360,7 +390,8 @@ func (q *Queries) EmailAccountSetStatus(ctx context.Context, arg EmailAccountSet
 }
 
 const emailAccountSynced = `-- name: EmailAccountSynced :exec
-UPDATE email_accounts SET last_sync_at = now(), last_error = '' WHERE tenant_id = $1 AND id = $2
+UPDATE email_accounts SET last_sync_at = now(), last_error = '', sync_failures = 0, next_sync_at = NULL
+WHERE tenant_id = $1 AND id = $2
 `
 
 type EmailAccountSyncedParams struct {

@@ -41,6 +41,24 @@ func (q *Queries) InboundAccept(ctx context.Context, arg InboundAcceptParams) (i
 	return id, err
 }
 
+const inboundBacklog = `-- name: InboundBacklog :one
+SELECT count(*)::bigint AS pending, coalesce(min(received_at), now())::timestamptz AS oldest FROM inbound_messages
+WHERE tenant_id = $1 AND state = 'pending'
+`
+
+type InboundBacklogRow struct {
+	Pending int64
+	Oldest  time.Time
+}
+
+// The messages waiting for processing and the age of the oldest.
+func (q *Queries) InboundBacklog(ctx context.Context, tenantID uuid.UUID) (InboundBacklogRow, error) {
+	row := q.db.QueryRow(ctx, inboundBacklog, tenantID)
+	var i InboundBacklogRow
+	err := row.Scan(&i.Pending, &i.Oldest)
+	return i, err
+}
+
 const inboundFinish = `-- name: InboundFinish :exec
 UPDATE inbound_messages SET state = $1, error = $2, message_id = $3, ticket_id = $4, processed_at = now()
 WHERE tenant_id = $5 AND id = $6
@@ -68,7 +86,7 @@ func (q *Queries) InboundFinish(ctx context.Context, arg InboundFinishParams) er
 }
 
 const inboundGet = `-- name: InboundGet :one
-SELECT tenant_id, id, source, received_at, raw_sha256, raw, state, error, message_id, ticket_id, processed_at, account_id FROM inbound_messages WHERE tenant_id = $1 AND id = $2
+SELECT tenant_id, id, source, received_at, raw_sha256, raw, state, error, message_id, ticket_id, processed_at, account_id, notified_at FROM inbound_messages WHERE tenant_id = $1 AND id = $2
 `
 
 type InboundGetParams struct {
@@ -92,6 +110,7 @@ func (q *Queries) InboundGet(ctx context.Context, arg InboundGetParams) (Inbound
 		&i.TicketID,
 		&i.ProcessedAt,
 		&i.AccountID,
+		&i.NotifiedAt,
 	)
 	return i, err
 }
@@ -117,6 +136,72 @@ func (q *Queries) InboundLock(ctx context.Context, arg InboundLockParams) (Inbou
 	var i InboundLockRow
 	err := row.Scan(&i.State, &i.Error, &i.TicketID)
 	return i, err
+}
+
+const inboundMarkNotified = `-- name: InboundMarkNotified :exec
+UPDATE inbound_messages SET notified_at = now() WHERE tenant_id = $1 AND id = ANY($2::bigint[])
+`
+
+type InboundMarkNotifiedParams struct {
+	TenantID uuid.UUID
+	Ids      []int64
+}
+
+func (q *Queries) InboundMarkNotified(ctx context.Context, arg InboundMarkNotifiedParams) error {
+	_, err := q.db.Exec(ctx, inboundMarkNotified, arg.TenantID, arg.Ids)
+	return err
+}
+
+const inboundQuarantine = `-- name: InboundQuarantine :execrows
+UPDATE inbound_messages SET state = 'quarantined', error = $1, processed_at = now()
+WHERE tenant_id = $2 AND id = ANY($3::bigint[]) AND state = 'pending'
+`
+
+type InboundQuarantineParams struct {
+	Error    string
+	TenantID uuid.UUID
+	Ids      []int64
+}
+
+// Quarantines stored messages still waiting, with the reason processing failed.
+func (q *Queries) InboundQuarantine(ctx context.Context, arg InboundQuarantineParams) (int64, error) {
+	result, err := q.db.Exec(ctx, inboundQuarantine, arg.Error, arg.TenantID, arg.Ids)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const inboundQuarantineReasons = `-- name: InboundQuarantineReasons :many
+SELECT error, count(*)::bigint AS n FROM inbound_messages
+WHERE tenant_id = $1 AND state = 'quarantined'
+GROUP BY error ORDER BY count(*) DESC, error LIMIT 50
+`
+
+type InboundQuarantineReasonsRow struct {
+	Error string
+	N     int64
+}
+
+// The distinct reasons of the quarantine, for "retry all with this reason".
+func (q *Queries) InboundQuarantineReasons(ctx context.Context, tenantID uuid.UUID) ([]InboundQuarantineReasonsRow, error) {
+	rows, err := q.db.Query(ctx, inboundQuarantineReasons, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []InboundQuarantineReasonsRow{}
+	for rows.Next() {
+		var i InboundQuarantineReasonsRow
+		if err := rows.Scan(&i.Error, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const inboundQuarantined = `-- name: InboundQuarantined :many
@@ -182,8 +267,49 @@ func (q *Queries) InboundRaw(ctx context.Context, arg InboundRawParams) ([]byte,
 	return raw, err
 }
 
+const inboundRecoverable = `-- name: InboundRecoverable :many
+SELECT id FROM inbound_messages
+WHERE tenant_id = $1 AND id > $2
+  AND (state = 'pending' OR (state = 'duplicate' AND error = ANY($3::text[])))
+ORDER BY id LIMIT $4
+`
+
+type InboundRecoverableParams struct {
+	TenantID uuid.UUID
+	After    int64
+	Reasons  []string
+	MaxRows  int32
+}
+
+// Messages to take through the pipeline again after the duplicate rules changed: the ones waiting
+// (perhaps without a job) and the ones an older rule called duplicates.
+func (q *Queries) InboundRecoverable(ctx context.Context, arg InboundRecoverableParams) ([]int64, error) {
+	rows, err := q.db.Query(ctx, inboundRecoverable,
+		arg.TenantID,
+		arg.After,
+		arg.Reasons,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const inboundRequeue = `-- name: InboundRequeue :execrows
-UPDATE inbound_messages SET state = 'pending', error = '', processed_at = NULL
+UPDATE inbound_messages SET state = 'pending', error = '', processed_at = NULL, notified_at = NULL
 WHERE tenant_id = $1 AND id = $2 AND state = 'quarantined'
 `
 
@@ -200,9 +326,88 @@ func (q *Queries) InboundRequeue(ctx context.Context, arg InboundRequeueParams) 
 	return result.RowsAffected(), nil
 }
 
+const inboundRequeueDuplicates = `-- name: InboundRequeueDuplicates :exec
+UPDATE inbound_messages SET state = 'pending', error = '', processed_at = NULL, notified_at = NULL
+WHERE tenant_id = $1 AND id = ANY($2::bigint[]) AND state = 'duplicate'
+`
+
+type InboundRequeueDuplicatesParams struct {
+	TenantID uuid.UUID
+	Ids      []int64
+}
+
+func (q *Queries) InboundRequeueDuplicates(ctx context.Context, arg InboundRequeueDuplicatesParams) error {
+	_, err := q.db.Exec(ctx, inboundRequeueDuplicates, arg.TenantID, arg.Ids)
+	return err
+}
+
+const inboundRequeueReason = `-- name: InboundRequeueReason :many
+UPDATE inbound_messages SET state = 'pending', error = '', processed_at = NULL, notified_at = NULL
+WHERE tenant_id = $1 AND state = 'quarantined' AND error = $2
+RETURNING id
+`
+
+type InboundRequeueReasonParams struct {
+	TenantID uuid.UUID
+	Error    string
+}
+
+func (q *Queries) InboundRequeueReason(ctx context.Context, arg InboundRequeueReasonParams) ([]int64, error) {
+	rows, err := q.db.Query(ctx, inboundRequeueReason, arg.TenantID, arg.Error)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const inboundUnnotified = `-- name: InboundUnnotified :many
+SELECT id, error FROM inbound_messages
+WHERE tenant_id = $1 AND state = 'quarantined' AND notified_at IS NULL
+ORDER BY id LIMIT 1000
+`
+
+type InboundUnnotifiedRow struct {
+	ID    int64
+	Error string
+}
+
+// Quarantined messages the admins have not been told about yet.
+func (q *Queries) InboundUnnotified(ctx context.Context, tenantID uuid.UUID) ([]InboundUnnotifiedRow, error) {
+	rows, err := q.db.Query(ctx, inboundUnnotified, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []InboundUnnotifiedRow{}
+	for rows.Next() {
+		var i InboundUnnotifiedRow
+		if err := rows.Scan(&i.ID, &i.Error); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const messagesByChannelIDs = `-- name: MessagesByChannelIDs :many
 SELECT m.channel_message_id, m.body_text, m.created_at,
-    (SELECT t.number FROM tickets t WHERE t.tenant_id = m.tenant_id AND t.id = m.ticket_id)::bigint AS number
+    (SELECT t.number FROM tickets t WHERE t.tenant_id = m.tenant_id AND t.id = m.ticket_id)::bigint AS number,
+    ARRAY(SELECT a.sha256 FROM attachments a WHERE a.tenant_id = m.tenant_id AND a.message_id = m.id)::bytea[] AS attachment_hashes
 FROM messages m
 WHERE m.tenant_id = $1 AND m.channel_message_id = ANY($2::text[]) AND m.channel_message_id <> ''
 `
@@ -217,11 +422,14 @@ type MessagesByChannelIDsRow struct {
 	BodyText         string
 	CreatedAt        time.Time
 	Number           int64
+	AttachmentHashes [][]byte
 }
 
 // Everything the pipeline needs to know about Message-IDs in one round trip: whether the message
 // is stored already (and with what text), and which ticket the ids it answers belong to.
 // The ticket number is a per-row lookup by key: a join let generic plans scan the workspace's tickets.
+// The attachments' hashes and the text make the content key that tells a copy from another message
+// reusing the Message-ID.
 func (q *Queries) MessagesByChannelIDs(ctx context.Context, arg MessagesByChannelIDsParams) ([]MessagesByChannelIDsRow, error) {
 	rows, err := q.db.Query(ctx, messagesByChannelIDs, arg.TenantID, arg.Ids)
 	if err != nil {
@@ -236,6 +444,7 @@ func (q *Queries) MessagesByChannelIDs(ctx context.Context, arg MessagesByChanne
 			&i.BodyText,
 			&i.CreatedAt,
 			&i.Number,
+			&i.AttachmentHashes,
 		); err != nil {
 			return nil, err
 		}
@@ -245,4 +454,17 @@ func (q *Queries) MessagesByChannelIDs(ctx context.Context, arg MessagesByChanne
 		return nil, err
 	}
 	return items, nil
+}
+
+const oneTimeTaskClaim = `-- name: OneTimeTaskClaim :execrows
+INSERT INTO one_time_tasks (name) VALUES ($1) ON CONFLICT DO NOTHING
+`
+
+// Claims a once-per-database task; 0 rows: it was claimed before.
+func (q *Queries) OneTimeTaskClaim(ctx context.Context, name string) (int64, error) {
+	result, err := q.db.Exec(ctx, oneTimeTaskClaim, name)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }

@@ -118,6 +118,8 @@ type EmailAccount struct {
 	LastError    string
 	LastErrorAt  *time.Time
 	CreatedAt    time.Time
+	SyncFailures int32
+	NextSyncAt   *time.Time
 }
 
 type EmailCursor struct {
@@ -142,6 +144,7 @@ type InboundMessage struct {
 	TicketID    pgtype.Int8
 	ProcessedAt *time.Time
 	AccountID   pgtype.Int8
+	NotifiedAt  *time.Time
 }
 
 type Invitation struct {
@@ -225,6 +228,11 @@ type Notification struct {
 	ActorID   uuid.NullUUID
 	CreatedAt time.Time
 	ReadAt    *time.Time
+}
+
+type OneTimeTask struct {
+	Name     string
+	QueuedAt time.Time
 }
 
 type Order struct {

@@ -39,10 +39,15 @@ UPDATE email_accounts SET status = @status WHERE tenant_id = @tenant_id AND id =
 DELETE FROM email_accounts WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: EmailAccountSynced :exec
-UPDATE email_accounts SET last_sync_at = now(), last_error = '' WHERE tenant_id = @tenant_id AND id = @id;
+UPDATE email_accounts SET last_sync_at = now(), last_error = '', sync_failures = 0, next_sync_at = NULL
+WHERE tenant_id = @tenant_id AND id = @id;
 
--- name: EmailAccountFailed :exec
-UPDATE email_accounts SET last_error = @last_error, last_error_at = now() WHERE tenant_id = @tenant_id AND id = @id;
+-- A failed sync waits twice as long as the one before, from base_secs up to cap_secs.
+-- name: EmailAccountFailed :one
+UPDATE email_accounts SET last_error = @last_error, last_error_at = now(), sync_failures = sync_failures + 1,
+    next_sync_at = now() + least(sqlc.arg(cap_secs)::float8, sqlc.arg(base_secs)::float8 * power(2, sync_failures)) * interval '1 second'
+WHERE tenant_id = @tenant_id AND id = @id
+RETURNING sync_failures, next_sync_at;
 
 -- name: EmailAccountsToSync :many
 SELECT f.tenant_id::uuid AS tenant_id, f.account_id::bigint AS account_id, f.idle::boolean AS idle
