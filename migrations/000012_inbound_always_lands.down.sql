@@ -120,5 +120,9 @@ $$;
 -- Words listed twice meanwhile are listed once again before the key returns.
 DELETE FROM search_lexicon a USING search_lexicon b
 WHERE a.tenant_id = b.tenant_id AND a.term = b.term AND a.ctid > b.ctid;
+DELETE FROM search_lexicon a USING search_lexicon b
+WHERE a.tenant_id = b.tenant_id AND a.term = b.term AND a.id > b.id;
 DROP INDEX search_lexicon_term_idx;
+ALTER TABLE search_lexicon DROP CONSTRAINT search_lexicon_pkey;
+ALTER TABLE search_lexicon DROP COLUMN id;
 ALTER TABLE search_lexicon ADD PRIMARY KEY (tenant_id, term);

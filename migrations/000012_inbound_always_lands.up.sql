@@ -5,8 +5,11 @@
 -- its message's words are two statements, so two mails processed at once could each hold a word
 -- the other was about to write: a deadlock (40P01, 11 in a burst of 150 mails). A plain index never
 -- makes an insert wait. Two transactions adding the same new word at once may both list it; the
--- search reads the lexicon with DISTINCT, so a repeated word changes nothing it finds.
+-- search reads the lexicon with DISTINCT, so a repeated word changes nothing it finds. The table
+-- stays keyed (tenant_id, id) like every tenant table, on a surrogate id no writer competes for.
 ALTER TABLE search_lexicon DROP CONSTRAINT search_lexicon_pkey;
+ALTER TABLE search_lexicon ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;
+ALTER TABLE search_lexicon ADD PRIMARY KEY (tenant_id, id);
 CREATE INDEX search_lexicon_term_idx ON search_lexicon (tenant_id, term);
 
 CREATE OR REPLACE FUNCTION search_lexicon_from_inserted() RETURNS trigger

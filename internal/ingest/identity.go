@@ -40,11 +40,19 @@ func normaliseText(s string) string {
 	return strings.TrimSpace(strings.Join(lines, "\n"))
 }
 
+// uploadHashes are the attachments' parts of the content key: each file's name (as stored) and
+// content, so the same bytes under another name make another message, as MessagesByChannelIDs
+// computes them for a stored message.
 func uploadHashes(us []conversation.Upload) [][]byte {
 	out := make([][]byte, len(us))
 	for i, u := range us {
 		sum := sha256.Sum256(u.Data)
-		out[i] = sum[:]
+		name := strings.TrimSpace(u.Name)
+		if name == "" {
+			name = "attachment"
+		}
+		h := sha256.Sum256(append(append([]byte(name), 0), sum[:]...))
+		out[i] = h[:]
 	}
 	return out
 }

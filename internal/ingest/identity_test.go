@@ -18,8 +18,8 @@ func reusedMail(mid, text string, attachments ...string) string {
 	}
 	var b strings.Builder
 	b.WriteString(h + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + text + "\r\n")
-	for i, a := range attachments {
-		fmt.Fprintf(&b, "--b1\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"label%d.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n", i, base64.StdEncoding.EncodeToString([]byte(a)))
+	for _, a := range attachments {
+		fmt.Fprintf(&b, "--b1\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"%s.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n", strings.ReplaceAll(a, " ", "-"), base64.StdEncoding.EncodeToString([]byte(a)))
 	}
 	b.WriteString("--b1--\r\n")
 	return b.String()
@@ -46,6 +46,9 @@ func TestReusedMessageIDs(t *testing.T) {
 		require.Equal(t, "processed", out.State)
 		_, out = p.feed(t, reusedMail("n@carrier", "Parcel update number 0", "label A", "label B"))
 		require.Equal(t, "duplicate", out.State, "the same attachments in another order are the same content")
+		// The same bytes under another file name are another attachment.
+		_, out = p.feed(t, strings.Replace(reusedMail("n@carrier", "Parcel update number 0", "label A"), "label-A.pdf", "label-A-copy.pdf", 1))
+		require.Equal(t, "processed", out.State, "the same file under another name is other content")
 		// Copies of any of them (other trace headers, other line endings) are duplicates.
 		for _, raw := range []string{
 			"Received: by relay.example\r\n" + reusedMail("n@carrier", "Parcel update number 2"),

@@ -407,7 +407,7 @@ func (q *Queries) InboundUnnotified(ctx context.Context, tenantID uuid.UUID) ([]
 const messagesByChannelIDs = `-- name: MessagesByChannelIDs :many
 SELECT m.channel_message_id, m.body_text, m.created_at,
     (SELECT t.number FROM tickets t WHERE t.tenant_id = m.tenant_id AND t.id = m.ticket_id)::bigint AS number,
-    ARRAY(SELECT a.sha256 FROM attachments a WHERE a.tenant_id = m.tenant_id AND a.message_id = m.id)::bytea[] AS attachment_hashes
+    ARRAY(SELECT sha256(convert_to(a.name, 'UTF8') || '\x00'::bytea || a.sha256) FROM attachments a WHERE a.tenant_id = m.tenant_id AND a.message_id = m.id)::bytea[] AS attachment_hashes
 FROM messages m
 WHERE m.tenant_id = $1 AND m.channel_message_id = ANY($2::text[]) AND m.channel_message_id <> ''
 `
@@ -428,8 +428,8 @@ type MessagesByChannelIDsRow struct {
 // Everything the pipeline needs to know about Message-IDs in one round trip: whether the message
 // is stored already (and with what text), and which ticket the ids it answers belong to.
 // The ticket number is a per-row lookup by key: a join let generic plans scan the workspace's tickets.
-// The attachments' hashes and the text make the content key that tells a copy from another message
-// reusing the Message-ID.
+// The attachments' hashes (of name and content: a file under another name is another attachment)
+// and the text make the content key that tells a copy from another message reusing the Message-ID.
 func (q *Queries) MessagesByChannelIDs(ctx context.Context, arg MessagesByChannelIDsParams) ([]MessagesByChannelIDsRow, error) {
 	rows, err := q.db.Query(ctx, messagesByChannelIDs, arg.TenantID, arg.Ids)
 	if err != nil {

@@ -271,6 +271,7 @@ type Rule struct {
 type SearchLexicon struct {
 	TenantID uuid.UUID
 	Term     string
+	ID       pgtype.Int8
 }
 
 type Session struct {

@@ -32,11 +32,11 @@ SELECT state, error, ticket_id FROM inbound_messages WHERE tenant_id = @tenant_i
 -- Everything the pipeline needs to know about Message-IDs in one round trip: whether the message
 -- is stored already (and with what text), and which ticket the ids it answers belong to.
 -- The ticket number is a per-row lookup by key: a join let generic plans scan the workspace's tickets.
--- The attachments' hashes and the text make the content key that tells a copy from another message
--- reusing the Message-ID.
+-- The attachments' hashes (of name and content: a file under another name is another attachment)
+-- and the text make the content key that tells a copy from another message reusing the Message-ID.
 SELECT m.channel_message_id, m.body_text, m.created_at,
     (SELECT t.number FROM tickets t WHERE t.tenant_id = m.tenant_id AND t.id = m.ticket_id)::bigint AS number,
-    ARRAY(SELECT a.sha256 FROM attachments a WHERE a.tenant_id = m.tenant_id AND a.message_id = m.id)::bytea[] AS attachment_hashes
+    ARRAY(SELECT sha256(convert_to(a.name, 'UTF8') || '\x00'::bytea || a.sha256) FROM attachments a WHERE a.tenant_id = m.tenant_id AND a.message_id = m.id)::bytea[] AS attachment_hashes
 FROM messages m
 WHERE m.tenant_id = @tenant_id AND m.channel_message_id = ANY(@ids::text[]) AND m.channel_message_id <> '';
 
