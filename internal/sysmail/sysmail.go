@@ -16,6 +16,7 @@ import (
 	"net/mail"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -151,6 +152,9 @@ func (s *Sender) classify(err error) error {
 	var se *gomail.SendError
 	if errors.As(err, &se) && se.ErrorCode() >= 500 {
 		return &PermanentError{Reason: fmt.Sprintf("the relay %s refused the message: %v", s.Via(), err)}
+	}
+	if msg := err.Error(); strings.Contains(msg, "535") || strings.Contains(strings.ToLower(msg), "authentication failed") {
+		return &PermanentError{Reason: fmt.Sprintf("the relay %s refused the login in SHOPDESK_RELAY_URL: %v", s.Via(), err)}
 	}
 	return fmt.Errorf("system mail through %s: %w", s.Via(), err)
 }
