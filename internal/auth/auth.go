@@ -90,8 +90,16 @@ func (s *Service) signInKeys(email, addr string) []throttleKey {
 // *ThrottledError without checking the password at all. A right password gives its attempt back.
 // ErrBusy: the process is checking as many passwords as it may at once.
 func (s *Service) Authenticate(ctx context.Context, email, password, addr string) (User, error) {
+	// Checked before lower-casing, which would turn broken UTF-8 into U+FFFD.
+	malformed := len(email) > 254 || !utf8.ValidString(email) || strings.ContainsRune(email, 0) || len(password) > MaxPasswordLen
 	email = strings.ToLower(strings.TrimSpace(email))
 	keys := s.signInKeys(email, addr)
+	// Input no account can have (an over-long or broken address, a password beyond the limit) is
+	// a wrong guess: counted against the address only (such an address is not a usable key) and
+	// never hashed.
+	if malformed {
+		keys = keys[1:2]
+	}
 	now := s.now()
 	var counted []throttleKey
 	var nearLock *ThrottledError
@@ -111,6 +119,12 @@ func (s *Service) Authenticate(ctx context.Context, email, password, addr string
 		}
 	}
 
+	if malformed {
+		if nearLock != nil {
+			return User{}, nearLock
+		}
+		return User{}, ErrBadCredentials
+	}
 	user, err := s.userByEmail(ctx, email)
 	hash := dummyHash
 	if err == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -231,6 +232,23 @@ func TestAuthenticate(t *testing.T) {
 		require.True(t, ok)
 		_, err = tb.svc.Authenticate(ctx, "ada@example.com", "the right password", "203.0.113.8")
 		require.NoError(t, err)
+	})
+
+	t.Run("MalformedInputIsAWrongGuess", func(t *testing.T) {
+		t.Parallel()
+		tb := setup(t)
+		var verified atomic.Int32
+		tb.svc.CountVerifications(func() { verified.Add(1) })
+		for _, email := range []string{strings.Repeat("a", 1<<20) + "@example.com", "ada\x00@example.com", "ada\xff@example.com"} {
+			_, err := tb.svc.Authenticate(ctx, email, "wrong", "10.2.2.2")
+			require.ErrorIs(t, err, auth.ErrBadCredentials)
+		}
+		_, err := tb.svc.Authenticate(ctx, "ada@example.com", strings.Repeat("p", 1<<20), "10.2.2.2")
+		require.ErrorIs(t, err, auth.ErrBadCredentials)
+		require.Zero(t, verified.Load(), "nothing hashed")
+		var addressCount int32
+		require.NoError(t, tb.db.App.QueryRow(ctx, "SELECT failures FROM login_throttle WHERE key = 'ip:10.2.2.2'").Scan(&addressCount))
+		require.Equal(t, int32(4), addressCount, "still counted against the address")
 	})
 
 	t.Run("WindowSlides", func(t *testing.T) {
