@@ -170,8 +170,8 @@ func (s *Service) CheckReset(ctx context.Context, token string) error {
 
 // ResetPassword sets a new password through a link. The link is used up in the same transaction,
 // so two requests racing with it set at most one password; the change voids the person's other
-// links, ends all their sessions (they carry the old password-change time) and lifts the sign-in
-// pause on their account.
+// links, ends all their sessions (they carry the old password-change time) and lifts every
+// sign-in pause on their account.
 func (s *Service) ResetPassword(ctx context.Context, token, password, confirm string) (User, error) {
 	if err := s.CheckReset(ctx, token); err != nil {
 		return User{}, err
@@ -202,7 +202,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 		if u, err = q.UserByID(ctx, userID); err != nil {
 			return err
 		}
-		return q.ThrottleClear(ctx, "account:"+u.Email)
+		return q.ThrottleClearAccount(ctx, u.Email)
 	})
 	if err != nil && !errors.Is(err, ErrResetInvalid) {
 		err = fmt.Errorf("auth: reset password: %w", err)

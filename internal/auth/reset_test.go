@@ -205,10 +205,16 @@ func TestPasswordReset(t *testing.T) {
 		_, err = tb.svc.Authenticate(ctx, "ada@example.com", "the right password", "192.168.1.1")
 		_, ok := errors.AsType[*auth.ThrottledError](err)
 		require.True(t, ok, "%v", err)
+		// And a pause of this account from one address.
+		for range 5 {
+			_, _ = tb.svc.Authenticate(ctx, "ada@example.com", "wrong", "198.51.100.1")
+		}
 		token := rb.mailLink(t)
 		_, err = tb.svc.ResetPassword(ctx, token, "a fresh new password", "a fresh new password")
 		require.NoError(t, err)
 		_, err = tb.svc.Authenticate(ctx, "ada@example.com", "a fresh new password", "192.168.1.1")
+		require.NoError(t, err)
+		_, err = tb.svc.Authenticate(ctx, "ada@example.com", "a fresh new password", "198.51.100.1")
 		require.NoError(t, err)
 	})
 }

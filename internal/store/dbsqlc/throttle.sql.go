@@ -80,6 +80,17 @@ func (q *Queries) ThrottleClear(ctx context.Context, key string) error {
 	return err
 }
 
+const throttleClearAccount = `-- name: ThrottleClearAccount :exec
+DELETE FROM login_throttle
+WHERE key = 'account:' || $1::text OR left(key, length('account:' || $1::text || '|')) = 'account:' || $1::text || '|'
+`
+
+// Lifts every sign-in pause of an account, from any address (after a password reset).
+func (q *Queries) ThrottleClearAccount(ctx context.Context, email string) error {
+	_, err := q.db.Exec(ctx, throttleClearAccount, email)
+	return err
+}
+
 const throttleDeleteStale = `-- name: ThrottleDeleteStale :execrows
 DELETE FROM login_throttle WHERE window_start < $1 AND (locked_until IS NULL OR locked_until < now())
 `

@@ -39,3 +39,8 @@ DELETE FROM login_throttle WHERE window_start < @before AND (locked_until IS NUL
 
 -- name: SessionDeleteExpired :execrows
 DELETE FROM sessions WHERE expiry < now();
+
+-- Lifts every sign-in pause of an account, from any address (after a password reset).
+-- name: ThrottleClearAccount :exec
+DELETE FROM login_throttle
+WHERE key = 'account:' || @email::text OR left(key, length('account:' || @email::text || '|')) = 'account:' || @email::text || '|';
