@@ -80,7 +80,14 @@ func runOnce(t *testing.T, bin, dir string) string {
 	}
 	require.NotEmpty(t, base, log.String())
 	copied := make(chan struct{})
-	go func() { _, _ = io.Copy(&log, stdout); close(copied) }()
+	// The rest through the same scanner: it has already buffered what followed the URL line.
+	go func() {
+		for sc.Scan() {
+			log.WriteString(sc.Text() + "\n")
+		}
+		_, _ = io.Copy(&log, stdout)
+		close(copied)
+	}()
 
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
@@ -92,10 +99,16 @@ func runOnce(t *testing.T, bin, dir string) string {
 	res.Body.Close()
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	require.Equal(t, "/w/demo/inbox", res.Request.URL.Path, "signed in and sent to the demo inbox")
+	// Development mail stays on the machine, on the page the output names.
+	res, err = c.Get(base + "/dev/mail")
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
 	<-copied // the pipe must be drained before Wait
 	require.NoError(t, cmd.Wait(), log.String())
 	require.Contains(t, log.String(), "stopping the local PostgreSQL")
+	require.Contains(t, log.String(), "read it at "+base+"/dev/mail")
 	return log.String()
 }

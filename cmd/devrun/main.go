@@ -100,6 +100,11 @@ func run() error {
 		for _, u := range seed.DemoUsers {
 			fmt.Printf("    %-20s %s\n", u.Email, u.Role)
 		}
+		if cfg.RelayURL == nil && cfg.Env != config.EnvProduction {
+			fmt.Printf("\n  Mail (invitations, password resets, notices) is not sent out: read it at %s/dev/mail\n", base)
+		} else if cfg.RelayURL != nil {
+			fmt.Printf("\n  System mail goes out through the relay %s://%s\n", cfg.RelayURL.Scheme, cfg.RelayURL.Host)
+		}
 		fmt.Printf("\n  Sign in at %s/login — Ctrl-C stops the server", base)
 		if server != nil && server.Started {
 			fmt.Print(" and the local database")

@@ -95,6 +95,7 @@ func TestMigrateAndSeedCommands(t *testing.T) {
 
 	env["SHOPDESK_ENV"] = "production"
 	env["SHOPDESK_BASE_URL"] = "https://help.example.com"
+	env["SHOPDESK_RELAY_URL"] = "smtp://relay.example.com"
 	code, _, stderr = run(t, env, "seed", "--demo")
 	require.Equal(t, 1, code)
 	require.Contains(t, stderr, "production")

@@ -74,6 +74,7 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready fu
 	} else if queued {
 		logger.Info("queued the one-time recovery of inbound mail")
 	}
+	logger.Info("system mail", "via", parts.SysMail.Via(), "from", cfg.MailFrom.String())
 	if runWorkers {
 		if err := river.Start(ctx); err != nil {
 			return fmt.Errorf("start background workers: %w", err)
@@ -98,6 +99,9 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready fu
 			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		}
 		logger.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String(), "role", cfg.Role)
+		if parts.MailSink != nil {
+			logger.Info("system mail goes to the development mail sink", "page", cfg.BaseURL.String()+"/dev/mail")
+		}
 		if ready != nil {
 			ready(ln.Addr().String())
 		}

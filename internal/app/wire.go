@@ -18,9 +18,11 @@ import (
 	"github.com/shopdesk/shopdesk/internal/ingest"
 	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/live"
+	"github.com/shopdesk/shopdesk/internal/mailsink"
 	"github.com/shopdesk/shopdesk/internal/secret"
 	"github.com/shopdesk/shopdesk/internal/server"
 	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/sysmail"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
 
@@ -38,6 +40,10 @@ type Parts struct {
 	Jobs          *jobs.Client
 	Live          *live.Hub
 	Handler       http.Handler
+	// SysMail sends system mail; MailSink keeps it when there is no relay outside production
+	// (nil otherwise).
+	SysMail  *sysmail.Sender
+	MailSink *mailsink.Sink
 }
 
 // Wire builds the services on pool. With work, the River client works jobs (start it with
@@ -68,6 +74,12 @@ func WireWith(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger
 	}
 	p.Ingest.UseKeys(keys)
 	p.Ingest.UseLogger(logger)
+	if cfg.RelayURL == nil && cfg.Env != config.EnvProduction {
+		p.MailSink = mailsink.New(p.Store)
+	}
+	if p.SysMail, err = sysmail.New(cfg, p.MailSink); err != nil {
+		return nil, err
+	}
 	p.Email = email.NewService(p.Store, keys)
 	p.Sender = &email.Sender{Accounts: p.Email, InboundDomain: cfg.InboundDomain, Slugs: func(ctx context.Context, id uuid.UUID) (string, error) {
 		ws, err := p.Tenants.ByID(ctx, id)
@@ -84,16 +96,19 @@ func WireWith(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger
 	p.Jobs, err = jobs.NewClient(pool, logger, jobs.Options{Work: work, MaxWorkers: max(cfg.WorkerCount, 1), SoftStop: softStop,
 		MailPoll: cfg.MailPoll, JobTimeout: cfg.JobTimeout, RescueAfter: cfg.JobRescueAfter, Time: o.RiverTime},
 		jobs.Deps{Auth: p.Auth, Conversations: p.Conversations, Ingest: p.Ingest, Email: p.Email, Sender: p.Sender,
-			Automation: p.Automation, Store: p.Store, BaseURL: cfg.BaseURL.String()})
+			Automation: p.Automation, Store: p.Store, BaseURL: cfg.BaseURL.String(), Tenants: p.Tenants, SysMail: p.SysMail})
 	if err != nil {
 		return nil, err
 	}
 	p.Conversations.UseJobs(p.Jobs)
 	p.Automation.UseJobs(p.Jobs)
 	p.Ingest.UseJobs(p.Jobs)
+	p.Auth.UseJobs(p.Jobs)
+	p.Auth.UseMailer(p.SysMail, cfg.BaseURL.String())
+	p.Tenants.UseMail(p.Jobs, p.SysMail, keys, cfg.BaseURL.String())
 	p.Live = live.New(pool, logger)
 	go p.Live.Run(ctx)
 	p.Handler = server.New(server.Deps{Config: cfg, Logger: logger, Store: p.Store, Auth: p.Auth, Tenants: p.Tenants,
-		Jobs: jobs.NewAdmin(p.Jobs), Conversations: p.Conversations, Live: p.Live, Ingest: p.Ingest, Email: p.Email, Automation: p.Automation})
+		Jobs: jobs.NewAdmin(p.Jobs), Conversations: p.Conversations, Live: p.Live, Ingest: p.Ingest, Email: p.Email, Automation: p.Automation, MailSink: p.MailSink})
 	return p, nil
 }

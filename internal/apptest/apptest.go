@@ -26,6 +26,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/ingest"
 	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/live"
+	"github.com/shopdesk/shopdesk/internal/mailsink"
 	"github.com/shopdesk/shopdesk/internal/pgtest"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
@@ -51,6 +52,8 @@ type App struct {
 	Automation    *automation.Engine
 	// Handler is what the test server serves (server.Routes lists its routes).
 	Handler http.Handler
+	// MailSink keeps the system mail sent in tests (no relay in the test environment).
+	MailSink *mailsink.Sink
 }
 
 // Start boots the handler on an httptest server. The River client is insert-only: tests that need
@@ -107,6 +110,7 @@ func start(t testing.TB, env map[string]string, before func(*App), clock *Clock)
 	require.NoError(t, err)
 	a.Auth, a.Tenants, a.Conversations, a.Jobs, a.Live = parts.Auth, parts.Tenants, parts.Conversations, parts.Jobs, parts.Live
 	a.Ingest, a.Email, a.Sender, a.Automation = parts.Ingest, parts.Email, parts.Sender, parts.Automation
+	a.MailSink = parts.MailSink
 	if before != nil {
 		before(a)
 	}

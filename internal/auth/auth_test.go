@@ -3,6 +3,10 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,14 +41,21 @@ type testBundle struct {
 	svc  *auth.Service
 	now  *time.Time
 	user auth.User
+	db   *pgtest.DB
 }
 
 func setup(t *testing.T) *testBundle {
 	t.Helper()
+	return setupWith(t, auth.DefaultThrottle)
+}
+
+// setupWith takes other limits, so tests of the loose limits need fewer (slow) password checks.
+func setupWith(t *testing.T, throttle auth.Throttle) *testBundle {
+	t.Helper()
 	db := pgtest.NewDB(t)
 	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	tb := &testBundle{now: &now}
-	tb.svc = auth.New(db.Store, auth.DefaultThrottle, func() time.Time { return *tb.now })
+	tb := &testBundle{now: &now, db: db}
+	tb.svc = auth.New(db.Store, throttle, func() time.Time { return *tb.now })
 	hash, err := auth.HashPassword("the right password")
 	require.NoError(t, err)
 	require.NoError(t, db.Store.InTx(context.Background(), func(q *dbsqlc.Queries, _ pgx.Tx) error {
@@ -70,26 +81,140 @@ func TestAuthenticate(t *testing.T) {
 		require.ErrorIs(t, err, auth.ErrBadCredentials)
 	})
 
-	t.Run("AccountLocksAfterFiveFailures", func(t *testing.T) {
+	t.Run("AccountLocksFromOneAddressAfterFiveFailures", func(t *testing.T) {
 		t.Parallel()
 		tb := setup(t)
-		for i := range 4 {
-			_, err := tb.svc.Authenticate(ctx, "ada@example.com", "wrong", "10.0.0."+string(rune('1'+i)))
+		for range 4 {
+			_, err := tb.svc.Authenticate(ctx, "ada@example.com", "wrong", "10.0.0.1")
 			require.ErrorIs(t, err, auth.ErrBadCredentials)
 		}
-		_, err := tb.svc.Authenticate(ctx, "ada@example.com", "wrong", "10.0.0.9")
+		_, err := tb.svc.Authenticate(ctx, "ada@example.com", "wrong", "10.0.0.1")
 		throttled, ok := errors.AsType[*auth.ThrottledError](err)
 		require.True(t, ok, "%v", err)
-		require.Equal(t, "account", throttled.Scope)
-		// Even the right password is refused while locked, from any address.
-		_, err = tb.svc.Authenticate(ctx, "ada@example.com", "the right password", "192.168.1.1")
-		_, ok = errors.AsType[*auth.ThrottledError](err)
-		require.True(t, ok)
+		require.Equal(t, auth.ScopeAccount, throttled.Scope)
 		require.Equal(t, 15*time.Minute, throttled.RetryAfter(*tb.now))
-		// After the lock, the right password works and clears the count.
+		// Even the right password is refused from that address while it is locked…
+		_, err = tb.svc.Authenticate(ctx, "ada@example.com", "the right password", "10.0.0.1")
+		_, ok = errors.AsType[*auth.ThrottledError](err)
+		require.True(t, ok, "%v", err)
+		// …but a stranger's five tries do not lock the person out from their own address.
+		_, err = tb.svc.Authenticate(ctx, "ada@example.com", "the right password", "192.168.1.1")
+		require.NoError(t, err)
+		// After the lock, the right password works from the first address too and clears its count.
+		*tb.now = tb.now.Add(16 * time.Minute)
+		_, err = tb.svc.Authenticate(ctx, "ada@example.com", "the right password", "10.0.0.1")
+		require.NoError(t, err)
+		for range 4 {
+			_, err := tb.svc.Authenticate(ctx, "ada@example.com", "wrong", "10.0.0.1")
+			require.ErrorIs(t, err, auth.ErrBadCredentials)
+		}
+	})
+
+	t.Run("AccountWideLimitAcrossAddresses", func(t *testing.T) {
+		t.Parallel()
+		throttle := auth.DefaultThrottle
+		throttle.AccountWide = 12
+		tb := setupWith(t, throttle)
+		limit := int(throttle.AccountWide)
+		// A guesser spread over many addresses, four tries each: no single address reaches its limit.
+		var err error
+		for i := range limit {
+			_, err = tb.svc.Authenticate(ctx, "ada@example.com", "wrong", fmt.Sprintf("198.51.100.%d", i/4))
+		}
+		throttled, ok := errors.AsType[*auth.ThrottledError](err)
+		require.True(t, ok, "%v", err)
+		require.Equal(t, auth.ScopeAccountWide, throttled.Scope)
+		_, err = tb.svc.Authenticate(ctx, "ada@example.com", "the right password", "192.168.1.1")
+		throttled, ok = errors.AsType[*auth.ThrottledError](err)
+		require.True(t, ok, "%v", err)
+		require.Equal(t, auth.ScopeAccountWide, throttled.Scope)
+		// Other accounts are untouched.
+		_, err = tb.svc.Authenticate(ctx, "nobody@example.com", "wrong", "192.168.1.1")
+		require.ErrorIs(t, err, auth.ErrBadCredentials)
 		*tb.now = tb.now.Add(16 * time.Minute)
 		_, err = tb.svc.Authenticate(ctx, "ada@example.com", "the right password", "192.168.1.1")
 		require.NoError(t, err)
+	})
+
+	t.Run("ParallelGuessesAreCountedBeforeTheCheck", func(t *testing.T) {
+		t.Parallel()
+		tb := setup(t)
+		var verified atomic.Int32
+		tb.svc.CountVerifications(func() { verified.Add(1) })
+		const guesses = 20
+		limit := int(auth.DefaultThrottle.AccountFailures)
+		type result struct {
+			right bool
+			err   error
+		}
+		results := make(chan result, guesses)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range guesses {
+			wg.Go(func() {
+				<-start
+				pw := fmt.Sprintf("wrong %d", i)
+				if i == guesses/2 {
+					pw = "the right password"
+				}
+				_, err := tb.svc.Authenticate(ctx, "ada@example.com", pw, "203.0.113.50")
+				results <- result{right: i == guesses/2, err: err}
+			})
+		}
+		close(start)
+		wg.Wait()
+		close(results)
+		throttled, signedIn := 0, 0
+		for r := range results {
+			if _, ok := errors.AsType[*auth.ThrottledError](r.err); ok {
+				throttled++
+				continue
+			}
+			if r.err == nil {
+				require.True(t, r.right)
+				signedIn++
+				continue
+			}
+			if errors.Is(r.err, auth.ErrBusy) {
+				continue // not checked, on a slow machine: "try again in a moment"
+			}
+			require.ErrorIs(t, r.err, auth.ErrBadCredentials)
+		}
+		require.LessOrEqual(t, int(verified.Load()), limit, "only the attempts within the limit reach the password check")
+		require.GreaterOrEqual(t, throttled, guesses-limit, "every guess past the limit is refused unchecked")
+		require.LessOrEqual(t, signedIn, 1)
+		if signedIn == 0 {
+			// The right password came after the limit: it was refused unchecked and stays refused.
+			_, err := tb.svc.Authenticate(ctx, "ada@example.com", "the right password", "203.0.113.50")
+			_, ok := errors.AsType[*auth.ThrottledError](err)
+			require.True(t, ok, "%v", err)
+		}
+	})
+
+	t.Run("RightPasswordAfterTheLimitDoesNotSignIn", func(t *testing.T) {
+		t.Parallel()
+		tb := setup(t)
+		var verified atomic.Int32
+		tb.svc.CountVerifications(func() { verified.Add(1) })
+		for range 5 {
+			_, _ = tb.svc.Authenticate(ctx, "ada@example.com", "wrong", "203.0.113.51")
+		}
+		_, err := tb.svc.Authenticate(ctx, "ada@example.com", "the right password", "203.0.113.51")
+		_, ok := errors.AsType[*auth.ThrottledError](err)
+		require.True(t, ok, "%v", err)
+		require.Equal(t, int32(5), verified.Load())
+	})
+
+	t.Run("RightPasswordGivesItsAttemptBack", func(t *testing.T) {
+		t.Parallel()
+		throttle := auth.DefaultThrottle
+		throttle.AddressFailures, throttle.AccountWide = 3, 3
+		tb := setupWith(t, throttle)
+		// An office: many people sign in from one address without ever using up its room.
+		for range 3 * throttle.AddressFailures {
+			_, err := tb.svc.Authenticate(ctx, "ada@example.com", "the right password", "10.9.9.9")
+			require.NoError(t, err)
+		}
 	})
 
 	t.Run("AddressLocksAcrossAccounts", func(t *testing.T) {
@@ -101,12 +226,29 @@ func TestAuthenticate(t *testing.T) {
 		}
 		throttled, ok := errors.AsType[*auth.ThrottledError](err)
 		require.True(t, ok, "%v", err)
-		require.Equal(t, "address", throttled.Scope)
+		require.Equal(t, auth.ScopeAddress, throttled.Scope)
 		_, err = tb.svc.Authenticate(ctx, "ada@example.com", "the right password", "203.0.113.7")
 		_, ok = errors.AsType[*auth.ThrottledError](err)
 		require.True(t, ok)
 		_, err = tb.svc.Authenticate(ctx, "ada@example.com", "the right password", "203.0.113.8")
 		require.NoError(t, err)
+	})
+
+	t.Run("MalformedInputIsAWrongGuess", func(t *testing.T) {
+		t.Parallel()
+		tb := setup(t)
+		var verified atomic.Int32
+		tb.svc.CountVerifications(func() { verified.Add(1) })
+		for _, email := range []string{strings.Repeat("a", 1<<20) + "@example.com", "ada\x00@example.com", "ada\xff@example.com"} {
+			_, err := tb.svc.Authenticate(ctx, email, "wrong", "10.2.2.2")
+			require.ErrorIs(t, err, auth.ErrBadCredentials)
+		}
+		_, err := tb.svc.Authenticate(ctx, "ada@example.com", strings.Repeat("p", 1<<20), "10.2.2.2")
+		require.ErrorIs(t, err, auth.ErrBadCredentials)
+		require.Zero(t, verified.Load(), "nothing hashed")
+		var addressCount int32
+		require.NoError(t, tb.db.App.QueryRow(ctx, "SELECT failures FROM login_throttle WHERE key = 'ip:10.2.2.2'").Scan(&addressCount))
+		require.Equal(t, int32(4), addressCount, "still counted against the address")
 	})
 
 	t.Run("WindowSlides", func(t *testing.T) {

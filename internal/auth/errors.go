@@ -11,7 +11,7 @@ var ErrBadCredentials = errors.New("auth: email or password is wrong")
 
 // ThrottledError says sign-in is paused for a key and until when.
 type ThrottledError struct {
-	Scope string // "account" or "address"
+	Scope string // ScopeAccount, ScopeAddress or ScopeAccountWide
 	Until time.Time
 }
 
@@ -27,3 +27,14 @@ func (e *ThrottledError) RetryAfter(now time.Time) time.Duration {
 	}
 	return d.Round(time.Minute)
 }
+
+// Throttle scopes, for the message shown to people.
+const (
+	ScopeAccount     = "account"      // this account from this address
+	ScopeAddress     = "address"      // this address, any account
+	ScopeAccountWide = "account_wide" // this account, any address
+)
+
+// ErrBusy: this process is already checking as many passwords as it may at once; try again in a
+// moment. Shown as such, never queued without bound.
+var ErrBusy = errors.New("auth: too many sign-ins being checked at once; try again in a moment")

@@ -1,12 +1,15 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -29,6 +32,54 @@ const (
 )
 
 var errMalformedHash = errors.New("auth: malformed password hash")
+
+// hashSlots caps concurrent argon2id runs of one auth.Service, which is one per process: each run
+// holds 19 MiB and a core for a few dozen milliseconds, so a flood of sign-ins must not start them
+// all at once. A run waits at most hashWait for a slot and then answers ErrBusy ("try again in a
+// moment") instead of queueing without bound.
+type hashSlots chan struct{}
+
+func newHashSlots() hashSlots { return make(hashSlots, max(2, runtime.GOMAXPROCS(0))) }
+
+const hashWait = 2 * time.Second
+
+func (h hashSlots) acquire(ctx context.Context) (func(), error) {
+	select {
+	case h <- struct{}{}:
+		return func() { <-h }, nil
+	default:
+	}
+	t := time.NewTimer(hashWait)
+	defer t.Stop()
+	select {
+	case h <- struct{}{}:
+		return func() { <-h }, nil
+	case <-t.C:
+		return nil, ErrBusy
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// hash is HashPassword within the service's cap.
+func (s *Service) hash(ctx context.Context, password string) (string, error) {
+	release, err := s.hashing.acquire(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	return HashPassword(password)
+}
+
+// check is the service's password check within its cap.
+func (s *Service) check(ctx context.Context, hash, password string) (bool, error) {
+	release, err := s.hashing.acquire(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
+	return s.verify(hash, password)
+}
 
 // HashPassword returns an argon2id PHC string.
 func HashPassword(password string) (string, error) {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -56,6 +57,11 @@ type Config struct {
 	InboundDomain      string
 	MailPoll           time.Duration
 	InboundMaxBytes    int64
+	// RelayURL is the outbound relay for system mail (invitations, password resets, notices);
+	// nil outside production sends it to the development mail sink.
+	RelayURL *url.URL
+	// MailFrom is the From address of system mail.
+	MailFrom *mail.Address
 	// Failpoints arms crash points (test environment only; see internal/failpoint).
 	Failpoints map[string]int
 }
@@ -90,6 +96,8 @@ var Vars = []Var{
 	{"SHOPDESK_INBOUND_MAX_BYTES", "31457280", "Largest message the gateway accepts (30 MiB)."},
 	{"SHOPDESK_FAILPOINTS", "(none)", "Test environment only: crash points for the kill tests, name=N,... (see internal/failpoint)."},
 	{"SHOPDESK_MAIL_POLL", "1m", "How often every connected mailbox is synced (IMAP IDLE wakes a sync sooner)."},
+	{"SHOPDESK_RELAY_URL", "(development mail sink; required in production)", "Outbound relay for system mail (invitations, password resets, notices): smtp://[user:password@]host[:587] (STARTTLS) or smtps://[user:password@]host[:465]."},
+	{"SHOPDESK_MAIL_FROM", "Shopdesk <no-reply@host of SHOPDESK_BASE_URL>", "From address of system mail, e.g. Shopdesk <no-reply@example.com>."},
 }
 
 // FieldError names the variable that holds a bad value.
@@ -279,6 +287,28 @@ func Load(getenv func(string) string, needDB, needSecret bool) (Config, error) {
 		}
 		c.InboundMaxBytes = n
 	}
+	if v := getenv("SHOPDESK_RELAY_URL"); v != "" {
+		if u, err := ParseRelayURL(v); err != nil {
+			bad("SHOPDESK_RELAY_URL", "%v", err)
+		} else {
+			c.RelayURL = u
+		}
+	} else if c.Env == EnvProduction && needSecret {
+		bad("SHOPDESK_RELAY_URL", "is required in production: invitations, password resets and notices are sent through it (smtp://user:password@smtp.example.com:587)")
+	}
+	if v := getenv("SHOPDESK_MAIL_FROM"); v != "" {
+		a, err := mail.ParseAddress(v)
+		if err != nil {
+			bad("SHOPDESK_MAIL_FROM", "%q is not an address such as Shopdesk <no-reply@example.com>", v)
+		}
+		c.MailFrom = a
+	} else if c.BaseURL != nil {
+		host := c.BaseURL.Hostname()
+		if !domainName.MatchString(host) {
+			host = "localhost"
+		}
+		c.MailFrom = &mail.Address{Name: "Shopdesk", Address: "no-reply@" + host}
+	}
 	if v := getenv("SHOPDESK_FAILPOINTS"); v != "" {
 		if c.Env != EnvTest {
 			bad("SHOPDESK_FAILPOINTS", "is only allowed with SHOPDESK_ENV=test")
@@ -292,6 +322,30 @@ func Load(getenv func(string) string, needDB, needSecret bool) (Config, error) {
 		return Config{}, errs
 	}
 	return c, nil
+}
+
+// ParseRelayURL checks an outbound relay URL: smtp:// (STARTTLS, port 587 by default) or smtps://
+// (TLS from the start, port 465), a host, optional user:password, nothing else.
+func ParseRelayURL(v string) (*url.URL, error) {
+	u, err := url.Parse(v)
+	if err != nil {
+		return nil, errors.New("is not a URL such as smtp://user:password@smtp.example.com:587")
+	}
+	if u.Scheme != "smtp" && u.Scheme != "smtps" {
+		return nil, fmt.Errorf("scheme %q is not smtp or smtps", u.Scheme)
+	}
+	if u.Hostname() == "" {
+		return nil, errors.New("has no host; use smtp://user:password@smtp.example.com:587")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("port %q is not a number from 1 to 65535", p)
+		}
+	}
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return nil, errors.New("takes only user:password@host:port, no path or query")
+	}
+	return u, nil
 }
 
 // DecodeKey accepts standard or URL-safe base64, padded or not, and insists on 32 bytes or more.

@@ -31,6 +31,19 @@ func TestLoad(t *testing.T) {
 		require.Equal(t, "http://127.0.0.1:8080", c.BaseURL.String())
 		require.Len(t, c.SecretKey, 32)
 		require.Equal(t, RoleAll, c.Role)
+		require.Nil(t, c.RelayURL, "development mail goes to the sink")
+		require.Equal(t, "no-reply@localhost", c.MailFrom.Address)
+	})
+
+	t.Run("MailFrom", func(t *testing.T) {
+		t.Parallel()
+		m := valid()
+		m["SHOPDESK_MAIL_FROM"] = "Acme Support <support@acme.example>"
+		m["SHOPDESK_RELAY_URL"] = "smtp://relay.internal:2525"
+		c, err := Load(env(m), true, true)
+		require.NoError(t, err)
+		require.Equal(t, "support@acme.example", c.MailFrom.Address)
+		require.Equal(t, "2525", c.RelayURL.Port())
 	})
 
 	// Every bad value stops start-up with a message naming its variable.
@@ -60,6 +73,11 @@ func TestLoad(t *testing.T) {
 		{"BadInboundMax", "SHOPDESK_INBOUND_MAX_BYTES", "12"},
 		{"BadOldKey", "SHOPDESK_SECRET_KEY_OLD", "c2hvcnQ="},
 		{"FailpointsOutsideTests", "SHOPDESK_FAILPOINTS", "send.after_accept=1"},
+		{"RelayNotSMTP", "SHOPDESK_RELAY_URL", "http://smtp.example.com"},
+		{"RelayWithoutHost", "SHOPDESK_RELAY_URL", "smtp://"},
+		{"RelayBadPort", "SHOPDESK_RELAY_URL", "smtp://smtp.example.com:0"},
+		{"RelayWithPath", "SHOPDESK_RELAY_URL", "smtps://smtp.example.com/x"},
+		{"BadMailFrom", "SHOPDESK_MAIL_FROM", "not an address"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -94,8 +112,13 @@ func TestLoad(t *testing.T) {
 		_, err := Load(env(m), true, true)
 		require.ErrorContains(t, err, "SHOPDESK_BASE_URL")
 		m["SHOPDESK_BASE_URL"] = "https://help.example.com/"
+		_, err = Load(env(m), true, true)
+		require.ErrorContains(t, err, "SHOPDESK_RELAY_URL: is required in production")
+		m["SHOPDESK_RELAY_URL"] = "smtps://shopdesk:s3cret@smtp.example.com"
 		c, err := Load(env(m), true, true)
 		require.NoError(t, err)
+		require.Equal(t, "smtp.example.com", c.RelayURL.Hostname())
+		require.Equal(t, "no-reply@help.example.com", c.MailFrom.Address)
 		require.Equal(t, "json", c.LogFormat)
 		require.Equal(t, "https://help.example.com", c.BaseURL.String())
 	})

@@ -23,6 +23,8 @@ import (
 	"github.com/shopdesk/shopdesk/internal/ingest"
 	"github.com/shopdesk/shopdesk/internal/sla"
 	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/sysmail"
+	"github.com/shopdesk/shopdesk/internal/tenant"
 )
 
 // Client is River's client over pgx transactions.
@@ -60,6 +62,10 @@ type Deps struct {
 	Store      *store.Store
 	// BaseURL is where notice mails link to.
 	BaseURL string
+	// Tenants mails invitations.
+	Tenants *tenant.Service
+	// SysMail sends system mail: notices, invitations, password resets.
+	SysMail *sysmail.Sender
 }
 
 // NewClient builds the River client. Without Work it is insert-only, which is what a web-only
@@ -69,6 +75,10 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 	if opts.Work {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &CleanupWorker{auth: deps.Auth, logger: logger})
+		river.AddWorker(workers, &ResetMailWorker{auth: deps.Auth})
+		if deps.Tenants != nil {
+			river.AddWorker(workers, &InviteMailWorker{tenants: deps.Tenants})
+		}
 		sender := deps.Sender
 		if sender == nil {
 			sender = conversation.DevSender{Logger: logger}
@@ -86,7 +96,7 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 			river.AddWorker(workers, &ProcessWorker{ingest: deps.Ingest, retry: retry})
 			river.AddWorker(workers, &ProcessBatchWorker{ingest: deps.Ingest, retry: retry})
 			river.AddWorker(workers, &RecoverWorker{ingest: deps.Ingest, logger: logger})
-			river.AddWorker(workers, &QuarantineNoticeWorker{ingest: deps.Ingest, email: deps.Email, baseURL: deps.BaseURL, logger: logger})
+			river.AddWorker(workers, &QuarantineNoticeWorker{ingest: deps.Ingest, mail: deps.SysMail, baseURL: deps.BaseURL, logger: logger})
 		}
 		poll := opts.MailPoll
 		if poll == 0 {
@@ -99,7 +109,7 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 		if deps.Automation != nil {
 			river.AddWorker(workers, &SLATimerWorker{auto: deps.Automation, st: deps.Store})
 			river.AddWorker(workers, &RuleTimerWorker{auto: deps.Automation})
-			river.AddWorker(workers, &NoticeWorker{auto: deps.Automation, email: deps.Email, baseURL: deps.BaseURL, logger: logger})
+			river.AddWorker(workers, &NoticeWorker{auto: deps.Automation, mail: deps.SysMail, baseURL: deps.BaseURL})
 		}
 		every := opts.PeriodicEvery
 		if every == 0 {
@@ -320,13 +330,11 @@ func (w *RuleTimerWorker) Work(ctx context.Context, job *river.Job[automation.Ru
 type NoticeWorker struct {
 	river.WorkerDefaults[automation.NoticeArgs]
 	auto    *automation.Engine
-	email   *email.Service
+	mail    *sysmail.Sender
 	baseURL string
-	logger  *slog.Logger
 }
 
-// Work writes the notice and sends it through the workspace's mail account; a workspace without
-// one has the in-app notification only.
+// Work writes the notice and sends it as system mail (the relay, or the development mail sink).
 func (w *NoticeWorker) Work(ctx context.Context, job *river.Job[automation.NoticeArgs]) error {
 	n, err := w.auto.NoticeFor(ctx, job.Args, w.baseURL)
 	if errors.Is(err, store.ErrNotFound) {
@@ -334,16 +342,38 @@ func (w *NoticeWorker) Work(ctx context.Context, job *river.Job[automation.Notic
 	} else if err != nil {
 		return err
 	}
-	if w.email == nil {
-		return nil
+	if w.mail == nil {
+		return errors.New("jobs: no system mail sender for notices")
 	}
-	err = w.email.SendNotice(ctx, job.Args.TenantID, n.To, n.Subject, n.Body)
-	if errors.Is(err, email.ErrNoAccount) {
-		w.logger.DebugContext(ctx, "notice not mailed: the workspace has no sending account", "tenant_id", job.Args.TenantID)
-		return nil
-	}
-	var perm *conversation.PermanentError
-	if errors.As(err, &perm) {
+	return cancelPermanent(w.mail.Send(ctx, sysmail.Message{To: n.To, Subject: n.Subject, Text: n.Body}))
+}
+
+// ResetMailWorker mails a password reset link, when the address has an account.
+type ResetMailWorker struct {
+	river.WorkerDefaults[auth.ResetMailArgs]
+	auth *auth.Service
+}
+
+// Work calls the auth service.
+func (w *ResetMailWorker) Work(ctx context.Context, job *river.Job[auth.ResetMailArgs]) error {
+	return cancelPermanent(w.auth.SendResetMail(ctx, job.Args))
+}
+
+// InviteMailWorker mails an invitation's link.
+type InviteMailWorker struct {
+	river.WorkerDefaults[tenant.InviteMailArgs]
+	tenants *tenant.Service
+}
+
+// Work calls the tenant service, which records the outcome on the invitation.
+func (w *InviteMailWorker) Work(ctx context.Context, job *river.Job[tenant.InviteMailArgs]) error {
+	return cancelPermanent(w.tenants.SendInviteMail(ctx, job.Args))
+}
+
+// cancelPermanent stops retrying mail the relay refused for good; the failure stays on the job
+// (and, for invitations, on the people page).
+func cancelPermanent(err error) error {
+	if _, ok := errors.AsType[*sysmail.PermanentError](err); ok {
 		return river.JobCancel(err)
 	}
 	return err

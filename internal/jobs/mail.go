@@ -7,9 +7,8 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/shopdesk/shopdesk/internal/channel/email"
-	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/ingest"
+	"github.com/shopdesk/shopdesk/internal/sysmail"
 )
 
 // RecoverWorker runs the one-time recovery of mail lost by the old duplicate rules.
@@ -33,7 +32,7 @@ func (w *RecoverWorker) Work(ctx context.Context, _ *river.Job[ingest.RecoverArg
 type QuarantineNoticeWorker struct {
 	river.WorkerDefaults[ingest.QuarantineNoticeArgs]
 	ingest  *ingest.Service
-	email   *email.Service
+	mail    *sysmail.Sender
 	baseURL string
 	logger  *slog.Logger
 }
@@ -45,15 +44,10 @@ func (w *QuarantineNoticeWorker) Work(ctx context.Context, job *river.Job[ingest
 	if err != nil || len(n.IDs) == 0 {
 		return err
 	}
-	if w.email != nil {
+	if w.mail != nil {
 		for _, to := range n.To {
-			err := w.email.SendNotice(ctx, job.Args.TenantID, to, n.Subject, n.Body)
-			if errors.Is(err, email.ErrNoAccount) {
-				w.logger.DebugContext(ctx, "quarantine notice not mailed: the workspace has no sending account", "tenant_id", job.Args.TenantID)
-				break // the quarantine on Settings → Mail is the notice
-			}
-			var perm *conversation.PermanentError
-			if errors.As(err, &perm) {
+			err := w.mail.Send(ctx, sysmail.Message{To: to, Subject: n.Subject, Text: n.Body})
+			if _, ok := errors.AsType[*sysmail.PermanentError](err); ok {
 				w.logger.WarnContext(ctx, "quarantine notice refused", "tenant_id", job.Args.TenantID, "to", to, "error", err)
 				continue
 			}

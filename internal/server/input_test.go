@@ -57,6 +57,8 @@ var postRoutes = map[string]postRoute{
 	"/signup":                     {answer: answerForm, fields: "workspace_name slug time_zone language name email password", public: true},
 	"/invite/{workspace}/{token}": {answer: answerForm, fields: "name password confirm_password", public: true},
 	"/account":                    {answer: answerForm, fields: "name language"},
+	"/password/forgot":            {answer: answerForm, fields: "email", public: true},
+	"/password/reset/{token}":     {answer: answerForm, fields: "password confirm_password", public: true},
 	"/account/password":           {answer: answerForm, fields: "current_password new_password confirm_password"},
 
 	"/w/{workspace}/bulk":                                         {answer: answerFlash, fields: "ticket action assignee status tag", valid: "action=assign&ticket=1&assignee=me", ids: "ticket=ticket assignee=user"},
@@ -82,6 +84,7 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/settings/people/{userID}/remove":                 {answer: answerNone},
 	"/w/{workspace}/settings/invitations/{invitationID}/revoke":      {answer: answerNone},
 	"/w/{workspace}/settings/mail/quarantine/{inboundID}/retry":      {answer: answerNone},
+	"/w/{workspace}/settings/mail/quarantine/retry-reason":           {answer: answerFlash, fields: "reason"},
 	"/w/{workspace}/settings/mail/accounts":                          {answer: answerForm, fields: accountFields},
 	"/w/{workspace}/settings/mail/accounts/{accountID}/edit":         {answer: answerForm, fields: accountFields},
 	"/w/{workspace}/settings/mail/accounts/{accountID}/test":         {answer: answerNone},

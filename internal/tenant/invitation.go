@@ -33,8 +33,8 @@ var (
 	ErrInvitationOtherEmail = errors.New("tenant: invitation is for another email address")
 )
 
-// Invite creates a single-use link for email with role. The secret is returned once and only its
-// hash is stored.
+// Invite creates a single-use link for email with role and queues its mail. The secret is returned
+// once (the admin sees the link too); only its hash is stored, and the mail job carries it sealed.
 func (s *Service) Invite(ctx context.Context, sc Scope, email string, role Role) (Invitation, string, error) {
 	if err := sc.Require(RoleAdmin); err != nil {
 		return Invitation{}, "", err
@@ -71,6 +71,9 @@ func (s *Service) Invite(ctx context.Context, sc Scope, email string, role Role)
 			InvitedBy: uuid.NullUUID{UUID: sc.UserID, Valid: true}, ExpiresAt: s.now().Add(InvitationTTL),
 		})
 		if err != nil {
+			return err
+		}
+		if err := s.queueInviteMail(ctx, tx, inv, token); err != nil {
 			return err
 		}
 		return Audit(ctx, q, sc, "invitation.created", map[string]any{"email": email, "role": role, "invitation_id": inv.ID})

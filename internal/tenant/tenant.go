@@ -81,6 +81,8 @@ type Service struct {
 	// OnCreate fills a new workspace with its defaults (calendar, SLA presets, rules) in the
 	// sign-up transaction.
 	OnCreate func(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, ws Workspace) error
+	// invitations are mailed by a job (see UseMail).
+	mail inviteMail
 }
 
 // New builds the service.

@@ -50,12 +50,21 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	if throttled, ok := errors.AsType[*auth.ThrottledError](err); ok {
 		minutes := int(throttled.RetryAfter(time.Now()) / time.Minute)
 		key := "login.throttled_account"
-		if throttled.Scope == "address" {
+		switch throttled.Scope {
+		case auth.ScopeAddress:
 			key = "login.throttled_address"
+		case auth.ScopeAccountWide:
+			key = "login.throttled_account_wide"
 		}
 		v.Error = p.N(key, minutes)
 		w.Header().Set("Retry-After", itoa(minutes*60))
 		h.render(w, r, http.StatusTooManyRequests, pages.Login(v))
+		return
+	}
+	if errors.Is(err, auth.ErrBusy) {
+		v.Error = p.T("login.busy")
+		w.Header().Set("Retry-After", "2")
+		h.render(w, r, http.StatusServiceUnavailable, pages.Login(v))
 		return
 	}
 	if errors.Is(err, auth.ErrBadCredentials) {

@@ -61,7 +61,10 @@ func (h *Handler) showMail(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) retryReason(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sc := currentScope(ctx)
-	_, err := h.Ingest.RetryReason(ctx, sc, r.PostFormValue("reason"))
+	err := inputProblems(r)
+	if err == nil {
+		_, err = h.Ingest.RetryReason(ctx, sc, r.PostFormValue("reason"))
+	}
 	if key, ok := firstProblem(err); ok {
 		h.flash(r, "error", key)
 	} else if err != nil {

@@ -73,8 +73,15 @@ func (h *Handler) peopleView(r *http.Request) (pages.PeopleView, error) {
 		return v, err
 	}
 	for _, inv := range invs {
-		v.Invitations = append(v.Invitations, pages.InvitationRow{ID: inv.ID.String(), Email: inv.Email, Role: inv.Role,
-			Expires: p.DateTime(inv.ExpiresAt), Expired: !inv.ExpiresAt.After(time.Now())})
+		row := pages.InvitationRow{ID: inv.ID.String(), Email: inv.Email, Role: inv.Role,
+			Expires: p.DateTime(inv.ExpiresAt), Expired: !inv.ExpiresAt.After(time.Now()), Mail: "queued", Sink: h.MailSink != nil}
+		switch {
+		case inv.MailedAt != nil:
+			row.Mail, row.MailedAt = "sent", p.DateTime(*inv.MailedAt)
+		case inv.MailError != nil:
+			row.Mail, row.MailError = "failed", *inv.MailError
+		}
+		v.Invitations = append(v.Invitations, row)
 	}
 	if link := h.sessions.PopString(ctx, "invite_link"); link != "" {
 		v.NewLink = link

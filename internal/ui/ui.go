@@ -8,9 +8,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/v2"
@@ -26,6 +29,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/ingest"
 	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/live"
+	"github.com/shopdesk/shopdesk/internal/mailsink"
 	"github.com/shopdesk/shopdesk/internal/reqctx"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/tenant"
@@ -51,6 +55,9 @@ type Deps struct {
 	Email *email.Service
 	// Automation is rules, SLA policies, business hours and teams.
 	Automation *automation.Engine
+	// MailSink, in development without a relay, is where outgoing mail is kept; its page is
+	// /dev/mail. Nil otherwise, and the page does not exist.
+	MailSink *mailsink.Sink
 }
 
 // Handler serves every page.
@@ -96,6 +103,15 @@ func (h *Handler) Routes(r chi.Router) {
 		r.Post("/logout", h.logout)
 		r.Get("/signup", h.showSignup)
 		r.Post("/signup", h.signup)
+		r.Get("/password/forgot", h.showForgot)
+		r.Post("/password/forgot", h.forgot)
+		r.Get("/password/reset/{token}", h.showReset)
+		r.Post("/password/reset/{token}", h.reset)
+		if h.MailSink != nil {
+			// The development mail sink: only wired outside production with no relay.
+			r.Get("/dev/mail", h.showDevMail)
+			r.Get("/dev/mail/{mailID}", h.showDevMessage)
+		}
 		r.Get("/invite/{workspace}/{token}", h.showInvite)
 		r.Post("/invite/{workspace}/{token}", h.acceptInvite)
 		r.Group(func(r chi.Router) {
@@ -229,6 +245,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, key = http.StatusNotFound, "common.not_found_body"
 	case errors.Is(err, tenant.ErrForbidden):
 		status, key = http.StatusForbidden, "common.forbidden"
+	case errors.Is(err, auth.ErrBusy):
+		status, key = http.StatusServiceUnavailable, "common.busy"
+		w.Header().Set("Retry-After", "2")
 	case errors.Is(err, context.Canceled):
 		return
 	default:
@@ -278,9 +297,22 @@ func (h *Handler) popFlash(r *http.Request) *components.Flash {
 	return &components.Flash{Kind: kind, Message: i18n.T(r.Context(), key)}
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site: a path that starts with one slash, with no
+// control character (browsers drop tabs and newlines, so "/\t/evil.example" becomes
+// "//evil.example"), no backslash (read as a slash), no "//" anywhere, valid UTF-8 and no scheme
+// or host once parsed. Anything else is dropped, not repaired.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if len(next) > 2048 || !strings.HasPrefix(next, "/") || strings.Contains(next, "//") || strings.ContainsRune(next, '\\') ||
+		!utf8.ValidString(next) {
+		return ""
+	}
+	for _, r := range next {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r) {
+			return ""
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") {
 		return ""
 	}
 	return next

@@ -3,8 +3,13 @@
 package pages
 
 import (
+	"context"
+	"regexp"
+	"strings"
 	"time"
 
+	"github.com/shopdesk/shopdesk/internal/i18n"
+	"github.com/shopdesk/shopdesk/internal/mailsink"
 	"github.com/shopdesk/shopdesk/web/components"
 )
 
@@ -14,6 +19,22 @@ type LoginView struct {
 	Next  string
 	Error string // translated; bad credentials or throttling
 	Flash *components.Flash
+}
+
+// ForgotView asks for the address to send a reset link to; Sent shows the one answer given
+// whether or not the address has an account.
+type ForgotView struct {
+	Email  string
+	Sent   bool
+	Errors map[string]string
+	Error  string // translated; too many requests
+}
+
+// ResetView asks for a new password through a reset link; Invalid says the link no longer works.
+type ResetView struct {
+	Action  string
+	Invalid bool
+	Errors  map[string]string
 }
 
 // SignupView is the new-workspace form; SignedIn hides the person's own fields.
@@ -92,6 +113,13 @@ type MemberRow struct{ UserID, Name, Email, Role, Since string }
 type InvitationRow struct {
 	ID, Email, Role, Expires string
 	Expired                  bool
+	// Mail is the invitation mail's state: "sent" (MailedAt says when), "failed" (MailError
+	// says why; the job retries) or "queued".
+	Mail      string
+	MailedAt  string
+	MailError string
+	// Sink: mail goes to the development mail sink, not to the person.
+	Sink bool
 }
 
 // JobsView lists the workspace's background jobs in one state.
@@ -191,4 +219,52 @@ type ConnResultView struct {
 type QuarantineRow struct {
 	ID, Source, Received, Reason string
 	Size                         int64
+}
+
+// DevMailView lists the development mail sink, newest first.
+type DevMailView struct {
+	Messages []mailsink.Summary
+}
+
+// DevMessageView shows one message of the sink; its text is cut into plain runs and links.
+type DevMessageView struct {
+	mailsink.Message
+	Parts []TextPart
+}
+
+// TextPart is a run of text, or a link when Link is set.
+type TextPart struct {
+	Text string
+	Link bool
+}
+
+var linkPattern = regexp.MustCompile(`https?://[^\s<>"']+`)
+
+// Linkify cuts text into runs with its http(s) links apart, so a page can make the links
+// clickable without trusting the text as HTML. Trailing punctuation stays out of a link.
+func Linkify(text string) []TextPart {
+	var out []TextPart
+	last := 0
+	for _, m := range linkPattern.FindAllStringIndex(text, -1) {
+		end := m[1]
+		for end > m[0] && strings.ContainsRune(".,;:!?)]", rune(text[end-1])) {
+			end--
+		}
+		if m[0] > last {
+			out = append(out, TextPart{Text: text[last:m[0]]})
+		}
+		out = append(out, TextPart{Text: text[m[0]:end], Link: true})
+		last = end
+	}
+	if last < len(text) {
+		out = append(out, TextPart{Text: text[last:]})
+	}
+	return out
+}
+
+func orNoSubject(ctx context.Context, subject string) string {
+	if strings.TrimSpace(subject) == "" {
+		return i18n.T(ctx, "devmail.no_subject")
+	}
+	return subject
 }

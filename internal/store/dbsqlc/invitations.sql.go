@@ -33,7 +33,7 @@ func (q *Queries) InvitationAccept(ctx context.Context, arg InvitationAcceptPara
 }
 
 const invitationByToken = `-- name: InvitationByToken :one
-SELECT tenant_id, id, email, role, token_hash, invited_by, created_at, expires_at, accepted_at, accepted_by, revoked_at FROM invitations WHERE tenant_id = $1 AND token_hash = $2
+SELECT tenant_id, id, email, role, token_hash, invited_by, created_at, expires_at, accepted_at, accepted_by, revoked_at, mailed_at, mail_error FROM invitations WHERE tenant_id = $1 AND token_hash = $2
 `
 
 type InvitationByTokenParams struct {
@@ -56,6 +56,8 @@ func (q *Queries) InvitationByToken(ctx context.Context, arg InvitationByTokenPa
 		&i.AcceptedAt,
 		&i.AcceptedBy,
 		&i.RevokedAt,
+		&i.MailedAt,
+		&i.MailError,
 	)
 	return i, err
 }
@@ -63,7 +65,7 @@ func (q *Queries) InvitationByToken(ctx context.Context, arg InvitationByTokenPa
 const invitationCreate = `-- name: InvitationCreate :one
 INSERT INTO invitations (tenant_id, email, role, token_hash, invited_by, expires_at)
 VALUES ($1, $2, $3, $4, $5, $6)
-RETURNING tenant_id, id, email, role, token_hash, invited_by, created_at, expires_at, accepted_at, accepted_by, revoked_at
+RETURNING tenant_id, id, email, role, token_hash, invited_by, created_at, expires_at, accepted_at, accepted_by, revoked_at, mailed_at, mail_error
 `
 
 type InvitationCreateParams struct {
@@ -97,12 +99,14 @@ func (q *Queries) InvitationCreate(ctx context.Context, arg InvitationCreatePara
 		&i.AcceptedAt,
 		&i.AcceptedBy,
 		&i.RevokedAt,
+		&i.MailedAt,
+		&i.MailError,
 	)
 	return i, err
 }
 
 const invitationGet = `-- name: InvitationGet :one
-SELECT tenant_id, id, email, role, token_hash, invited_by, created_at, expires_at, accepted_at, accepted_by, revoked_at FROM invitations WHERE tenant_id = $1 AND id = $2
+SELECT tenant_id, id, email, role, token_hash, invited_by, created_at, expires_at, accepted_at, accepted_by, revoked_at, mailed_at, mail_error FROM invitations WHERE tenant_id = $1 AND id = $2
 `
 
 type InvitationGetParams struct {
@@ -125,12 +129,14 @@ func (q *Queries) InvitationGet(ctx context.Context, arg InvitationGetParams) (I
 		&i.AcceptedAt,
 		&i.AcceptedBy,
 		&i.RevokedAt,
+		&i.MailedAt,
+		&i.MailError,
 	)
 	return i, err
 }
 
 const invitationListPending = `-- name: InvitationListPending :many
-SELECT tenant_id, id, email, role, token_hash, invited_by, created_at, expires_at, accepted_at, accepted_by, revoked_at FROM invitations
+SELECT tenant_id, id, email, role, token_hash, invited_by, created_at, expires_at, accepted_at, accepted_by, revoked_at, mailed_at, mail_error FROM invitations
 WHERE tenant_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL
 ORDER BY created_at DESC, id
 LIMIT 200
@@ -157,6 +163,8 @@ func (q *Queries) InvitationListPending(ctx context.Context, tenantID uuid.UUID)
 			&i.AcceptedAt,
 			&i.AcceptedBy,
 			&i.RevokedAt,
+			&i.MailedAt,
+			&i.MailError,
 		); err != nil {
 			return nil, err
 		}
@@ -166,6 +174,35 @@ func (q *Queries) InvitationListPending(ctx context.Context, tenantID uuid.UUID)
 		return nil, err
 	}
 	return items, nil
+}
+
+const invitationMailFailed = `-- name: InvitationMailFailed :exec
+UPDATE invitations SET mail_error = $1 WHERE tenant_id = $2 AND id = $3
+`
+
+type InvitationMailFailedParams struct {
+	MailError *string
+	TenantID  uuid.UUID
+	ID        uuid.UUID
+}
+
+func (q *Queries) InvitationMailFailed(ctx context.Context, arg InvitationMailFailedParams) error {
+	_, err := q.db.Exec(ctx, invitationMailFailed, arg.MailError, arg.TenantID, arg.ID)
+	return err
+}
+
+const invitationMailed = `-- name: InvitationMailed :exec
+UPDATE invitations SET mailed_at = now(), mail_error = NULL WHERE tenant_id = $1 AND id = $2
+`
+
+type InvitationMailedParams struct {
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+func (q *Queries) InvitationMailed(ctx context.Context, arg InvitationMailedParams) error {
+	_, err := q.db.Exec(ctx, invitationMailed, arg.TenantID, arg.ID)
+	return err
 }
 
 const invitationRevoke = `-- name: InvitationRevoke :execrows

@@ -93,6 +93,15 @@ type CustomerMerge struct {
 	UndoneAt   *time.Time
 }
 
+type DevMail struct {
+	ID         int64
+	ReceivedAt time.Time
+	MailFrom   string
+	RcptTo     []string
+	Subject    string
+	Raw        []byte
+}
+
 type EmailAccount struct {
 	TenantID     uuid.UUID
 	ID           int64
@@ -159,10 +168,13 @@ type Invitation struct {
 	AcceptedAt *time.Time
 	AcceptedBy uuid.NullUUID
 	RevokedAt  *time.Time
+	MailedAt   *time.Time
+	MailError  *string
 }
 
 type LoginThrottle struct {
-	Key         string
+	Key string
+	// attempts counted in the window and not refunded by a successful sign-in
 	Failures    int32
 	WindowStart time.Time
 	LockedUntil *time.Time
@@ -251,6 +263,16 @@ type Order struct {
 	DeliveredAt    *time.Time
 	TrackingNumber string
 	TrackingUrl    string
+}
+
+type PasswordReset struct {
+	ID        uuid.UUID
+	UserID    uuid.UUID
+	TokenHash []byte
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+	VoidedAt  *time.Time
 }
 
 type Rule struct {

@@ -22,12 +22,72 @@ func (q *Queries) SessionDeleteExpired(ctx context.Context) (int64, error) {
 	return result.RowsAffected(), nil
 }
 
+const throttleAttempt = `-- name: ThrottleAttempt :one
+INSERT INTO login_throttle AS t (key, failures, window_start, locked_until)
+VALUES ($1, 1, $2, CASE WHEN $3::int <= 1 THEN $4::timestamptz END)
+ON CONFLICT (key) DO UPDATE SET
+    failures = CASE
+        WHEN (t.locked_until IS NULL AND t.window_start < $5::timestamptz) OR t.locked_until <= $2 THEN 1
+        ELSE t.failures + 1 END,
+    window_start = CASE
+        WHEN (t.locked_until IS NULL AND t.window_start < $5::timestamptz) OR t.locked_until <= $2 THEN $2
+        ELSE t.window_start END,
+    locked_until = CASE
+        WHEN (t.locked_until IS NULL AND t.window_start < $5::timestamptz) OR t.locked_until <= $2
+            THEN CASE WHEN $3::int <= 1 THEN $4::timestamptz END
+        WHEN t.locked_until IS NOT NULL THEN t.locked_until
+        WHEN t.failures + 1 >= $3::int THEN $4::timestamptz
+        END
+RETURNING key, failures, window_start, locked_until
+`
+
+type ThrottleAttemptParams struct {
+	Key         string
+	Now         time.Time
+	MaxAttempts int32
+	LockedUntil time.Time
+	WindowFloor time.Time
+}
+
+// Counts one attempt against a key before the password is checked, in one statement, so parallel
+// attempts cannot all read the same count: attempt n of the window returns failures = n. The
+// attempt that reaches the limit locks the key (it is still checked); the caller refuses any attempt
+// whose count is over the limit. A window or lock that has run out starts over at 1.
+func (q *Queries) ThrottleAttempt(ctx context.Context, arg ThrottleAttemptParams) (LoginThrottle, error) {
+	row := q.db.QueryRow(ctx, throttleAttempt,
+		arg.Key,
+		arg.Now,
+		arg.MaxAttempts,
+		arg.LockedUntil,
+		arg.WindowFloor,
+	)
+	var i LoginThrottle
+	err := row.Scan(
+		&i.Key,
+		&i.Failures,
+		&i.WindowStart,
+		&i.LockedUntil,
+	)
+	return i, err
+}
+
 const throttleClear = `-- name: ThrottleClear :exec
 DELETE FROM login_throttle WHERE key = $1
 `
 
 func (q *Queries) ThrottleClear(ctx context.Context, key string) error {
 	_, err := q.db.Exec(ctx, throttleClear, key)
+	return err
+}
+
+const throttleClearAccount = `-- name: ThrottleClearAccount :exec
+DELETE FROM login_throttle
+WHERE key = 'account:' || $1::text OR left(key, length('account:' || $1::text || '|')) = 'account:' || $1::text || '|'
+`
+
+// Lifts every sign-in pause of an account, from any address (after a password reset).
+func (q *Queries) ThrottleClearAccount(ctx context.Context, email string) error {
+	_, err := q.db.Exec(ctx, throttleClearAccount, email)
 	return err
 }
 
@@ -41,46 +101,6 @@ func (q *Queries) ThrottleDeleteStale(ctx context.Context, before time.Time) (in
 		return 0, err
 	}
 	return result.RowsAffected(), nil
-}
-
-const throttleFail = `-- name: ThrottleFail :one
-INSERT INTO login_throttle AS t (key, failures, window_start, locked_until)
-VALUES ($1, 1, $2, CASE WHEN $3::int <= 1 THEN $4::timestamptz END)
-ON CONFLICT (key) DO UPDATE SET
-    failures     = CASE WHEN t.window_start < $5::timestamptz THEN 1 ELSE t.failures + 1 END,
-    window_start = CASE WHEN t.window_start < $5::timestamptz THEN $2 ELSE t.window_start END,
-    locked_until = CASE
-        WHEN (CASE WHEN t.window_start < $5::timestamptz THEN 1 ELSE t.failures + 1 END) >= $3::int
-        THEN $4::timestamptz
-        ELSE t.locked_until END
-RETURNING key, failures, window_start, locked_until
-`
-
-type ThrottleFailParams struct {
-	Key         string
-	Now         time.Time
-	MaxFailures int32
-	LockedUntil time.Time
-	WindowFloor time.Time
-}
-
-// Counts one failure in a sliding window; locks the key once the limit is reached.
-func (q *Queries) ThrottleFail(ctx context.Context, arg ThrottleFailParams) (LoginThrottle, error) {
-	row := q.db.QueryRow(ctx, throttleFail,
-		arg.Key,
-		arg.Now,
-		arg.MaxFailures,
-		arg.LockedUntil,
-		arg.WindowFloor,
-	)
-	var i LoginThrottle
-	err := row.Scan(
-		&i.Key,
-		&i.Failures,
-		&i.WindowStart,
-		&i.LockedUntil,
-	)
-	return i, err
 }
 
 const throttleGet = `-- name: ThrottleGet :one
@@ -97,4 +117,23 @@ func (q *Queries) ThrottleGet(ctx context.Context, key string) (LoginThrottle, e
 		&i.LockedUntil,
 	)
 	return i, err
+}
+
+const throttleRefund = `-- name: ThrottleRefund :exec
+UPDATE login_throttle SET
+    failures = greatest(failures - 1, 0),
+    locked_until = CASE WHEN failures - 1 < $1::int THEN NULL ELSE locked_until END
+WHERE key = $2
+`
+
+type ThrottleRefundParams struct {
+	MaxAttempts int32
+	Key         string
+}
+
+// Gives back an attempt that was not a failed guess (a right password, or one never checked
+// because the process was busy); a key back under its limit is unlocked.
+func (q *Queries) ThrottleRefund(ctx context.Context, arg ThrottleRefundParams) error {
+	_, err := q.db.Exec(ctx, throttleRefund, arg.MaxAttempts, arg.Key)
+	return err
 }

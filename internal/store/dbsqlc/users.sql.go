@@ -140,7 +140,11 @@ func (q *Queries) UserSetName(ctx context.Context, arg UserSetNameParams) error 
 }
 
 const userSetPassword = `-- name: UserSetPassword :exec
-UPDATE users SET password_hash = $1, password_changed_at = now() WHERE id = $2
+WITH void AS (
+    UPDATE password_resets r SET voided_at = now()
+    WHERE r.user_id = $2::uuid AND r.used_at IS NULL AND r.voided_at IS NULL
+)
+UPDATE users u SET password_hash = $1, password_changed_at = now() WHERE u.id = $2::uuid
 `
 
 type UserSetPasswordParams struct {
@@ -148,6 +152,8 @@ type UserSetPasswordParams struct {
 	ID           uuid.UUID
 }
 
+// Every password change voids the person's open reset links, and (through password_changed_at)
+// ends their sessions.
 func (q *Queries) UserSetPassword(ctx context.Context, arg UserSetPasswordParams) error {
 	_, err := q.db.Exec(ctx, userSetPassword, arg.PasswordHash, arg.ID)
 	return err

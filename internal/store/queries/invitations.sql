@@ -23,3 +23,9 @@ WHERE tenant_id = @tenant_id AND id = @id AND accepted_at IS NULL AND revoked_at
 
 -- name: InvitationGet :one
 SELECT * FROM invitations WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: InvitationMailed :exec
+UPDATE invitations SET mailed_at = now(), mail_error = NULL WHERE tenant_id = @tenant_id AND id = @id;
+
+-- name: InvitationMailFailed :exec
+UPDATE invitations SET mail_error = @mail_error WHERE tenant_id = @tenant_id AND id = @id;
