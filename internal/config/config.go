@@ -58,6 +58,8 @@ type Config struct {
 	InboundMaxBytes    int64
 	// Failpoints arms crash points (test environment only; see internal/failpoint).
 	Failpoints map[string]int
+	// SendRetryWindow is how long a reply's transient send failures are retried before it fails.
+	SendRetryWindow time.Duration
 }
 
 // Var documents one environment variable; README's configuration table is written from this list.
@@ -90,6 +92,7 @@ var Vars = []Var{
 	{"SHOPDESK_INBOUND_MAX_BYTES", "31457280", "Largest message the gateway accepts (30 MiB)."},
 	{"SHOPDESK_FAILPOINTS", "(none)", "Test environment only: crash points for the kill tests, name=N,... (see internal/failpoint)."},
 	{"SHOPDESK_MAIL_POLL", "1m", "How often every connected mailbox is synced (IMAP IDLE wakes a sync sooner)."},
+	{"SHOPDESK_SEND_RETRY_WINDOW", "1h", "How long a reply whose sending fails temporarily (4xx, no connection) is retried before it shows as failed."},
 }
 
 // FieldError names the variable that holds a bad value.
@@ -236,6 +239,7 @@ func Load(getenv func(string) string, needDB, needSecret bool) (Config, error) {
 		{"SHOPDESK_JOB_TIMEOUT", time.Minute, time.Second, time.Hour, &c.JobTimeout},
 		{"SHOPDESK_JOB_RESCUE_AFTER", 10 * time.Minute, time.Second, 24 * time.Hour, &c.JobRescueAfter},
 		{"SHOPDESK_MAIL_POLL", time.Minute, time.Second, time.Hour, &c.MailPoll},
+		{"SHOPDESK_SEND_RETRY_WINDOW", time.Hour, time.Second, 72 * time.Hour, &c.SendRetryWindow},
 	}
 	for _, d := range durations {
 		*d.dst = d.def

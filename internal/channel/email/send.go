@@ -38,12 +38,38 @@ type Sender struct {
 	// InboundDomain, when set, is the gateway's domain: the Reply-To token then points at
 	// <workspace slug>@<domain> rather than at the account's mailbox.
 	InboundDomain string
-	// Fallback sends for workspaces with no email account (the development sender in
-	// development; nil elsewhere, which fails the reply with what to do).
+	// Fallback delivers the replies of workspaces with no email account. It is nil in production
+	// (such a reply is refused when it is written); development plugs its mail sink in here.
 	Fallback conversation.Sender
 	Grace    time.Duration
 	// Slugs resolves a workspace's slug for gateway addresses.
 	Slugs func(ctx context.Context, tenantID uuid.UUID) (string, error)
+}
+
+// Ready implements conversation.ChannelSender: an email reply needs the ticket's account or the
+// workspace's default one (or the development fallback). A paused account is connected: its
+// replies fail with what to do, and the admin sees why on the account.
+func (s *Sender) Ready(ctx context.Context, q *dbsqlc.Queries, t conversation.Ticket) error {
+	if s.Fallback != nil {
+		return nil
+	}
+	if t.EmailAccountID.Valid {
+		a, err := q.EmailAccountGet(ctx, dbsqlc.EmailAccountGetParams{TenantID: t.TenantID, ID: t.EmailAccountID.Int64})
+		if err == nil && a.SmtpHost == "" {
+			return conversation.ErrNoChannel // the ticket's mailbox only receives
+		}
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+	}
+	_, err := q.EmailAccountDefault(ctx, t.TenantID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return conversation.ErrNoChannel
+	}
+	return err
 }
 
 // MessageID is the Message-ID of one reply (without angle brackets, as channel message ids are
@@ -55,13 +81,6 @@ func MessageID(tenantID uuid.UUID, ticketNumber, messageID int64, address string
 
 // Send implements conversation.Sender.
 func (s *Sender) Send(ctx context.Context, out conversation.Outgoing) (conversation.Sent, error) {
-	if out.Ticket.Channel == "ebay" {
-		// eBay replies go through eBay's Message API, not email; its connector is not built yet.
-		if s.Fallback != nil {
-			return s.Fallback.Send(ctx, out)
-		}
-		return conversation.Sent{}, &conversation.PermanentError{Reason: "eBay is not connected to this workspace yet: answer this buyer in eBay's Messages"}
-	}
 	a, err := s.account(ctx, out)
 	if errors.Is(err, ErrNoAccount) && s.Fallback != nil {
 		return s.Fallback.Send(ctx, out)
@@ -222,8 +241,12 @@ func classifySMTP(a Account, err error) error {
 		switch {
 		case se.Reason == gomail.ErrSMTPDataClose && code == 0:
 			return &conversation.UnconfirmedError{Reason: "the connection ended while the server was accepting the message: " + err.Error()}
+		case code == 535 || code == 534 || code == 530:
+			return &conversation.PermanentError{Reason: fmt.Sprintf("the SMTP server rejected the login of %s: check the password in Settings → Mail, then resend (%s)", a.SmtpUsername, err)}
 		case code >= 500 || (!se.IsTemp() && code == 0 && se.Reason != gomail.ErrConnCheck && se.Reason != gomail.ErrSMTPDataClose):
 			return &conversation.PermanentError{Reason: "the mail server refused the reply: " + err.Error()}
+		case code >= 400:
+			return fmt.Errorf("the mail server asked to try again later: %w", err)
 		}
 		return fmt.Errorf("mail server: %w", err)
 	}

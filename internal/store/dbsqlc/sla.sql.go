@@ -498,6 +498,28 @@ func (q *Queries) SLARecordAdd(ctx context.Context, arg SLARecordAddParams) erro
 	return err
 }
 
+const sLARecordTakeBack = `-- name: SLARecordTakeBack :exec
+DELETE FROM sla_records WHERE tenant_id = $1 AND ticket_id = $2 AND metric = $3 AND started_at = $4
+`
+
+type SLARecordTakeBackParams struct {
+	TenantID  uuid.UUID
+	TicketID  int64
+	Metric    string
+	StartedAt time.Time
+}
+
+// A reply that failed after it met a target answered nothing: its record goes, the target runs again.
+func (q *Queries) SLARecordTakeBack(ctx context.Context, arg SLARecordTakeBackParams) error {
+	_, err := q.db.Exec(ctx, sLARecordTakeBack,
+		arg.TenantID,
+		arg.TicketID,
+		arg.Metric,
+		arg.StartedAt,
+	)
+	return err
+}
+
 const sLAResponseStats = `-- name: SLAResponseStats :many
 SELECT outcome, started_at, finished_at, due_at FROM sla_records
 WHERE tenant_id = $1 AND channel = $2 AND metric IN ('first_response', 'next_response')
@@ -619,7 +641,8 @@ func (q *Queries) SLAStatusHistory(ctx context.Context, arg SLAStatusHistoryPara
 }
 
 const sLATimeline = `-- name: SLATimeline :many
-SELECT kind, automated, delivery_state = 'failed' AS failed, no_response, created_at
+SELECT kind, automated, delivery_state = 'failed' AS failed, delivery_state IN ('queued', 'sending') AS unsent,
+    no_response, created_at, sent_at
 FROM messages WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY created_at, id
 `
 
@@ -632,11 +655,14 @@ type SLATimelineRow struct {
 	Kind       string
 	Automated  bool
 	Failed     bool
+	Unsent     bool
 	NoResponse bool
 	CreatedAt  time.Time
+	SentAt     *time.Time
 }
 
-// What the clocks need of a ticket's messages.
+// What the clocks need of a ticket's messages. A reply answers only once its channel accepted
+// it (sent, at sent_at); one still queued or sending answers nothing yet, a failed one never.
 func (q *Queries) SLATimeline(ctx context.Context, arg SLATimelineParams) ([]SLATimelineRow, error) {
 	rows, err := q.db.Query(ctx, sLATimeline, arg.TenantID, arg.TicketID)
 	if err != nil {
@@ -650,8 +676,10 @@ func (q *Queries) SLATimeline(ctx context.Context, arg SLATimelineParams) ([]SLA
 			&i.Kind,
 			&i.Automated,
 			&i.Failed,
+			&i.Unsent,
 			&i.NoResponse,
 			&i.CreatedAt,
+			&i.SentAt,
 		); err != nil {
 			return nil, err
 		}

@@ -1238,7 +1238,10 @@ FROM (
     SELECT count(*) FILTER (WHERE m.kind <> 'note') AS n,
            max(m.created_at) FILTER (WHERE m.kind <> 'note') AS last_at,
            max(m.created_at) FILTER (WHERE m.kind = 'inbound') AS last_customer_at,
-           min(m.created_at) FILTER (WHERE m.kind = 'outbound' AND NOT m.automated) AS first_reply_at,
+           -- The first reply the customer got: accepted by its channel (failed and not yet
+           -- accepted replies are no reply at all), at the moment it was accepted.
+           min(coalesce(m.sent_at, m.created_at)) FILTER (WHERE m.kind = 'outbound' AND NOT m.automated
+               AND m.delivery_state IN ('sent', '')) AS first_reply_at,
            (SELECT left(regexp_replace(m2.body_text, '\s+', ' ', 'g'), 160) FROM messages m2
              WHERE m2.tenant_id = $1 AND m2.ticket_id = $2 AND m2.kind <> 'note'
              ORDER BY m2.created_at DESC, m2.id DESC LIMIT 1) AS snippet
