@@ -52,6 +52,9 @@ func (m Msg) answeredAt() time.Time {
 type StatusChange struct {
 	At time.Time
 	To string
+	// Undo marks a reopening that takes back a resolution (its reply failed): the ticket was
+	// never really answered, so the targets continue from where they started.
+	Undo bool
 }
 
 // Input is one ticket's timeline.
@@ -223,10 +226,11 @@ func reopenedAfter(statuses []StatusChange, start time.Time) *time.Time {
 		case "resolved", "closed":
 			closed = true
 		default:
-			if closed {
+			if closed && !ch.Undo {
 				t := ch.At
-				at, closed = &t, false
+				at = &t
 			}
+			closed = false
 		}
 	}
 	return at

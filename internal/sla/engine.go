@@ -125,7 +125,7 @@ func (e *Engine) RecomputeTicket(ctx context.Context, q *dbsqlc.Queries, tx pgx.
 			return nil, err
 		}
 		for _, h := range hist {
-			in.Statuses = append(in.Statuses, StatusChange{At: h.CreatedAt, To: h.Status})
+			in.Statuses = append(in.Statuses, StatusChange{At: h.CreatedAt, To: h.Status, Undo: h.Why == "reply_failed"})
 		}
 		targets, err = pol.clock(cal, loc).Compute(in)
 		if err != nil {

@@ -605,7 +605,8 @@ func (q *Queries) SLARunningResponses(ctx context.Context, arg SLARunningRespons
 }
 
 const sLAStatusHistory = `-- name: SLAStatusHistory :many
-SELECT (CASE kind WHEN 'woke' THEN 'open' ELSE data->>'to' END)::text AS status, created_at
+SELECT (CASE kind WHEN 'woke' THEN 'open' ELSE data->>'to' END)::text AS status, created_at,
+    coalesce(data->>'why', '')::text AS why
 FROM ticket_events WHERE tenant_id = $1 AND ticket_id = $2 AND kind IN ('status', 'woke')
 ORDER BY created_at, id
 `
@@ -618,8 +619,10 @@ type SLAStatusHistoryParams struct {
 type SLAStatusHistoryRow struct {
 	Status    string
 	CreatedAt time.Time
+	Why       string
 }
 
+// why is 'reply_failed' when a failed reply took back the "Send and resolve" it came with.
 func (q *Queries) SLAStatusHistory(ctx context.Context, arg SLAStatusHistoryParams) ([]SLAStatusHistoryRow, error) {
 	rows, err := q.db.Query(ctx, sLAStatusHistory, arg.TenantID, arg.TicketID)
 	if err != nil {
@@ -629,7 +632,7 @@ func (q *Queries) SLAStatusHistory(ctx context.Context, arg SLAStatusHistoryPara
 	items := []SLAStatusHistoryRow{}
 	for rows.Next() {
 		var i SLAStatusHistoryRow
-		if err := rows.Scan(&i.Status, &i.CreatedAt); err != nil {
+		if err := rows.Scan(&i.Status, &i.CreatedAt, &i.Why); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

@@ -64,7 +64,9 @@ SELECT kind, automated, delivery_state = 'failed' AS failed, delivery_state IN (
 FROM messages WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id ORDER BY created_at, id;
 
 -- name: SLAStatusHistory :many
-SELECT (CASE kind WHEN 'woke' THEN 'open' ELSE data->>'to' END)::text AS status, created_at
+-- why is 'reply_failed' when a failed reply took back the "Send and resolve" it came with.
+SELECT (CASE kind WHEN 'woke' THEN 'open' ELSE data->>'to' END)::text AS status, created_at,
+    coalesce(data->>'why', '')::text AS why
 FROM ticket_events WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND kind IN ('status', 'woke')
 ORDER BY created_at, id;
 
