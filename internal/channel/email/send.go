@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -243,10 +244,12 @@ func classifySMTP(a Account, err error) error {
 			return &conversation.UnconfirmedError{Reason: "the connection ended while the server was accepting the message: " + err.Error()}
 		case code == 535 || code == 534 || code == 530:
 			return &conversation.PermanentError{Reason: fmt.Sprintf("the SMTP server rejected the login of %s: check the password in Settings → Mail, then resend (%s)", a.SmtpUsername, err)}
+		case code >= 500 && se.Reason == gomail.ErrSMTPRcptTo:
+			return &conversation.PermanentError{Reason: "the mail server refused the customer's address (" + serverAnswer(err) + ")"}
 		case code >= 500 || (!se.IsTemp() && code == 0 && se.Reason != gomail.ErrConnCheck && se.Reason != gomail.ErrSMTPDataClose):
 			return &conversation.PermanentError{Reason: "the mail server refused the reply: " + err.Error()}
 		case code >= 400:
-			return fmt.Errorf("the mail server asked to try again later: %w", err)
+			return errors.New("the mail server asked to try again later (" + serverAnswer(err) + ")")
 		}
 		return fmt.Errorf("mail server: %w", err)
 	}
@@ -259,6 +262,19 @@ func classifySMTP(a Account, err error) error {
 		return fmt.Errorf("cannot reach the SMTP server %s:%d: %w", a.SmtpHost, a.SmtpPort, err)
 	}
 	return fmt.Errorf("SMTP: %w", err)
+}
+
+var smtpReply = regexp.MustCompile(`\b([245][0-9][0-9]) "?([245]\.[0-9]{1,3}\.[0-9]{1,3})?\s*([^"]*)"?`)
+
+// serverAnswer is the server's own reply in an SMTP error ("550 5.1.1 <a@b>: mailbox
+// unavailable"), without the client library's wording around it.
+func serverAnswer(err error) string {
+	msg := err.Error()
+	m := smtpReply.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	return strings.Join(strings.Fields(m[1]+" "+m[2]+" "+m[3]), " ")
 }
 
 func (s *Service) smtpClient(a Account, sec Secrets) (*gomail.Client, error) {
