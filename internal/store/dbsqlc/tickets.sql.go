@@ -708,7 +708,7 @@ func (q *Queries) MessageSetDelivery(ctx context.Context, arg MessageSetDelivery
 }
 
 const messageStartDelivery = `-- name: MessageStartDelivery :exec
-UPDATE messages SET delivery_state = 'sending', delivery_error = '', delivery_started_at = now()
+UPDATE messages SET delivery_state = 'sending', delivery_started_at = now()
 WHERE tenant_id = $1 AND id = $2
 `
 
@@ -717,6 +717,7 @@ type MessageStartDeliveryParams struct {
 	ID       int64
 }
 
+// The last failure's reason stays while it is tried again (the reply shows it until an outcome).
 func (q *Queries) MessageStartDelivery(ctx context.Context, arg MessageStartDeliveryParams) error {
 	_, err := q.db.Exec(ctx, messageStartDelivery, arg.TenantID, arg.ID)
 	return err

@@ -149,7 +149,8 @@ UPDATE messages SET delivery_state = @delivery_state, delivery_error = @delivery
 WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: MessageStartDelivery :exec
-UPDATE messages SET delivery_state = 'sending', delivery_error = '', delivery_started_at = now()
+-- The last failure's reason stays while it is tried again (the reply shows it until an outcome).
+UPDATE messages SET delivery_state = 'sending', delivery_started_at = now()
 WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: MessageSetChannelID :exec
