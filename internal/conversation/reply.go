@@ -142,7 +142,7 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 			if err := q.DeliverySupersede(ctx, dbsqlc.DeliverySupersedeParams{TenantID: sc.TenantID(), MessageID: replaced.ID, SupersededBy: int8Of(id)}); err != nil {
 				return err
 			}
-			if err := event(ctx, q, tx, sc, t.ID, "reply_superseded", map[string]any{"message_id": replaced.ID, "by": id}); err != nil {
+			if err := event(ctx, q, tx, sc, t.ID, "reply_superseded", map[string]any{"message_id": replaced.ID, "replacement_id": id}); err != nil {
 				return err
 			}
 		}

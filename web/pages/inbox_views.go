@@ -2,6 +2,7 @@ package pages
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -277,6 +278,14 @@ func (t TicketView) eventText(ctx context.Context, kind string, data []byte) str
 		return ruleFiredText(ctx, data)
 	case "sla_warning", "sla_breached":
 		return slaEventText(ctx, kind, data)
+	case "reply_failed", "reply_bounced":
+		var ev struct{ Reason string }
+		if json.Unmarshal(data, &ev) == nil && ev.Reason != "" {
+			return i18n.T(ctx, "event."+kind) + ": " + ev.Reason
+		}
+		return i18n.T(ctx, "event."+kind)
+	case "reply_superseded":
+		return i18n.T(ctx, "event."+kind)
 	}
 	return i18n.T(ctx, "event."+kind) + eventDetail(data) + byText(data)
 }
