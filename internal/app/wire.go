@@ -37,6 +37,7 @@ type Parts struct {
 	Ingest        *ingest.Service
 	Email         *email.Service
 	Sender        *email.Sender
+	Senders       *conversation.Senders
 	Jobs          *jobs.Client
 	Live          *live.Hub
 	Handler       http.Handler
@@ -56,6 +57,8 @@ func Wire(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger *sl
 type WireOptions struct {
 	Now       func() time.Time
 	RiverTime rivertype.TimeGenerator
+	// SendBackoff replaces the reply retry schedule (tests of the retry window).
+	SendBackoff func(attempt int) time.Duration
 }
 
 // WireWith is Wire with test hooks.
@@ -85,17 +88,20 @@ func WireWith(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger
 		ws, err := p.Tenants.ByID(ctx, id)
 		return ws.Slug, err
 	}}
-	if cfg.Env != config.EnvProduction {
-		// Workspaces without an email account (the demo) send through the development sender.
-		p.Sender.Fallback = conversation.DevSender{Logger: logger}
-	}
+	// Replies go to their channel's sender; a channel with none refuses replies when they are
+	// written. Development plugs its mail sink in with p.Senders.Register (per channel) or
+	// p.Sender.Fallback (email workspaces without a mailbox).
+	p.Senders = conversation.NewSenders()
+	p.Senders.Register("email", p.Sender)
+	p.Conversations.UseSenders(p.Senders)
+	p.Conversations.UseRetryPolicy(conversation.RetryPolicy{Window: cfg.SendRetryWindow, Backoff: o.SendBackoff})
 	softStop := cfg.ShutdownTimeout
 	if softStop == 0 {
 		softStop = time.Second
 	}
 	p.Jobs, err = jobs.NewClient(pool, logger, jobs.Options{Work: work, MaxWorkers: max(cfg.WorkerCount, 1), SoftStop: softStop,
 		MailPoll: cfg.MailPoll, JobTimeout: cfg.JobTimeout, RescueAfter: cfg.JobRescueAfter, Time: o.RiverTime},
-		jobs.Deps{Auth: p.Auth, Conversations: p.Conversations, Ingest: p.Ingest, Email: p.Email, Sender: p.Sender,
+		jobs.Deps{Auth: p.Auth, Conversations: p.Conversations, Ingest: p.Ingest, Email: p.Email, Sender: p.Senders,
 			Automation: p.Automation, Store: p.Store, BaseURL: cfg.BaseURL.String(), Tenants: p.Tenants, SysMail: p.SysMail})
 	if err != nil {
 		return nil, err

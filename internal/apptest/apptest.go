@@ -48,8 +48,10 @@ type App struct {
 	Ingest        *ingest.Service
 	Email         *email.Service
 	Sender        *email.Sender
-	Live          *live.Hub
-	Automation    *automation.Engine
+	// Senders routes replies by channel (Connect adds a test channel).
+	Senders    *conversation.Senders
+	Live       *live.Hub
+	Automation *automation.Engine
 	// Handler is what the test server serves (server.Routes lists its routes).
 	Handler http.Handler
 	// MailSink keeps the system mail sent in tests (no relay in the test environment).
@@ -101,7 +103,7 @@ func start(t testing.TB, env map[string]string, before func(*App), clock *Clock)
 	}
 	a := &App{URL: ts.URL, DB: db, Config: cfg, Logger: logger}
 	ctx, cancel := context.WithCancel(context.Background())
-	// Workers run, so replies go through the real send path (with the development sender).
+	// Workers run, so replies go through the real send path.
 	var opts app.WireOptions
 	if clock != nil {
 		opts = app.WireOptions{Now: clock.Now, RiverTime: clock}
@@ -111,6 +113,7 @@ func start(t testing.TB, env map[string]string, before func(*App), clock *Clock)
 	a.Auth, a.Tenants, a.Conversations, a.Jobs, a.Live = parts.Auth, parts.Tenants, parts.Conversations, parts.Jobs, parts.Live
 	a.Ingest, a.Email, a.Sender, a.Automation = parts.Ingest, parts.Email, parts.Sender, parts.Automation
 	a.MailSink = parts.MailSink
+	a.Senders = parts.Senders
 	if before != nil {
 		before(a)
 	}

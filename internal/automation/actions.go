@@ -261,6 +261,17 @@ func nullID(u uuid.NullUUID) string {
 	return u.UUID.String()
 }
 
+// MailNotice queues the notice mail to one person (conversation.Noticer: a failed reply tells
+// its author and the assignee).
+func (e *Engine) MailNotice(ctx context.Context, tx pgx.Tx, tenantID, userID uuid.UUID, ticketID int64, why string, event int64) error {
+	if e.jobs == nil {
+		return nil
+	}
+	_, err := e.jobs.InsertTx(ctx, tx, NoticeArgs{TenantID: tenantID, UserID: userID, TicketID: ticketID, Why: why, Event: event},
+		&river.InsertOpts{Metadata: conversation.TenantMetadata(tenantID)})
+	return err
+}
+
 // NoticeArgs mails one person about a ticket that needs them (an escalation's or a rule's notify).
 type NoticeArgs struct {
 	TenantID uuid.UUID `json:"tenant_id"`
@@ -310,8 +321,11 @@ func (e *Engine) NoticeFor(ctx context.Context, a NoticeArgs, baseURL string) (N
 		}
 		kind, name, _ := strings.Cut(a.Why, ":")
 		reason := "Rule “" + name + "” asks you to look at this ticket."
-		if kind == "sla" {
+		switch kind {
+		case "sla":
 			reason = "The " + name + " SLA target of this ticket " + map[bool]string{true: "was breached", false: "is close"}[t.SlaState == "breached"] + "."
+		case "reply_failed":
+			reason = "A reply on this ticket was not delivered: " + name + "\nOpen the ticket to resend it, or edit it and send it again."
 		}
 		n.Subject = fmt.Sprintf("[%s] #%d %s", ws.Name, t.Number, t.Subject)
 		n.Body = fmt.Sprintf("%s\n\n#%d %s\n%s/w/%s/t/%d\n", reason, t.Number, t.Subject, strings.TrimRight(baseURL, "/"), ws.Slug, t.Number)

@@ -23,6 +23,7 @@ func TestTimeRule(t *testing.T) {
 	ctx := context.Background()
 	clock := &apptest.Clock{}
 	app := apptest.StartClocked(t, clock)
+	app.Connect("ebay")
 	sc := app.Workspace(t, "timerule", "admin@timerule.test")
 	agent := app.Member(t, sc, "agent@timerule.test", tenant.RoleAgent)
 	_, err := app.Automation.SaveRule(ctx, sc, uuid.Nil, automation.RuleInput{Name: "Waiting half an hour", Trigger: rule.TriggerSinceCustomer,

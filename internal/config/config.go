@@ -64,6 +64,8 @@ type Config struct {
 	MailFrom *mail.Address
 	// Failpoints arms crash points (test environment only; see internal/failpoint).
 	Failpoints map[string]int
+	// SendRetryWindow is how long a reply's transient send failures are retried before it fails.
+	SendRetryWindow time.Duration
 }
 
 // Var documents one environment variable; README's configuration table is written from this list.
@@ -98,6 +100,7 @@ var Vars = []Var{
 	{"SHOPDESK_MAIL_POLL", "1m", "How often every connected mailbox is synced (IMAP IDLE wakes a sync sooner)."},
 	{"SHOPDESK_RELAY_URL", "(development mail sink; required in production)", "Outbound relay for system mail (invitations, password resets, notices): smtp://[user:password@]host[:587] (STARTTLS) or smtps://[user:password@]host[:465]."},
 	{"SHOPDESK_MAIL_FROM", "Shopdesk <no-reply@host of SHOPDESK_BASE_URL>", "From address of system mail, e.g. Shopdesk <no-reply@example.com>."},
+	{"SHOPDESK_SEND_RETRY_WINDOW", "1h", "How long a reply whose sending fails temporarily (4xx, no connection) is retried before it shows as failed."},
 }
 
 // FieldError names the variable that holds a bad value.
@@ -244,6 +247,7 @@ func Load(getenv func(string) string, needDB, needSecret bool) (Config, error) {
 		{"SHOPDESK_JOB_TIMEOUT", time.Minute, time.Second, time.Hour, &c.JobTimeout},
 		{"SHOPDESK_JOB_RESCUE_AFTER", 10 * time.Minute, time.Second, 24 * time.Hour, &c.JobRescueAfter},
 		{"SHOPDESK_MAIL_POLL", time.Minute, time.Second, time.Hour, &c.MailPoll},
+		{"SHOPDESK_SEND_RETRY_WINDOW", time.Hour, time.Second, 72 * time.Hour, &c.SendRetryWindow},
 	}
 	for _, d := range durations {
 		*d.dst = d.def

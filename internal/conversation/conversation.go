@@ -49,6 +49,9 @@ type Service struct {
 	jobs *river.Client[pgx.Tx]
 	now  func() time.Time
 	auto Automation
+	// senders says which channels can deliver replies; retry bounds transient send failures.
+	senders *Senders
+	retry   RetryPolicy
 	// people caches each workspace's members (see peopleTTL).
 	people peopleCache
 }

@@ -36,6 +36,8 @@ type Detail struct {
 	Attachments map[int64][]dbsqlc.Attachment
 	// SLA is each target of the ticket's policy.
 	SLA []dbsqlc.TicketSLAViewRow
+	// Deliveries are the replies' delivery records (retries, bounces, replacements) by message.
+	Deliveries map[int64]dbsqlc.MessageDelivery
 }
 
 // Detail loads a ticket with its thread, customer and context, and marks it read for the viewer.
@@ -98,6 +100,14 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 				if d.Members, err = q.MembersForMention(ctx, tid); err != nil {
 					return err
 				}
+			}
+			ds, err := q.DeliveriesOfTicket(ctx, dbsqlc.DeliveriesOfTicketParams{TenantID: tid, TicketID: t.ID})
+			if err != nil {
+				return err
+			}
+			d.Deliveries = make(map[int64]dbsqlc.MessageDelivery, len(ds))
+			for _, x := range ds {
+				d.Deliveries[x.MessageID] = x
 			}
 			atts, err := q.AttachmentsOfTicket(ctx, dbsqlc.AttachmentsOfTicketParams{TenantID: tid, TicketID: t.ID})
 			if err != nil {

@@ -25,6 +25,8 @@ type world struct {
 	now     time.Time
 	a, b    tenant.Scope
 	a2      tenant.Scope // a second agent of A
+	// email is the email channel's sender as the service sees it (replies are checked against it).
+	email *countingSender
 }
 
 func newWorld(t *testing.T) *world {
@@ -33,6 +35,10 @@ func newWorld(t *testing.T) *world {
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	w := &world{db: db, now: now, tenants: tenant.New(db.Store, nil)}
 	w.svc = conversation.New(db.Store, nil, func() time.Time { return w.now })
+	w.email = &countingSender{}
+	senders := conversation.NewSenders()
+	senders.Register("email", w.email)
+	w.svc.UseSenders(senders)
 	mk := func(slug string) tenant.Scope {
 		ws, uid, err := w.tenants.SignUp(context.Background(), tenant.SignUpInput{
 			Workspace: tenant.WorkspaceInput{Name: slug, Slug: slug, TimeZone: "UTC", Language: "en"},

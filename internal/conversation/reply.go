@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -47,6 +48,9 @@ type ReplyInput struct {
 	SeenLastMessageAt *time.Time
 	Confirm           bool
 	Uploads           []Upload
+	// Supersedes is a failed reply this one replaces ("Edit and resend"): it keeps its files,
+	// and the failed one is marked replaced instead of offering a resend.
+	Supersedes int64
 }
 
 // SendArgs is the River job that delivers one outbound reply.
@@ -120,6 +124,15 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 		kind, state := "outbound", "queued"
 		if in.Note {
 			kind, state = "note", ""
+		} else if err := s.ready(ctx, q, t); err != nil {
+			// Refused before anything is written: the page keeps the draft and says why.
+			return err
+		}
+		var replaced Message
+		if in.Supersedes != 0 && !in.Note {
+			if replaced, err = supersedable(ctx, q, sc, t, in.Supersedes); err != nil {
+				return err
+			}
 		}
 		id, err := q.MessageCreate(ctx, dbsqlc.MessageCreateParams{
 			TenantID: sc.TenantID(), TicketID: t.ID, Kind: kind, AuthorUserID: uuid.NullUUID{UUID: sc.UserID, Valid: true},
@@ -130,6 +143,22 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 		}
 		for _, u := range in.Uploads {
 			if err := addUpload(ctx, q, sc.TenantID(), id, u); err != nil {
+				return err
+			}
+		}
+		if !in.Note {
+			if err := q.DeliveryStart(ctx, dbsqlc.DeliveryStartParams{TenantID: sc.TenantID(), MessageID: id, ThenStatus: in.Status}); err != nil {
+				return err
+			}
+		}
+		if replaced.ID != 0 {
+			if err := q.AttachmentsCopy(ctx, dbsqlc.AttachmentsCopyParams{TenantID: sc.TenantID(), ToMessageID: id, FromMessageID: replaced.ID}); err != nil {
+				return err
+			}
+			if err := q.DeliverySupersede(ctx, dbsqlc.DeliverySupersedeParams{TenantID: sc.TenantID(), MessageID: replaced.ID, SupersededBy: int8Of(id)}); err != nil {
+				return err
+			}
+			if err := event(ctx, q, tx, sc, t.ID, "reply_superseded", map[string]any{"message_id": replaced.ID, "replacement_id": id}); err != nil {
 				return err
 			}
 		}
@@ -175,6 +204,28 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 		return Notify(ctx, tx, sc.TenantID(), t.ID, "message."+kind)
 	})
 	return m, err
+}
+
+// supersedable is the failed reply of this ticket that "Edit and resend" replaces, locked.
+func supersedable(ctx context.Context, q *dbsqlc.Queries, sc tenant.Scope, t Ticket, id int64) (Message, error) {
+	m, err := q.MessageForUpdate(ctx, dbsqlc.MessageForUpdateParams{TenantID: sc.TenantID(), ID: id})
+	if errors.Is(err, pgx.ErrNoRows) || err == nil && m.TicketID != t.ID {
+		return m, validate.Errors{"body": "reply.not_failed"}
+	}
+	if err != nil {
+		return m, err
+	}
+	if m.Kind != "outbound" || m.DeliveryState != "failed" {
+		return m, validate.Errors{"body": "reply.not_failed"}
+	}
+	d, err := q.DeliveryGet(ctx, dbsqlc.DeliveryGetParams{TenantID: sc.TenantID(), MessageID: id})
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return m, err
+	}
+	if d.SupersededBy.Valid {
+		return m, validate.Errors{"body": "reply.superseded"}
+	}
+	return m, nil
 }
 
 func addUpload(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, messageID int64, u Upload) error {

@@ -49,7 +49,13 @@ func TestReplyAndNotes(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "resolved", got.Status)
 		require.Equal(t, int32(3), got.MessageCount)
+		require.Nil(t, got.FirstReplyAt, "a reply counts once its channel accepted it")
+		w.now = w.now.Add(time.Minute)
+		require.NoError(t, w.svc.Deliver(ctx, w.email, w.a.TenantID(), m.ID))
+		got, err = w.svc.Ticket(ctx, w.a, tk.Number)
+		require.NoError(t, err)
 		require.NotNil(t, got.FirstReplyAt)
+		require.True(t, got.FirstReplyAt.Equal(w.now), "at the moment it was accepted, not when it was written")
 
 		// Someone else's reply holds a reply started before it, too.
 		_, err = w.svc.Reply(ctx, w.a2, tk.Number, conversation.ReplyInput{Body: "Late answer", SeenLastMessageAt: &now.LastMessageAt})
@@ -145,11 +151,21 @@ func TestReplyAndNotes(t *testing.T) {
 	})
 }
 
+// countingSender stands in for a channel at the service's boundary: it counts what it is given
+// and answers with the outcome the test sets. notReady makes it refuse replies when written.
 type countingSender struct {
-	n    int
-	fail error
-	id   string
-	last conversation.Outgoing
+	n        int
+	fail     error
+	id       string
+	last     conversation.Outgoing
+	notReady bool
+}
+
+func (c *countingSender) Ready(context.Context, *dbsqlc.Queries, conversation.Ticket) error {
+	if c.notReady {
+		return conversation.ErrNoChannel
+	}
+	return nil
 }
 
 func (c *countingSender) Send(_ context.Context, out conversation.Outgoing) (conversation.Sent, error) {

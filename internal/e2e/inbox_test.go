@@ -29,6 +29,7 @@ func signIn(p *Person, base, email, password string) {
 func TestTwoAgentsOnOneTicket(t *testing.T) {
 	t.Parallel()
 	app := apptest.Start(t)
+	app.Connect("email")
 	ctx := context.Background()
 	admin := app.Workspace(t, "shop", "admin@shop.test")
 	one := app.Member(t, admin, "one@shop.test", tenant.RoleAgent)

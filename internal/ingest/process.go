@@ -29,6 +29,9 @@ type plan struct {
 	msg      conversation.Inbound
 	newTkt   conversation.NewTicket
 	rowState string
+	// bounce is a delivery report about one of our replies: it fails that reply instead of
+	// becoming a message (see bounceOf).
+	bounce *Report
 	// ids are every Message-ID this message has or names (own, hashed, references), for telling
 	// whether messages of one batch depend on each other.
 	ids []string
@@ -91,6 +94,11 @@ func (s *Service) write(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tenan
 		return Outcome{State: row.State, Reason: row.Error}, nil
 	}
 	sc := tenant.Scope{Workspace: tenant.Workspace{ID: tenantID}}
+	if pl.bounce != nil {
+		if out, err = s.markBounced(ctx, q, tx, tenantID, pl); err != nil {
+			return out, err
+		}
+	}
 	if pl.final == nil {
 		if pl.ticket != 0 {
 			if _, out.TicketID, err = s.conv.AppendInboundTx(ctx, q, tx, sc, pl.ticket, pl.msg); err != nil {
@@ -239,6 +247,11 @@ func (s *Service) decide(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.U
 		return err
 	}
 	pl.class = Classify(p)
+	if pl.class.Kind == "bounce" {
+		if err := s.bounceOf(ctx, q, tenantID, row.Raw, pl); err != nil || pl.final != nil {
+			return err
+		}
+	}
 	if s.keys != nil && replytoken.IsOwn(s.keys, tenantID, p.Header(replytoken.Header)) {
 		// The copy of our own reply kept in the account's mailbox, synced back.
 		pl.final = &Outcome{State: "duplicate", Reason: "our own reply (the copy kept in the mailbox)", Class: pl.class}

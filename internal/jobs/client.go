@@ -53,8 +53,8 @@ type Options struct {
 type Deps struct {
 	Auth          *auth.Service
 	Conversations *conversation.Service
-	// Sender delivers replies; nil uses the development sender until channels are connected.
-	Sender conversation.Sender
+	// Sender routes replies to their channel's sender.
+	Sender *conversation.Senders
 	Ingest *ingest.Service
 	Email  *email.Service
 	// Automation works the SLA and rule timers.
@@ -79,9 +79,10 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 		if deps.Tenants != nil {
 			river.AddWorker(workers, &InviteMailWorker{tenants: deps.Tenants})
 		}
-		sender := deps.Sender
-		if sender == nil {
-			sender = conversation.DevSender{Logger: logger}
+		var sender conversation.Sender = deps.Sender
+		if deps.Sender == nil {
+			// Nothing connected: a queued reply fails with what to do, never shows as sent.
+			sender = conversation.NewSenders()
 		}
 		river.AddWorker(workers, &SendWorker{conversations: deps.Conversations, sender: sender})
 		river.AddWorker(workers, &WakeWorker{conversations: deps.Conversations})
@@ -179,9 +180,16 @@ type SendWorker struct {
 	sender        conversation.Sender
 }
 
-// Work calls the conversation service, which makes the send idempotent.
+// Work calls the conversation service, which makes the send idempotent. A transient failure is
+// recorded on the reply with its next try, and the job waits until then (River's own backoff
+// would not match what the reply shows).
 func (w *SendWorker) Work(ctx context.Context, job *river.Job[conversation.SendArgs]) error {
-	return w.conversations.Deliver(ctx, w.sender, job.Args.TenantID, job.Args.MessageID)
+	err := w.conversations.Deliver(ctx, w.sender, job.Args.TenantID, job.Args.MessageID)
+	var retry *conversation.RetryError
+	if errors.As(err, &retry) {
+		return river.JobSnooze(max(retry.After, time.Second))
+	}
+	return err
 }
 
 // WakeWorker reopens a snoozed ticket at its time.

@@ -34,6 +34,12 @@ const (
 	Password = "secret"
 	Sink     = "sink@" + Domain
 	poolSize = 60
+	// Customers at RefusedLocal@ (any domain) are refused at RCPT with a 550, at DeferredLocal@
+	// with a 451; mail to BouncingDomain is accepted and then returned to its sender as a
+	// delivery status notification (a late bounce).
+	RefusedLocal   = "refused"
+	DeferredLocal  = "deferred"
+	BouncingDomain = "bounces.test"
 )
 
 // Server is a running Dovecot and Postfix pair.
@@ -186,7 +192,9 @@ func start() (*Server, error) {
 	files := map[string]string{
 		"main.cf":             fmt.Sprintf(postfixMain, pf, dir, s.authPort, nobody.Uid, nobody.Gid),
 		"master.cf":           fmt.Sprintf(postfixMaster, s.SMTPPort),
-		"recipient_canonical": "/^(.+@example\\.test)$/ ${1}\n/^.+$/ " + Sink + "\n",
+		"recipient_canonical": "/^(.+@example\\.test)$/ ${1}\n/^(.+@" + strings.ReplaceAll(BouncingDomain, ".", "\\.") + ")$/ ${1}\n/^.+$/ " + Sink + "\n",
+		"recipient_access":    "/^" + RefusedLocal + "@/ 550 5.1.1 mailbox unavailable\n/^" + DeferredLocal + "@/ 451 4.3.0 try again later\n",
+		"transport":           BouncingDomain + " error:5.1.1 The email account that you tried to reach does not exist\n",
 		"vmailbox":            vmail.String(),
 	}
 	for name, body := range files {
@@ -412,7 +420,8 @@ smtpd_sasl_auth_enable = yes
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = inet:127.0.0.1:%[3]d
 smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
-smtpd_recipient_restrictions = permit_sasl_authenticated, reject_unauth_destination
+smtpd_recipient_restrictions = check_recipient_access regexp:%[1]s/etc/recipient_access, permit_sasl_authenticated, reject_unauth_destination
+transport_maps = texthash:%[1]s/etc/transport
 recipient_canonical_maps = regexp:%[1]s/etc/recipient_canonical
 recipient_canonical_classes = envelope_recipient
 virtual_mailbox_domains = example.test

@@ -3,8 +3,6 @@ package seed
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
@@ -82,7 +80,24 @@ var demoTickets = []demoTicket{
 		presale:  true, ageHours: 2, dueHours: 0},
 }
 
-var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+// sampleHistory stands in for the channels of the demo's past replies: they are history written
+// by the seed (answers "sent long ago"), not replies anyone sends now, so they are recorded as
+// delivered without going anywhere. Live replies in the demo go through the real senders.
+type sampleHistory struct{}
+
+func (sampleHistory) Send(context.Context, conversation.Outgoing) (conversation.Sent, error) {
+	return conversation.Sent{}, nil
+}
+
+func (sampleHistory) Ready(context.Context, *dbsqlc.Queries, conversation.Ticket) error { return nil }
+
+func sampleSenders() *conversation.Senders {
+	r := conversation.NewSenders()
+	for _, ch := range conversation.Channels {
+		r.Register(ch, sampleHistory{})
+	}
+	return r
+}
 
 // demoConversations adds the sample tickets once; a workspace that has tickets keeps them.
 func demoConversations(ctx context.Context, st *store.Store, jobs *river.Client[pgx.Tx], sc tenant.Scope, users map[string]uuid.UUID, now time.Time) (int, error) {
@@ -98,12 +113,14 @@ func demoConversations(ctx context.Context, st *store.Store, jobs *river.Client[
 	// The sample history runs through the rules, SLA clocks and routing like live mail would.
 	withAutomation := func(at time.Time) *conversation.Service {
 		clock := func() time.Time { return at }
-		svc := conversation.New(st, jobs, clock)
+		// No send jobs: the sample replies are recorded as history right away (sampleHistory).
+		svc := conversation.New(st, nil, clock)
 		auto := automation.New(st, clock)
 		if jobs != nil {
 			auto.UseJobs(jobs)
 		}
 		svc.UseAutomation(auto)
+		svc.UseSenders(sampleSenders())
 		return svc
 	}
 	svc := withAutomation(now)
@@ -156,7 +173,7 @@ func demoConversations(ctx context.Context, st *store.Store, jobs *river.Client[
 					return 0, err
 				}
 				// Sample history: the answer went out long ago.
-				if err := asvc.Deliver(ctx, conversation.DevSender{Logger: quiet}, sc.TenantID(), m.ID); err != nil {
+				if err := asvc.Deliver(ctx, sampleHistory{}, sc.TenantID(), m.ID); err != nil {
 					return 0, err
 				}
 			} else if _, err := asvc.AppendInbound(ctx, sc, tk.Number, conversation.Inbound{Text: text, At: at}); err != nil {

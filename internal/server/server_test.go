@@ -365,6 +365,7 @@ func TestFormsRerenderWithFieldMessages(t *testing.T) {
 func TestAttachmentsUploadAndServeSafely(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
+	f.app.Connect("email")
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	_ = mw.WriteField("body", "Photos attached")
@@ -580,4 +581,28 @@ func TestInboundHTMLAndInlineImages(t *testing.T) {
 	img := f.agentAC.Get(fmt.Sprintf("/w/alpha/t/%d/attachments/%d", number, att.ID))
 	require.Equal(t, http.StatusOK, img.StatusCode)
 	require.Equal(t, string(png), img.Body)
+}
+
+// A reply nothing connected can deliver is a 422 with the reason and the draft, and nothing is
+// queued; an admin gets the link to connect a mailbox, an agent does not.
+func TestReplyWithoutChannelIsUnprocessable(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	for _, c := range []struct {
+		client *apptest.Client
+		link   bool
+	}{{f.agentAC, false}, {f.adminAC, true}} {
+		d, err := f.app.Conversations.Detail(context.Background(), f.a, 1)
+		require.NoError(t, err)
+		res := c.client.PostForm("/w/alpha/t/1/reply", url.Values{"body": {"It ships today."}, "then": {"resolved"},
+			"seen_last_message_at": {d.Ticket.LastMessageAt.Format(time.RFC3339Nano)}})
+		require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+		require.Contains(t, res.Body, "Not sent: no connected mailbox or account for this channel.")
+		require.Contains(t, res.Body, ">It ships today.</textarea>")
+		require.Equal(t, c.link, strings.Contains(res.Body, `href="/w/alpha/settings/mail" data-testid="connect-channel"`))
+	}
+	d, err := f.app.Conversations.Detail(context.Background(), f.a, 1)
+	require.NoError(t, err)
+	require.Len(t, d.Messages, 1)
+	require.Equal(t, "open", d.Ticket.Status)
 }

@@ -29,17 +29,32 @@ type Msg struct {
 	Kind       string // inbound, outbound, note
 	Automated  bool
 	Failed     bool
+	Unsent     bool // a reply its channel has not accepted yet (queued, sending, retrying)
 	NoResponse bool // "no response needed" on a customer message
+	// Accepted is when the channel accepted a reply (zero: at At, for replies from before).
+	Accepted time.Time
 }
 
-// human reports a reply that satisfies a target: written by a person and not failed. Automated
-// replies (acknowledgements, after-hours notices) never do.
-func (m Msg) human() bool { return m.Kind == "outbound" && !m.Automated && !m.Failed }
+// human reports a reply that satisfies a target: written by a person and accepted by its
+// channel. Automated replies (acknowledgements, after-hours notices) never do, nor do replies
+// still being sent or failed ones: what counts is what reached the customer.
+func (m Msg) human() bool { return m.Kind == "outbound" && !m.Automated && !m.Failed && !m.Unsent }
+
+// answeredAt is when a reply answered: when its channel accepted it.
+func (m Msg) answeredAt() time.Time {
+	if m.Accepted.IsZero() || m.Accepted.Before(m.At) {
+		return m.At
+	}
+	return m.Accepted
+}
 
 // StatusChange is one entry of the ticket's status history.
 type StatusChange struct {
 	At time.Time
 	To string
+	// Undo marks a reopening that takes back a resolution (its reply failed): the ticket was
+	// never really answered, so the targets continue from where they started.
+	Undo bool
 }
 
 // Input is one ticket's timeline.
@@ -90,6 +105,15 @@ func (c *Clock) Compute(in Input) ([]Target, error) {
 			continue
 		}
 		t.Minutes = minutes
+		if metric != Resolution && t.State == "running" {
+			if in.Status == "resolved" || in.Status == "closed" {
+				// A resolved ticket waits for nobody: the clock stops (a closed instance).
+				t.State, t.Skipped = "met", true
+			} else if at := reopenedAfter(in.Statuses, t.Start); at != nil {
+				// Reopened after it was resolved unanswered: the target starts over from then.
+				t.Start = *at
+			}
+		}
 		if t.State == "running" && pausedNow {
 			t.State = "paused"
 		}
@@ -168,7 +192,7 @@ func instance(metric string, in Input) (Target, bool) {
 			if prev < 0 || !hadReplyBefore(in.Messages, prev) {
 				return t, false
 			}
-			at := in.Messages[lastReply].At
+			at := in.Messages[lastReply].answeredAt()
 			t.Start, t.State, t.MetAt = in.Messages[prev].At, "met", &at
 			return t, true
 		}
@@ -187,6 +211,29 @@ func instance(metric string, in Input) (Target, bool) {
 		}
 	}
 	return t, true
+}
+
+// reopenedAfter is the last time the ticket was reopened after being resolved or closed at or
+// after start (nil: it was not).
+func reopenedAfter(statuses []StatusChange, start time.Time) *time.Time {
+	var at *time.Time
+	closed := false
+	for _, ch := range statuses {
+		if ch.At.Before(start) {
+			continue
+		}
+		switch ch.To {
+		case "resolved", "closed":
+			closed = true
+		default:
+			if closed && !ch.Undo {
+				t := ch.At
+				at = &t
+			}
+			closed = false
+		}
+	}
+	return at
 }
 
 func hadReplyBefore(ms []Msg, i int) bool {
@@ -211,7 +258,7 @@ func lastInbound(ms []Msg) Msg {
 func AnsweredAt(ms []Msg, start time.Time) *time.Time {
 	for _, m := range ms {
 		if m.human() && !m.At.Before(start) {
-			at := m.At
+			at := m.answeredAt()
 			return &at
 		}
 	}

@@ -119,14 +119,13 @@ func (e *Engine) RecomputeTicket(ctx context.Context, q *dbsqlc.Queries, tx pgx.
 			return nil, err
 		}
 		in := Input{Created: t.CreatedAt, Messages: msgs, Status: t.Status, ResolvedAt: t.ResolvedAt}
-		if pol.PausePending || pol.PauseSnoozed {
-			hist, err := q.SLAStatusHistory(ctx, dbsqlc.SLAStatusHistoryParams{TenantID: tenantID, TicketID: ticketID})
-			if err != nil {
-				return nil, err
-			}
-			for _, h := range hist {
-				in.Statuses = append(in.Statuses, StatusChange{At: h.CreatedAt, To: h.Status})
-			}
+		// The status trail gives the pauses, and the reopenings a response target starts over at.
+		hist, err := q.SLAStatusHistory(ctx, dbsqlc.SLAStatusHistoryParams{TenantID: tenantID, TicketID: ticketID})
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hist {
+			in.Statuses = append(in.Statuses, StatusChange{At: h.CreatedAt, To: h.Status, Undo: h.Why == "reply_failed"})
 		}
 		targets, err = pol.clock(cal, loc).Compute(in)
 		if err != nil {
@@ -163,6 +162,13 @@ func (e *Engine) RecomputeTicket(ctx context.Context, q *dbsqlc.Queries, tx pgx.
 		}
 		if same && old.State != "running" && old.State != "breached" && tg.State == "met" {
 			continue // already finished and recorded
+		}
+		if same && old.State == "met" && tg.State != "met" {
+			// The reply that met it failed after all (refused, or bounced later): the met is
+			// taken back and the target runs again from where it started.
+			if err := q.SLARecordTakeBack(ctx, dbsqlc.SLARecordTakeBackParams{TenantID: tenantID, TicketID: ticketID, Metric: tg.Metric, StartedAt: old.StartedAt}); err != nil {
+				return nil, err
+			}
 		}
 		if tg.State == "met" && same {
 			row.BreachedAt = old.BreachedAt
@@ -369,7 +375,11 @@ func timeline(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, ticket
 		if r.Kind == "inbound" && r.Automated {
 			continue // a bounce or an out-of-office asks for no answer
 		}
-		out = append(out, Msg{At: r.CreatedAt, Kind: r.Kind, Automated: r.Automated, Failed: r.Failed, NoResponse: r.NoResponse})
+		m := Msg{At: r.CreatedAt, Kind: r.Kind, Automated: r.Automated, Failed: r.Failed, Unsent: r.Unsent, NoResponse: r.NoResponse}
+		if r.SentAt != nil {
+			m.Accepted = *r.SentAt
+		}
+		out = append(out, m)
 	}
 	return out, nil
 }

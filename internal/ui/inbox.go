@@ -123,7 +123,15 @@ func (h *Handler) ticketView(r *http.Request) (pages.TicketView, error) {
 	if err != nil {
 		return pages.TicketView{}, err
 	}
-	tv := pages.TicketView{Slug: sc.Workspace.Slug, Me: sc.UserID, Detail: d, Params: listParams(r.URL.Query()), Now: time.Now()}
+	tv := pages.TicketView{Slug: sc.Workspace.Slug, Me: sc.UserID, Detail: d, Params: listParams(r.URL.Query()), Now: time.Now(),
+		Admin: sc.Role.AtLeast(tenant.RoleAdmin)}
+	if v := r.URL.Query().Get("edit"); v != "" && r.Method == http.MethodGet {
+		// "Edit and resend": the failed reply's text goes back into the composer; it is replaced
+		// only when the edited one is sent.
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			tv.EditFailed(id)
+		}
+	}
 	for _, s := range h.Live.Present(sc.TenantID(), d.Ticket.ID, sc.UserID) {
 		tv.Present = append(tv.Present, pages.Presence{Name: d.Names[s.UserID], State: s.State})
 	}
@@ -327,7 +335,11 @@ func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return 0, err
 		}
-		return same(h.Conversations.Resend(r.Context(), sc, id))
+		err = h.Conversations.Resend(r.Context(), sc, id)
+		if errors.Is(err, conversation.ErrNoChannel) {
+			return 0, validate.Errors{"message": "reply.no_channel"}
+		}
+		return same(err)
 	}, "reply.resent")
 }
 

@@ -34,6 +34,9 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request) {
 	}
 	// The body was read and checked by checkInput, within maxReplyRequest.
 	in := conversation.ReplyInput{Body: r.FormValue("body"), Note: r.FormValue("mode") == "note", Status: r.FormValue("then"), Confirm: r.FormValue("confirm") == "1"}
+	if v := r.FormValue("supersedes"); v != "" {
+		in.Supersedes, _ = strconv.ParseInt(v, 10, 64)
+	}
 	if v := r.FormValue("seen_last_message_at"); v != "" {
 		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 			in.SeenLastMessageAt = &t
@@ -47,6 +50,18 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request) {
 		_, err = h.Conversations.Reply(ctx, sc, n, in)
 	}
 	changed := errors.Is(err, conversation.ErrCustomerWroteAgain) || errors.Is(err, conversation.ErrRepliedMeanwhile)
+	if errors.Is(err, conversation.ErrNoChannel) {
+		// Nothing connected can deliver it: refused, with the draft kept and the reason (and, for
+		// an admin, where to connect one).
+		tv, verr := h.ticketView(r)
+		if verr != nil {
+			h.fail(w, r, verr)
+			return
+		}
+		tv.Draft, tv.DraftNote, tv.DraftThen, tv.Supersedes, tv.NoChannel = in.Body, in.Note, in.Status, in.Supersedes, true
+		h.renderTicket(w, r, http.StatusUnprocessableEntity, tv)
+		return
+	}
 	if changed || err != nil && isValidation(err) {
 		// The composer comes back with the draft, the newer customer message in the thread and
 		// the reason, so nothing typed is lost.
@@ -55,7 +70,7 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, verr)
 			return
 		}
-		tv.Draft, tv.DraftNote, tv.DraftThen = in.Body, in.Note, in.Status
+		tv.Draft, tv.DraftNote, tv.DraftThen, tv.Supersedes = in.Body, in.Note, in.Status, in.Supersedes
 		if changed {
 			tv.ThreadChanged = "reply.customer_wrote_again"
 			if errors.Is(err, conversation.ErrRepliedMeanwhile) {

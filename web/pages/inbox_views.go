@@ -2,6 +2,7 @@ package pages
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -54,6 +55,12 @@ type TicketView struct {
 	Now           time.Time
 	// MergeAsk is set when a merge of two customers' tickets waits for confirmation.
 	MergeAsk *MergeAsk
+	// Admin says the viewer can connect channels (the refusal links to Settings → Mail).
+	Admin bool
+	// NoChannel: the reply was refused because nothing connected can deliver it.
+	NoChannel bool
+	// Supersedes is the failed reply "Edit and resend" replaces when this draft is sent.
+	Supersedes int64
 }
 
 // MergeAsk is a merge into Target that needs a yes: the tickets belong to different customers.
@@ -66,6 +73,48 @@ type MergeAsk struct {
 type Author struct {
 	ID   uuid.UUID
 	Name string
+}
+
+// EditFailed puts a failed reply's text in the composer ("Edit and resend"), if id is one of the
+// ticket's failed replies not replaced yet.
+func (t *TicketView) EditFailed(id int64) {
+	for _, m := range t.Detail.Messages {
+		if m.ID == id && m.Kind == "outbound" && m.DeliveryState == "failed" && !t.Detail.Deliveries[id].SupersededBy.Valid {
+			t.Draft, t.DraftNote, t.Supersedes = m.BodyText, false, id
+		}
+	}
+}
+
+// supersededFiles are the files of the reply being replaced, which the edited one sends again.
+func (t TicketView) supersededFiles() []string {
+	var out []string
+	for _, a := range t.Detail.Attachments[t.Supersedes] {
+		out = append(out, a.Name)
+	}
+	return out
+}
+
+// retrying says, for a reply whose sending failed and will be tried again, the attempt, the
+// next try and the reason.
+func (t TicketView) retrying(m conversation.Message) (attempt int32, next *time.Time, ok bool) {
+	d, has := t.Detail.Deliveries[m.ID]
+	if !has || d.Attempts == 0 || d.NextAt == nil || (m.DeliveryState != "queued" && m.DeliveryState != "sending") {
+		return 0, nil, false
+	}
+	return d.Attempts, d.NextAt, true
+}
+
+func (t TicketView) superseded(m conversation.Message) bool {
+	return t.Detail.Deliveries[m.ID].SupersededBy.Valid
+}
+
+func (t TicketView) editURL(id int64) string {
+	return "/w/" + t.Slug + "/t/" + strconv.FormatInt(t.Detail.Ticket.Number, 10) + "?edit=" + strconv.FormatInt(id, 10) + "#body"
+}
+
+// clock is a time of day in the viewer's zone.
+func clock(ctx context.Context, at time.Time) string {
+	return at.In(i18n.FromContext(ctx).Location()).Format("15:04")
 }
 
 // waitingOn reports the ticket's latest customer message while a response target runs on it:
@@ -274,6 +323,14 @@ func (t TicketView) eventText(ctx context.Context, kind string, data []byte) str
 		return ruleFiredText(ctx, data)
 	case "sla_warning", "sla_breached":
 		return slaEventText(ctx, kind, data)
+	case "reply_failed", "reply_bounced":
+		var ev struct{ Reason string }
+		if json.Unmarshal(data, &ev) == nil && ev.Reason != "" {
+			return i18n.T(ctx, "event."+kind) + ": " + ev.Reason
+		}
+		return i18n.T(ctx, "event."+kind)
+	case "reply_superseded":
+		return i18n.T(ctx, "event."+kind)
 	}
 	return i18n.T(ctx, "event."+kind) + eventDetail(data) + byText(data)
 }

@@ -92,6 +92,10 @@ func newKillWorld(t *testing.T) *killWorld {
 	client, err := jobs.NewClient(w.db.App, slog.New(slog.NewTextHandler(io.Discard, nil)), jobs.Options{}, jobs.Deps{})
 	require.NoError(t, err)
 	w.conv = conversation.New(w.db.Store, client, nil)
+	// Replies are checked against the email channel as in the server (the worker process sends).
+	senders := conversation.NewSenders()
+	senders.Register("email", &email.Sender{Accounts: email.NewService(w.db.Store, keys)})
+	w.conv.UseSenders(senders)
 	return w
 }
 

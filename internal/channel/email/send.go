@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -40,12 +41,38 @@ type Sender struct {
 	// InboundDomain, when set, is the gateway's domain: the Reply-To token then points at
 	// <workspace slug>@<domain> rather than at the account's mailbox.
 	InboundDomain string
-	// Fallback sends for workspaces with no email account (the development sender in
-	// development; nil elsewhere, which fails the reply with what to do).
+	// Fallback delivers the replies of workspaces with no email account. It is nil in production
+	// (such a reply is refused when it is written); development plugs its mail sink in here.
 	Fallback conversation.Sender
 	Grace    time.Duration
 	// Slugs resolves a workspace's slug for gateway addresses.
 	Slugs func(ctx context.Context, tenantID uuid.UUID) (string, error)
+}
+
+// Ready implements conversation.ChannelSender: an email reply needs the ticket's account or the
+// workspace's default one (or the development fallback). A paused account is connected: its
+// replies fail with what to do, and the admin sees why on the account.
+func (s *Sender) Ready(ctx context.Context, q *dbsqlc.Queries, t conversation.Ticket) error {
+	if s.Fallback != nil {
+		return nil
+	}
+	if t.EmailAccountID.Valid {
+		a, err := q.EmailAccountGet(ctx, dbsqlc.EmailAccountGetParams{TenantID: t.TenantID, ID: t.EmailAccountID.Int64})
+		if err == nil && a.SmtpHost == "" {
+			return conversation.ErrNoChannel // the ticket's mailbox only receives
+		}
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+	}
+	_, err := q.EmailAccountDefault(ctx, t.TenantID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return conversation.ErrNoChannel
+	}
+	return err
 }
 
 // MessageID is the Message-ID of one reply (without angle brackets, as channel message ids are
@@ -57,13 +84,6 @@ func MessageID(tenantID uuid.UUID, ticketNumber, messageID int64, address string
 
 // Send implements conversation.Sender.
 func (s *Sender) Send(ctx context.Context, out conversation.Outgoing) (conversation.Sent, error) {
-	if out.Ticket.Channel == "ebay" {
-		// eBay replies go through eBay's Message API, not email; its connector is not built yet.
-		if s.Fallback != nil {
-			return s.Fallback.Send(ctx, out)
-		}
-		return conversation.Sent{}, &conversation.PermanentError{Reason: "eBay is not connected to this workspace yet: answer this buyer in eBay's Messages"}
-	}
 	a, err := s.account(ctx, out)
 	if errors.Is(err, ErrNoAccount) && s.Fallback != nil {
 		return s.Fallback.Send(ctx, out)
@@ -224,8 +244,14 @@ func classifySMTP(a Account, err error) error {
 		switch {
 		case se.Reason == gomail.ErrSMTPDataClose && code == 0:
 			return &conversation.UnconfirmedError{Reason: "the connection ended while the server was accepting the message: " + err.Error()}
+		case code == 535 || code == 534 || code == 530:
+			return &conversation.PermanentError{Reason: fmt.Sprintf("the SMTP server rejected the login of %s: check the password in Settings → Mail, then resend (%s)", a.SmtpUsername, err)}
+		case code >= 500 && se.Reason == gomail.ErrSMTPRcptTo:
+			return &conversation.PermanentError{Reason: "the mail server refused the customer's address (" + serverAnswer(err) + ")"}
 		case code >= 500 || (!se.IsTemp() && code == 0 && se.Reason != gomail.ErrConnCheck && se.Reason != gomail.ErrSMTPDataClose):
 			return &conversation.PermanentError{Reason: "the mail server refused the reply: " + err.Error()}
+		case code >= 400:
+			return errors.New("the mail server asked to try again later (" + serverAnswer(err) + ")")
 		}
 		return fmt.Errorf("mail server: %w", err)
 	}
@@ -238,6 +264,19 @@ func classifySMTP(a Account, err error) error {
 		return fmt.Errorf("cannot reach the SMTP server %s:%d: %w", a.SmtpHost, a.SmtpPort, err)
 	}
 	return fmt.Errorf("SMTP: %w", err)
+}
+
+var smtpReply = regexp.MustCompile(`\b([245][0-9][0-9]) "?([245]\.[0-9]{1,3}\.[0-9]{1,3})?\s*([^"]*)"?`)
+
+// serverAnswer is the server's own reply in an SMTP error ("550 5.1.1 <a@b>: mailbox
+// unavailable"), without the client library's wording around it.
+func serverAnswer(err error) string {
+	msg := err.Error()
+	m := smtpReply.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	return strings.Join(strings.Fields(m[1]+" "+m[2]+" "+m[3]), " ")
 }
 
 func (s *Service) smtpClient(a Account, sec Secrets) (*gomail.Client, error) {

@@ -210,6 +210,18 @@ type Message struct {
 	NoResponse        bool
 }
 
+type MessageDelivery struct {
+	TenantID     uuid.UUID
+	MessageID    int64
+	Attempts     int32
+	RetrySince   *time.Time
+	NextAt       *time.Time
+	FailedAt     *time.Time
+	Bounced      bool
+	ThenStatus   string
+	SupersededBy pgtype.Int8
+}
+
 type MessageRow struct {
 	TenantID          uuid.UUID
 	ID                int64

@@ -498,6 +498,28 @@ func (q *Queries) SLARecordAdd(ctx context.Context, arg SLARecordAddParams) erro
 	return err
 }
 
+const sLARecordTakeBack = `-- name: SLARecordTakeBack :exec
+DELETE FROM sla_records WHERE tenant_id = $1 AND ticket_id = $2 AND metric = $3 AND started_at = $4
+`
+
+type SLARecordTakeBackParams struct {
+	TenantID  uuid.UUID
+	TicketID  int64
+	Metric    string
+	StartedAt time.Time
+}
+
+// A reply that failed after it met a target answered nothing: its record goes, the target runs again.
+func (q *Queries) SLARecordTakeBack(ctx context.Context, arg SLARecordTakeBackParams) error {
+	_, err := q.db.Exec(ctx, sLARecordTakeBack,
+		arg.TenantID,
+		arg.TicketID,
+		arg.Metric,
+		arg.StartedAt,
+	)
+	return err
+}
+
 const sLAResponseStats = `-- name: SLAResponseStats :many
 SELECT outcome, started_at, finished_at, due_at FROM sla_records
 WHERE tenant_id = $1 AND channel = $2 AND metric IN ('first_response', 'next_response')
@@ -583,7 +605,8 @@ func (q *Queries) SLARunningResponses(ctx context.Context, arg SLARunningRespons
 }
 
 const sLAStatusHistory = `-- name: SLAStatusHistory :many
-SELECT (CASE kind WHEN 'woke' THEN 'open' ELSE data->>'to' END)::text AS status, created_at
+SELECT (CASE kind WHEN 'woke' THEN 'open' ELSE data->>'to' END)::text AS status, created_at,
+    coalesce(data->>'why', '')::text AS why
 FROM ticket_events WHERE tenant_id = $1 AND ticket_id = $2 AND kind IN ('status', 'woke')
 ORDER BY created_at, id
 `
@@ -596,8 +619,10 @@ type SLAStatusHistoryParams struct {
 type SLAStatusHistoryRow struct {
 	Status    string
 	CreatedAt time.Time
+	Why       string
 }
 
+// why is 'reply_failed' when a failed reply took back the "Send and resolve" it came with.
 func (q *Queries) SLAStatusHistory(ctx context.Context, arg SLAStatusHistoryParams) ([]SLAStatusHistoryRow, error) {
 	rows, err := q.db.Query(ctx, sLAStatusHistory, arg.TenantID, arg.TicketID)
 	if err != nil {
@@ -607,7 +632,7 @@ func (q *Queries) SLAStatusHistory(ctx context.Context, arg SLAStatusHistoryPara
 	items := []SLAStatusHistoryRow{}
 	for rows.Next() {
 		var i SLAStatusHistoryRow
-		if err := rows.Scan(&i.Status, &i.CreatedAt); err != nil {
+		if err := rows.Scan(&i.Status, &i.CreatedAt, &i.Why); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -619,7 +644,8 @@ func (q *Queries) SLAStatusHistory(ctx context.Context, arg SLAStatusHistoryPara
 }
 
 const sLATimeline = `-- name: SLATimeline :many
-SELECT kind, automated, delivery_state = 'failed' AS failed, no_response, created_at
+SELECT kind, automated, delivery_state = 'failed' AS failed, delivery_state IN ('queued', 'sending') AS unsent,
+    no_response, created_at, sent_at
 FROM messages WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY created_at, id
 `
 
@@ -632,11 +658,14 @@ type SLATimelineRow struct {
 	Kind       string
 	Automated  bool
 	Failed     bool
+	Unsent     bool
 	NoResponse bool
 	CreatedAt  time.Time
+	SentAt     *time.Time
 }
 
-// What the clocks need of a ticket's messages.
+// What the clocks need of a ticket's messages. A reply answers only once its channel accepted
+// it (sent, at sent_at); one still queued or sending answers nothing yet, a failed one never.
 func (q *Queries) SLATimeline(ctx context.Context, arg SLATimelineParams) ([]SLATimelineRow, error) {
 	rows, err := q.db.Query(ctx, sLATimeline, arg.TenantID, arg.TicketID)
 	if err != nil {
@@ -650,8 +679,10 @@ func (q *Queries) SLATimeline(ctx context.Context, arg SLATimelineParams) ([]SLA
 			&i.Kind,
 			&i.Automated,
 			&i.Failed,
+			&i.Unsent,
 			&i.NoResponse,
 			&i.CreatedAt,
+			&i.SentAt,
 		); err != nil {
 			return nil, err
 		}

@@ -708,7 +708,7 @@ func (q *Queries) MessageSetDelivery(ctx context.Context, arg MessageSetDelivery
 }
 
 const messageStartDelivery = `-- name: MessageStartDelivery :exec
-UPDATE messages SET delivery_state = 'sending', delivery_error = '', delivery_started_at = now()
+UPDATE messages SET delivery_state = 'sending', delivery_started_at = now()
 WHERE tenant_id = $1 AND id = $2
 `
 
@@ -717,6 +717,7 @@ type MessageStartDeliveryParams struct {
 	ID       int64
 }
 
+// The last failure's reason stays while it is tried again (the reply shows it until an outcome).
 func (q *Queries) MessageStartDelivery(ctx context.Context, arg MessageStartDeliveryParams) error {
 	_, err := q.db.Exec(ctx, messageStartDelivery, arg.TenantID, arg.ID)
 	return err
@@ -1238,7 +1239,10 @@ FROM (
     SELECT count(*) FILTER (WHERE m.kind <> 'note') AS n,
            max(m.created_at) FILTER (WHERE m.kind <> 'note') AS last_at,
            max(m.created_at) FILTER (WHERE m.kind = 'inbound') AS last_customer_at,
-           min(m.created_at) FILTER (WHERE m.kind = 'outbound' AND NOT m.automated) AS first_reply_at,
+           -- The first reply the customer got: accepted by its channel (failed and not yet
+           -- accepted replies are no reply at all), at the moment it was accepted.
+           min(coalesce(m.sent_at, m.created_at)) FILTER (WHERE m.kind = 'outbound' AND NOT m.automated
+               AND m.delivery_state IN ('sent', '')) AS first_reply_at,
            (SELECT left(regexp_replace(m2.body_text, '\s+', ' ', 'g'), 160) FROM messages m2
              WHERE m2.tenant_id = $1 AND m2.ticket_id = $2 AND m2.kind <> 'note'
              ORDER BY m2.created_at DESC, m2.id DESC LIMIT 1) AS snippet

@@ -57,12 +57,16 @@ WHERE tenant_id = @tenant_id AND id = @id;
 UPDATE tickets SET sla_policy_id = @sla_policy_id, sla_policy_pinned = true WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: SLATimeline :many
--- What the clocks need of a ticket's messages.
-SELECT kind, automated, delivery_state = 'failed' AS failed, no_response, created_at
+-- What the clocks need of a ticket's messages. A reply answers only once its channel accepted
+-- it (sent, at sent_at); one still queued or sending answers nothing yet, a failed one never.
+SELECT kind, automated, delivery_state = 'failed' AS failed, delivery_state IN ('queued', 'sending') AS unsent,
+    no_response, created_at, sent_at
 FROM messages WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id ORDER BY created_at, id;
 
 -- name: SLAStatusHistory :many
-SELECT (CASE kind WHEN 'woke' THEN 'open' ELSE data->>'to' END)::text AS status, created_at
+-- why is 'reply_failed' when a failed reply took back the "Send and resolve" it came with.
+SELECT (CASE kind WHEN 'woke' THEN 'open' ELSE data->>'to' END)::text AS status, created_at,
+    coalesce(data->>'why', '')::text AS why
 FROM ticket_events WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND kind IN ('status', 'woke')
 ORDER BY created_at, id;
 
@@ -119,3 +123,7 @@ SELECT s.metric, s.state, s.started_at, s.due_at, s.met_at, s.breached_at, s.tar
 FROM ticket_slas s LEFT JOIN sla_policies p ON p.tenant_id = s.tenant_id AND p.id = s.policy_id
 WHERE s.tenant_id = @tenant_id AND s.ticket_id = @ticket_id
 ORDER BY array_position(ARRAY['first_response', 'next_response', 'resolution'], s.metric);
+
+-- name: SLARecordTakeBack :exec
+-- A reply that failed after it met a target answered nothing: its record goes, the target runs again.
+DELETE FROM sla_records WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND metric = @metric AND started_at = @started_at;

@@ -76,7 +76,10 @@ FROM (
     SELECT count(*) FILTER (WHERE m.kind <> 'note') AS n,
            max(m.created_at) FILTER (WHERE m.kind <> 'note') AS last_at,
            max(m.created_at) FILTER (WHERE m.kind = 'inbound') AS last_customer_at,
-           min(m.created_at) FILTER (WHERE m.kind = 'outbound' AND NOT m.automated) AS first_reply_at,
+           -- The first reply the customer got: accepted by its channel (failed and not yet
+           -- accepted replies are no reply at all), at the moment it was accepted.
+           min(coalesce(m.sent_at, m.created_at)) FILTER (WHERE m.kind = 'outbound' AND NOT m.automated
+               AND m.delivery_state IN ('sent', '')) AS first_reply_at,
            (SELECT left(regexp_replace(m2.body_text, '\s+', ' ', 'g'), 160) FROM messages m2
              WHERE m2.tenant_id = @tenant_id AND m2.ticket_id = @id AND m2.kind <> 'note'
              ORDER BY m2.created_at DESC, m2.id DESC LIMIT 1) AS snippet
@@ -146,7 +149,8 @@ UPDATE messages SET delivery_state = @delivery_state, delivery_error = @delivery
 WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: MessageStartDelivery :exec
-UPDATE messages SET delivery_state = 'sending', delivery_error = '', delivery_started_at = now()
+-- The last failure's reason stays while it is tried again (the reply shows it until an outcome).
+UPDATE messages SET delivery_state = 'sending', delivery_started_at = now()
 WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: MessageSetChannelID :exec
