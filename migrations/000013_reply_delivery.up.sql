@@ -12,6 +12,8 @@ CREATE TABLE message_deliveries (
     bounced       boolean     NOT NULL DEFAULT false,
     then_status   text        NOT NULL DEFAULT '',
     superseded_by bigint,
+    -- what took the reply when it was not the channel: 'dev_mail_sink' in development
+    via           text        NOT NULL DEFAULT '',
     PRIMARY KEY (tenant_id, message_id),
     FOREIGN KEY (tenant_id, message_id) REFERENCES messages (tenant_id, id) ON DELETE CASCADE
 );

@@ -89,8 +89,12 @@ func WireWith(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger
 		return ws.Slug, err
 	}}
 	// Replies go to their channel's sender; a channel with none refuses replies when they are
-	// written. Development plugs its mail sink in with p.Senders.Register (per channel) or
-	// p.Sender.Fallback (email workspaces without a mailbox).
+	// written. In development, email workspaces without a mailbox (the demo) reply into the mail
+	// sink, and the ticket page says so; marketplace tickets are still refused. Tests run as "test"
+	// and see the refusal.
+	if cfg.Env == config.EnvDevelopment && p.MailSink != nil {
+		p.Sender.Fallback = &email.SinkSender{Sink: p.MailSink}
+	}
 	p.Senders = conversation.NewSenders()
 	p.Senders.Register("email", p.Sender)
 	p.Conversations.UseSenders(p.Senders)

@@ -46,6 +46,9 @@ type Sent struct {
 	// ChannelMessageID is the id the channel knows the reply by (the email Message-ID), stored so
 	// the customer's answer threads onto the ticket.
 	ChannelMessageID string
+	// Via names what took the reply when it was not the channel itself (the development mail
+	// sink); empty for a real delivery.
+	Via string
 }
 
 // Sender delivers replies on a channel (see Senders for which channel has one).
@@ -194,7 +197,7 @@ func (s *Service) Deliver(ctx context.Context, sender Sender, tenantID uuid.UUID
 		now := s.now()
 		switch {
 		case sendErr == nil:
-			return s.accepted(ctx, q, tx, tenantID, out.Ticket.ID, messageID, now)
+			return s.accepted(ctx, q, tx, tenantID, out.Ticket.ID, messageID, sent.Via, now)
 		case errors.As(sendErr, &perm):
 			return s.fail(ctx, q, tx, tenantID, messageID, perm.Reason, false, now)
 		}
@@ -251,11 +254,11 @@ func windowLabel(d time.Duration) string {
 
 // accepted records that the channel took the reply: it now counts as an answer (first reply,
 // SLA targets), from this moment.
-func (s *Service) accepted(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tenantID uuid.UUID, ticketID, messageID int64, now time.Time) error {
+func (s *Service) accepted(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tenantID uuid.UUID, ticketID, messageID int64, via string, now time.Time) error {
 	if err := q.MessageSetDeliveryAt(ctx, dbsqlc.MessageSetDeliveryAtParams{TenantID: tenantID, ID: messageID, DeliveryState: "sent", At: now}); err != nil {
 		return err
 	}
-	if err := q.DeliveryAccepted(ctx, dbsqlc.DeliveryAcceptedParams{TenantID: tenantID, MessageID: messageID}); err != nil {
+	if err := q.DeliveryAccepted(ctx, dbsqlc.DeliveryAcceptedParams{TenantID: tenantID, MessageID: messageID, Via: via}); err != nil {
 		return err
 	}
 	if err := q.TicketRefreshSummary(ctx, dbsqlc.TicketRefreshSummaryParams{TenantID: tenantID, ID: ticketID}); err != nil {

@@ -32,7 +32,7 @@ func (q *Queries) AttachmentsCopy(ctx context.Context, arg AttachmentsCopyParams
 }
 
 const deliveriesOfTicket = `-- name: DeliveriesOfTicket :many
-SELECT d.tenant_id, d.message_id, d.attempts, d.retry_since, d.next_at, d.failed_at, d.bounced, d.then_status, d.superseded_by FROM message_deliveries d
+SELECT d.tenant_id, d.message_id, d.attempts, d.retry_since, d.next_at, d.failed_at, d.bounced, d.then_status, d.superseded_by, d.via FROM message_deliveries d
 JOIN messages m ON m.tenant_id = d.tenant_id AND m.id = d.message_id
 WHERE d.tenant_id = $1 AND m.ticket_id = $2
 `
@@ -61,6 +61,7 @@ func (q *Queries) DeliveriesOfTicket(ctx context.Context, arg DeliveriesOfTicket
 			&i.Bounced,
 			&i.ThenStatus,
 			&i.SupersededBy,
+			&i.Via,
 		); err != nil {
 			return nil, err
 		}
@@ -73,16 +74,19 @@ func (q *Queries) DeliveriesOfTicket(ctx context.Context, arg DeliveriesOfTicket
 }
 
 const deliveryAccepted = `-- name: DeliveryAccepted :exec
-UPDATE message_deliveries SET next_at = NULL WHERE tenant_id = $1 AND message_id = $2
+INSERT INTO message_deliveries (tenant_id, message_id, via) VALUES ($1, $2, $3)
+ON CONFLICT (tenant_id, message_id) DO UPDATE SET next_at = NULL, via = $3
 `
 
 type DeliveryAcceptedParams struct {
 	TenantID  uuid.UUID
 	MessageID int64
+	Via       string
 }
 
+// via names what took the reply when it was not the channel (the development mail sink).
 func (q *Queries) DeliveryAccepted(ctx context.Context, arg DeliveryAcceptedParams) error {
-	_, err := q.db.Exec(ctx, deliveryAccepted, arg.TenantID, arg.MessageID)
+	_, err := q.db.Exec(ctx, deliveryAccepted, arg.TenantID, arg.MessageID, arg.Via)
 	return err
 }
 
@@ -110,7 +114,7 @@ func (q *Queries) DeliveryFailed(ctx context.Context, arg DeliveryFailedParams) 
 }
 
 const deliveryGet = `-- name: DeliveryGet :one
-SELECT tenant_id, message_id, attempts, retry_since, next_at, failed_at, bounced, then_status, superseded_by FROM message_deliveries WHERE tenant_id = $1 AND message_id = $2
+SELECT tenant_id, message_id, attempts, retry_since, next_at, failed_at, bounced, then_status, superseded_by, via FROM message_deliveries WHERE tenant_id = $1 AND message_id = $2
 `
 
 type DeliveryGetParams struct {
@@ -131,6 +135,7 @@ func (q *Queries) DeliveryGet(ctx context.Context, arg DeliveryGetParams) (Messa
 		&i.Bounced,
 		&i.ThenStatus,
 		&i.SupersededBy,
+		&i.Via,
 	)
 	return i, err
 }

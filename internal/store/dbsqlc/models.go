@@ -220,6 +220,7 @@ type MessageDelivery struct {
 	Bounced      bool
 	ThenStatus   string
 	SupersededBy pgtype.Int8
+	Via          string
 }
 
 type MessageRow struct {

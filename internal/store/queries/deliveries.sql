@@ -19,7 +19,9 @@ VALUES (@tenant_id, @message_id, @at, @bounced)
 ON CONFLICT (tenant_id, message_id) DO UPDATE SET failed_at = @at, bounced = @bounced, next_at = NULL;
 
 -- name: DeliveryAccepted :exec
-UPDATE message_deliveries SET next_at = NULL WHERE tenant_id = @tenant_id AND message_id = @message_id;
+-- via names what took the reply when it was not the channel (the development mail sink).
+INSERT INTO message_deliveries (tenant_id, message_id, via) VALUES (@tenant_id, @message_id, @via)
+ON CONFLICT (tenant_id, message_id) DO UPDATE SET next_at = NULL, via = @via;
 
 -- name: DeliveryReset :exec
 -- A resend starts a new series: attempts, window and failure are forgotten (the audit trail keeps them).
