@@ -281,44 +281,16 @@ func signIn(base, email string) (*http.Client, error) {
 // store.InTenantPipeline), so the statement is prepared and executed under force_generic_plan,
 // its arguments written as literals of the parameters.
 func explain(ctx context.Context, st *store.Store, tenantID uuid.UUID, sql string, args []any) (string, error) {
-	var out strings.Builder
+	var plan string
 	err := pgx.BeginFunc(ctx, st.Pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT set_config('app.tenant_id', $1, true)", tenantID.String()); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = force_generic_plan"); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "PREPARE bench_list AS "+sql, pgx.QueryExecModeSimpleProtocol); err != nil {
-			return err
-		}
-		defer func() { _, _ = tx.Exec(ctx, "DEALLOCATE bench_list") }()
-		lits := make([]string, len(args))
-		for i, a := range args {
-			switch v := a.(type) {
-			case int, int32, int64:
-				lits[i] = fmt.Sprint(v)
-			case time.Time:
-				lits[i] = "'" + v.Format(time.RFC3339Nano) + "'"
-			default:
-				lits[i] = "'" + strings.ReplaceAll(fmt.Sprint(v), "'", "''") + "'"
-			}
-		}
-		rows, err := tx.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE bench_list("+strings.Join(lits, ", ")+")", pgx.QueryExecModeSimpleProtocol)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var line string
-			if err := rows.Scan(&line); err != nil {
-				return err
-			}
-			out.WriteString(line + "\n")
-		}
-		return rows.Err()
+		var err error
+		plan, err = store.ExplainGeneric(ctx, tx, "ANALYZE, BUFFERS, COSTS OFF", sql, args)
+		return err
 	})
-	return out.String(), err
+	return plan, err
 }
 
 func userID(ctx context.Context, owner *pgxpool.Pool, email string) (uuid.UUID, error) {

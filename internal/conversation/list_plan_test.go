@@ -2,16 +2,14 @@ package conversation_test
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/store"
 )
 
 // The status views read their own partial index in its order, in the one generic plan that
@@ -42,10 +40,10 @@ func TestStatusViewsWalkTheirIndexInGenericPlans(t *testing.T) {
 func genericPlan(t *testing.T, w *world, sql string, args []any) string {
 	t.Helper()
 	ctx := context.Background()
-	var out strings.Builder
+	var plan string
 	require.NoError(t, pgx.BeginFunc(ctx, w.db.App, func(tx pgx.Tx) error {
-		for _, set := range []string{"SET LOCAL plan_cache_mode = force_generic_plan", "SET LOCAL enable_seqscan = off",
-			"SET LOCAL enable_bitmapscan = off", "SET LOCAL enable_sort = off", "SET LOCAL enable_incremental_sort = off"} {
+		for _, set := range []string{"SET LOCAL enable_seqscan = off", "SET LOCAL enable_bitmapscan = off",
+			"SET LOCAL enable_sort = off", "SET LOCAL enable_incremental_sort = off"} {
 			if _, err := tx.Exec(ctx, set); err != nil {
 				return err
 			}
@@ -53,35 +51,9 @@ func genericPlan(t *testing.T, w *world, sql string, args []any) string {
 		if _, err := tx.Exec(ctx, "SELECT set_config('app.tenant_id', $1, true)", w.a.TenantID().String()); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "PREPARE plan_list AS "+sql, pgx.QueryExecModeSimpleProtocol); err != nil {
-			return err
-		}
-		// Prepared statements belong to the connection, not the transaction.
-		defer func() { _, _ = tx.Exec(ctx, "DEALLOCATE plan_list", pgx.QueryExecModeSimpleProtocol) }()
-		lits := make([]string, len(args))
-		for i, a := range args {
-			switch v := a.(type) {
-			case int, int16, int32, int64:
-				lits[i] = fmt.Sprint(v)
-			case time.Time:
-				lits[i] = "'" + v.Format(time.RFC3339Nano) + "'"
-			default:
-				lits[i] = "'" + strings.ReplaceAll(fmt.Sprint(v), "'", "''") + "'"
-			}
-		}
-		rows, err := tx.Query(ctx, "EXPLAIN (COSTS OFF) EXECUTE plan_list("+strings.Join(lits, ", ")+")", pgx.QueryExecModeSimpleProtocol)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var line string
-			if err := rows.Scan(&line); err != nil {
-				return err
-			}
-			out.WriteString(line + "\n")
-		}
-		return rows.Err()
+		var err error
+		plan, err = store.ExplainGeneric(ctx, tx, "COSTS OFF", sql, args)
+		return err
 	}))
-	return out.String()
+	return plan
 }
