@@ -30,6 +30,7 @@ func New(d Deps) http.Handler {
 		r.Use(middleware.ClientIPFromRemoteAddr)
 	}
 	r.Use(requestLog(d.Logger))
+	r.Use(cleanURL)
 	r.Use(securityHeaders(d.Config.BaseURL.Scheme == "https"))
 
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
