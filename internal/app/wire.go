@@ -116,6 +116,7 @@ func WireWith(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger
 	p.Auth.UseJobs(p.Jobs)
 	p.Auth.UseMailer(p.SysMail, cfg.BaseURL.String())
 	p.Tenants.UseMail(p.Jobs, p.SysMail, keys, cfg.BaseURL.String())
+	p.Tenants.UseHasher(p.Auth.Hash)
 	p.Live = live.New(pool, logger)
 	go p.Live.Run(ctx)
 	p.Handler = server.New(server.Deps{Config: cfg, Logger: logger, Store: p.Store, Auth: p.Auth, Tenants: p.Tenants,

@@ -61,6 +61,12 @@ func (h hashSlots) acquire(ctx context.Context) (func(), error) {
 	}
 }
 
+// Hash is HashPassword within the service's cap, for the other places that set a password
+// (sign-up, accepting an invitation): every password this process hashes shares the cap.
+func (s *Service) Hash(ctx context.Context, password string) (string, error) {
+	return s.hash(ctx, password)
+}
+
 // hash is HashPassword within the service's cap.
 func (s *Service) hash(ctx context.Context, password string) (string, error) {
 	release, err := s.hashing.acquire(ctx)

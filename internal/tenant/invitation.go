@@ -193,7 +193,7 @@ func (s *Service) AcceptInvitationNewAccount(ctx context.Context, slug, token, n
 	if err := errs.Err(); err != nil {
 		return Scope{}, err
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return Scope{}, err
 	}

@@ -37,7 +37,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput, existing uuid.UUID
 		auth.CheckNewPassword(errs, "password", in.Password)
 		if len(errs) == 0 {
 			var err error
-			if hash, err = auth.HashPassword(in.Password); err != nil {
+			if hash, err = s.hashPassword(ctx, in.Password); err != nil {
 				return Workspace{}, uuid.Nil, err
 			}
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/internal/validate"
@@ -83,6 +84,21 @@ type Service struct {
 	OnCreate func(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, ws Workspace) error
 	// invitations are mailed by a job (see UseMail).
 	mail inviteMail
+	// hashFn hashes a new password; UseHasher puts it under the process's cap on password
+	// hashing (auth.Service.Hash).
+	hashFn func(ctx context.Context, password string) (string, error)
+}
+
+// UseHasher makes sign-up and invitation acceptance hash passwords within the process's cap.
+func (s *Service) UseHasher(fn func(ctx context.Context, password string) (string, error)) {
+	s.hashFn = fn
+}
+
+func (s *Service) hashPassword(ctx context.Context, password string) (string, error) {
+	if s.hashFn != nil {
+		return s.hashFn(ctx, password)
+	}
+	return auth.HashPassword(password)
 }
 
 // New builds the service.

@@ -55,6 +55,18 @@ func TestSignUp(t *testing.T) {
 		require.Len(t, ws, 1)
 	})
 
+	t.Run("PasswordHashedWithinTheProcessCap", func(t *testing.T) {
+		t.Parallel()
+		tb := setup(t)
+		busy := errors.New("busy")
+		tb.svc.UseHasher(func(context.Context, string) (string, error) { return "", busy })
+		_, _, err := tb.svc.SignUp(context.Background(), tenant.SignUpInput{
+			Workspace: tenant.WorkspaceInput{Name: "Capped", Slug: "capped", TimeZone: "UTC", Language: "en"},
+			Name:      "Cap", Email: "cap@example.com", Password: "correct horse battery",
+		}, uuid.Nil, langs)
+		require.ErrorIs(t, err, busy, "sign-up hashes through the hasher the process caps")
+	})
+
 	t.Run("FieldErrors", func(t *testing.T) {
 		t.Parallel()
 		tb := setup(t)
