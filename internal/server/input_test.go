@@ -371,6 +371,7 @@ func hostileFixtures(t *testing.T, f *fixture) hostileEnv {
 func TestReplyFormProblems(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
+	f.app.Connect("email") // a channel that takes replies: this test is about the form
 	en := i18n.NewPrinter("en", time.UTC)
 	type file struct {
 		disposition string // raw Content-Disposition parameters after form-data
