@@ -180,9 +180,16 @@ func TestAuthenticate(t *testing.T) {
 			}
 			require.ErrorIs(t, r.err, auth.ErrBadCredentials)
 		}
-		require.LessOrEqual(t, int(verified.Load()), limit, "only the attempts within the limit reach the password check")
-		require.GreaterOrEqual(t, throttled, guesses-limit, "every guess past the limit is refused unchecked")
 		require.LessOrEqual(t, signedIn, 1)
+		// A right password within the limit signs in and forgives this address's earlier typos
+		// (the count starts again), so at most one more limit's worth can be checked after it;
+		// without it, only the limit. Counting after the check let all 20 through.
+		allowed := limit
+		if signedIn == 1 {
+			allowed = 2 * limit
+		}
+		require.LessOrEqual(t, int(verified.Load()), allowed, "only the attempts within the limit reach the password check")
+		require.GreaterOrEqual(t, throttled, guesses-allowed, "every guess past the limit is refused unchecked")
 		if signedIn == 0 {
 			// The right password came after the limit: it was refused unchecked and stays refused.
 			_, err := tb.svc.Authenticate(ctx, "ada@example.com", "the right password", "203.0.113.50")
