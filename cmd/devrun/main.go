@@ -101,7 +101,7 @@ func run() error {
 			fmt.Printf("    %-20s %s\n", u.Email, u.Role)
 		}
 		if cfg.RelayURL == nil && cfg.Env != config.EnvProduction {
-			fmt.Printf("\n  Mail (invitations, password resets, notices) is not sent out: read it at %s/dev/mail\n", base)
+			fmt.Printf("\n  Mail (invitations, password resets, notices, and replies of workspaces without a mailbox) is not sent out: read it at %s/dev/mail\n", base)
 		} else if cfg.RelayURL != nil {
 			fmt.Printf("\n  System mail goes out through the relay %s://%s\n", cfg.RelayURL.Scheme, cfg.RelayURL.Host)
 		}
