@@ -79,19 +79,4 @@ func (h *Handler) workspaceHome(w http.ResponseWriter, r *http.Request) {
 	seeOther(w, r, "/w/"+currentScope(r.Context()).Workspace.Slug+"/inbox")
 }
 
-// Reports and the knowledge base are built in their own issues; until then their pages say what
-// is coming instead of pretending.
-func (h *Handler) showReports(w http.ResponseWriter, r *http.Request) {
-	h.comingSoon(w, r, "reports", "nav.reports", "reports.coming")
-}
-
-func (h *Handler) showKnowledgeBase(w http.ResponseWriter, r *http.Request) {
-	h.comingSoon(w, r, "kb", "nav.kb", "kb.coming")
-}
-
-func (h *Handler) comingSoon(w http.ResponseWriter, r *http.Request, active, titleKey, bodyKey string) {
-	p := i18n.FromContext(r.Context())
-	h.render(w, r, http.StatusOK, pages.ComingSoonPage(h.shell(r, p.T(titleKey), active), p.T(titleKey), p.T(bodyKey)))
-}
-
 func itoa(n int) string { return strconv.Itoa(n) }

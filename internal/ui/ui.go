@@ -155,11 +155,6 @@ func (h *Handler) Routes(r chi.Router) {
 			r.Get("/customers/{customerID}", h.showCustomer)
 			r.Post("/customers/{customerID}/merge", h.mergeCustomer)
 			r.Post("/customers/{customerID}/merges/{mergeID}/undo", h.undoCustomerMerge)
-			r.Get("/kb", h.showKnowledgeBase)
-			r.Group(func(r chi.Router) {
-				r.Use(h.requireRole(tenant.RoleManager))
-				r.Get("/reports", h.showReports)
-			})
 			r.Group(func(r chi.Router) {
 				r.Use(h.requireRole(tenant.RoleAdmin))
 				r.Get("/settings", h.settingsHome)
