@@ -50,7 +50,7 @@ func TestCatalogsAreComplete(t *testing.T) {
 func TestSourceKeysExist(t *testing.T) {
 	t.Parallel()
 	root := moduleRoot(t)
-	call := regexp.MustCompile(`(?:\bi18n\.(?:T|N)\(ctx,\s*|\bp\.(?:T|N)\(|\.flash\(r,\s*"[a-z]+",\s*|comingSoon\(w, r, "[a-z]+",\s*)"([a-z0-9_]+\.[a-z0-9_.]+)"`)
+	call := regexp.MustCompile(`(?:\bi18n\.(?:T|N)\(ctx,\s*|\bp\.(?:T|N)\(|\.flash\(r,\s*"[a-z]+",\s*)"([a-z0-9_]+\.[a-z0-9_.]+)"`)
 	extra := regexp.MustCompile(`"((?:common|nav|roles|auth|login|signup|invite|people|workspace|account|jobs|settings|inbox|reports|kb|reply|ticket|merge|split|bulk|notifications|presence|customer|quarantine)\.[a-z0-9_]+)"`)
 	var missing []string
 	seen := 0
