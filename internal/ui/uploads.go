@@ -7,11 +7,9 @@ import (
 	"path"
 	"strings"
 	"unicode"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/charmap"
 
 	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/text"
 	"github.com/shopdesk/shopdesk/internal/validate"
 )
 
@@ -42,16 +40,10 @@ func readUploads(files []*multipart.FileHeader) ([]conversation.Upload, error) {
 }
 
 // fileName makes a sent file name storable text. Browsers send UTF-8; other clients send the
-// bytes of their system's code page, read here as windows-1252 (Latin-1 and its superset), the
-// usual one. Control characters and any path are dropped.
+// bytes of their system's code page, read as raw header bytes are (windows-1252, Latin-1's
+// superset, when not UTF-8). Control characters and any path are dropped.
 func fileName(name string) string {
-	if !utf8.ValidString(name) {
-		if dec, err := charmap.Windows1252.NewDecoder().String(name); err == nil {
-			name = dec
-		} else {
-			name = strings.ToValidUTF8(name, "\uFFFD")
-		}
-	}
+	name = text.DecodeHeader([]byte(name), "")
 	name = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return -1
@@ -62,18 +54,7 @@ func fileName(name string) string {
 	if name == "" || name == "." || name == "/" {
 		name = "attachment"
 	}
-	if len(name) > maxFileNameBytes {
-		ext := path.Ext(name)
-		if len(ext) > 16 {
-			ext = ""
-		}
-		cut := maxFileNameBytes - len(ext)
-		for cut > 0 && !utf8.RuneStart(name[cut]) {
-			cut--
-		}
-		name = name[:cut] + ext
-	}
-	return name
+	return text.ShortenFileName(name, maxFileNameBytes)
 }
 
 // contentType keeps a sent media type only when it is one; otherwise there is none (stored as

@@ -6,12 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/google/uuid"
@@ -22,6 +20,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/failpoint"
 	"github.com/shopdesk/shopdesk/internal/replytoken"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
+	"github.com/shopdesk/shopdesk/internal/text"
 )
 
 // DefaultConfirmGrace is how long an interrupted send is checked for before it is sent again.
@@ -343,17 +342,4 @@ func (s *Service) hasCopy(ctx context.Context, a Account, sec Secrets, messageID
 const maxFileNameBytes = 200
 
 // headerFileName shortens a long file name to maxFileNameBytes, keeping its extension.
-func headerFileName(name string) string {
-	if len(name) <= maxFileNameBytes {
-		return name
-	}
-	ext := path.Ext(name)
-	if len(ext) > 16 {
-		ext = ""
-	}
-	base := name[:maxFileNameBytes-len(ext)]
-	for !utf8.ValidString(base) { // cut on a character boundary
-		base = base[:len(base)-1]
-	}
-	return base + ext
-}
+func headerFileName(name string) string { return text.ShortenFileName(name, maxFileNameBytes) }
