@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"mime"
 	"net/mail"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
+	"github.com/shopdesk/shopdesk/internal/text"
 )
 
 // Keep is how many messages the sink keeps; older ones are deleted as new ones arrive.
@@ -68,10 +68,10 @@ func (s *Sink) Deliver(ctx context.Context, from string, to []string, raw []byte
 	}
 	rcpt := make([]string, len(to))
 	for i, t := range to {
-		rcpt[i] = clean(t)
+		rcpt[i] = text.Clean(t)
 	}
 	return s.st.InTx(ctx, func(q *dbsqlc.Queries, _ pgx.Tx) error {
-		if _, err := q.DevMailInsert(ctx, dbsqlc.DevMailInsertParams{MailFrom: clean(from), RcptTo: rcpt, Subject: clean(subject), Raw: raw}); err != nil {
+		if _, err := q.DevMailInsert(ctx, dbsqlc.DevMailInsertParams{MailFrom: text.Clean(from), RcptTo: rcpt, Subject: text.Clean(subject), Raw: raw}); err != nil {
 			return fmt.Errorf("mailsink: store message: %w", err)
 		}
 		_, err := q.DevMailTrim(ctx, Keep)
@@ -126,13 +126,13 @@ func read(r dbsqlc.DevMail) Message {
 	m := Message{Summary: Summary{ID: r.ID, ReceivedAt: r.ReceivedAt, From: r.MailFrom, To: r.RcptTo, Subject: r.Subject}, Raw: r.Raw}
 	env, err := enmime.ReadEnvelope(bytes.NewReader(r.Raw))
 	if err != nil {
-		m.Text = strings.ToValidUTF8(string(r.Raw), "\uFFFD")
+		m.Text = text.Clean(string(r.Raw))
 		return m
 	}
-	m.Text = strings.ToValidUTF8(env.Text, "\uFFFD")
+	m.Text = text.Clean(env.Text)
 	for _, name := range []string{"From", "To", "Cc", "Reply-To", "Subject", "Date", "Message-ID", "In-Reply-To", "References", "Auto-Submitted"} {
 		if v := env.GetHeader(name); v != "" {
-			m.Header = append(m.Header, HeaderLine{Name: name, Value: strings.ToValidUTF8(v, "\uFFFD")})
+			m.Header = append(m.Header, HeaderLine{Name: name, Value: text.Clean(v)})
 		}
 	}
 	return m
@@ -146,7 +146,3 @@ func decodeHeader(v string) string {
 	return d
 }
 
-// clean makes a header value storable as text: valid UTF-8, no NUL.
-func clean(s string) string {
-	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
-}
