@@ -130,4 +130,24 @@ func TestSLACountsAcceptedReplies(t *testing.T) {
 	st, due = state(tk.Number, "first_response")
 	require.Equal(t, "running", st)
 	require.WithinDuration(t, time.Now().Add(12*time.Hour), *due, time.Minute)
+
+	// "Send and resolve" whose reply is still on its way: the resolution closes the clock, and
+	// when the channel accepts the reply the target counts as answered (met), not skipped.
+	tk3, err := app.Conversations.CreateInbound(ctx, sc, conversation.NewTicket{Channel: "amazon", Subject: "Wrong size",
+		Customer: conversation.CustomerRef{Name: "Bo", Email: "bo@buyer.test"}, Message: conversation.Inbound{Text: "Can I swap it?"}})
+	require.NoError(t, err)
+	g.set(errors.New("the mail server asked to try again later: 451 4.3.0"))
+	m3, err := app.Conversations.Reply(ctx, sc, tk3.Number, conversation.ReplyInput{Body: "Yes, a label is attached.", Status: "resolved", SeenLastMessageAt: &tk3.LastMessageAt})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return message(tk3.Number, m3.ID).DeliveryError != "" }, 20*time.Second, 50*time.Millisecond)
+	g.set(nil)
+	require.NoError(t, app.Conversations.Deliver(ctx, app.Senders, sc.TenantID(), m3.ID))
+	var outcome string
+	var metAt *time.Time
+	require.NoError(t, owner.QueryRow(ctx, `SELECT r.outcome FROM sla_records r JOIN tickets t ON t.tenant_id = r.tenant_id AND t.id = r.ticket_id
+		WHERE t.tenant_id = $1 AND t.number = $2 AND r.metric = 'first_response'`, sc.TenantID(), tk3.Number).Scan(&outcome))
+	require.Equal(t, "met", outcome)
+	require.NoError(t, owner.QueryRow(ctx, `SELECT s.met_at FROM ticket_slas s JOIN tickets t ON t.tenant_id = s.tenant_id AND t.id = s.ticket_id
+		WHERE t.tenant_id = $1 AND t.number = $2 AND s.metric = 'first_response'`, sc.TenantID(), tk3.Number).Scan(&metAt))
+	require.NotNil(t, metAt, "the chip says met, not stopped")
 }

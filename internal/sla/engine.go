@@ -160,7 +160,14 @@ func (e *Engine) RecomputeTicket(ctx context.Context, q *dbsqlc.Queries, tx pgx.
 				return nil, err
 			}
 		}
-		if same && old.State != "running" && old.State != "breached" && tg.State == "met" {
+		if same && old.State == "met" && old.MetAt == nil && tg.State == "met" && tg.MetAt != nil {
+			// "Send and resolve" closed the target while the reply was still on its way; the
+			// channel has accepted it since: answered (met or late), not skipped.
+			if err := q.SLARecordSettleSkipped(ctx, dbsqlc.SLARecordSettleSkippedParams{TenantID: tenantID, TicketID: ticketID,
+				Metric: tg.Metric, StartedAt: old.StartedAt, FinishedAt: *tg.MetAt}); err != nil {
+				return nil, err
+			}
+		} else if same && old.State != "running" && old.State != "breached" && tg.State == "met" {
 			continue // already finished and recorded
 		}
 		if same && old.State == "met" && tg.State != "met" {

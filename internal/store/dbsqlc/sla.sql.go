@@ -498,6 +498,33 @@ func (q *Queries) SLARecordAdd(ctx context.Context, arg SLARecordAddParams) erro
 	return err
 }
 
+const sLARecordSettleSkipped = `-- name: SLARecordSettleSkipped :exec
+UPDATE sla_records SET finished_at = $1,
+    outcome = CASE WHEN due_at IS NOT NULL AND $1::timestamptz > due_at THEN 'breached' ELSE 'met' END
+WHERE tenant_id = $2 AND ticket_id = $3 AND metric = $4 AND started_at = $5 AND outcome = 'skipped'
+`
+
+type SLARecordSettleSkippedParams struct {
+	FinishedAt time.Time
+	TenantID   uuid.UUID
+	TicketID   int64
+	Metric     string
+	StartedAt  time.Time
+}
+
+// A target closed as skipped when its ticket was resolved with the reply still on its way, whose
+// reply the channel then accepted: it was answered, met or late by its own due time.
+func (q *Queries) SLARecordSettleSkipped(ctx context.Context, arg SLARecordSettleSkippedParams) error {
+	_, err := q.db.Exec(ctx, sLARecordSettleSkipped,
+		arg.FinishedAt,
+		arg.TenantID,
+		arg.TicketID,
+		arg.Metric,
+		arg.StartedAt,
+	)
+	return err
+}
+
 const sLARecordTakeBack = `-- name: SLARecordTakeBack :exec
 DELETE FROM sla_records WHERE tenant_id = $1 AND ticket_id = $2 AND metric = $3 AND started_at = $4
 `

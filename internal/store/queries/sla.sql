@@ -127,3 +127,10 @@ ORDER BY array_position(ARRAY['first_response', 'next_response', 'resolution'], 
 -- name: SLARecordTakeBack :exec
 -- A reply that failed after it met a target answered nothing: its record goes, the target runs again.
 DELETE FROM sla_records WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND metric = @metric AND started_at = @started_at;
+
+-- name: SLARecordSettleSkipped :exec
+-- A target closed as skipped when its ticket was resolved with the reply still on its way, whose
+-- reply the channel then accepted: it was answered, met or late by its own due time.
+UPDATE sla_records SET finished_at = @finished_at,
+    outcome = CASE WHEN due_at IS NOT NULL AND @finished_at::timestamptz > due_at THEN 'breached' ELSE 'met' END
+WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND metric = @metric AND started_at = @started_at AND outcome = 'skipped';
