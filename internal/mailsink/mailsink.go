@@ -145,4 +145,3 @@ func decodeHeader(v string) string {
 	}
 	return d
 }
-
