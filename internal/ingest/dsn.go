@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/jhillyerd/enmime/v2"
+
+	"github.com/shopdesk/shopdesk/internal/text"
 )
 
 // Report is what a delivery status notification (RFC 3464) says about the mail it returns.
@@ -82,7 +84,12 @@ func DeliveryReport(raw []byte) Report {
 		r.MessageIDs = nil
 		return r
 	}
-	r.Reason = plainReason(status, diag)
+	// The report's own text is the remote server's bytes, never decoded: cleaned before it is
+	// stored or looked up.
+	r.Reason = text.Clean(plainReason(status, diag))
+	for i, id := range r.MessageIDs {
+		r.MessageIDs[i] = text.Clean(id)
+	}
 	return r
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/shopdesk/shopdesk/internal/text"
 	"github.com/shopdesk/shopdesk/internal/validate"
 )
 
@@ -87,7 +88,10 @@ var sqlstateWords = map[string]string{
 }
 
 // ReasonOf is the quarantine reason for a failure: plain words, then the error with its SQLSTATE.
-func ReasonOf(err error) string {
+// Errors may quote the message's own bytes; the reason is stored, so it is Clean.
+func ReasonOf(err error) string { return text.Clean(reasonOf(err)) }
+
+func reasonOf(err error) string {
 	if pe, ok := errors.AsType[*ParseError](err); ok {
 		return pe.Reason
 	}

@@ -34,4 +34,6 @@ func TestFailureKinds(t *testing.T) {
 	}
 	require.Equal(t, "Not stored: the database refused a value in this message: invalid byte sequence (SQLSTATE 22021)",
 		ReasonOf(fmt.Errorf("ingest: %w", &pgconn.PgError{Code: "22021", Message: "invalid byte sequence"})))
+	// A reason quoting the message's own bytes is stored as text: valid UTF-8, no NUL.
+	require.Equal(t, "Not stored: caf\uFFFD name", ReasonOf(errors.New("caf\xe9 \x00name")))
 }

@@ -155,7 +155,7 @@ func (s *Sender) classify(err error) error {
 	if errors.As(err, &se) && se.ErrorCode() >= 500 {
 		return &PermanentError{Reason: fmt.Sprintf("the relay %s refused the message: %v", s.Via(), err)}
 	}
-	if msg := err.Error(); strings.Contains(msg, "535") || strings.Contains(strings.ToLower(msg), "authentication failed") {
+	if strings.Contains(strings.ToLower(err.Error()), "authentication failed") {
 		return &PermanentError{Reason: fmt.Sprintf("the relay %s refused the login in SHOPDESK_RELAY_URL: %v", s.Via(), err)}
 	}
 	return fmt.Errorf("system mail through %s: %w", s.Via(), err)
