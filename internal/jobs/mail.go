@@ -45,15 +45,23 @@ func (w *QuarantineNoticeWorker) Work(ctx context.Context, job *river.Job[ingest
 		return err
 	}
 	if w.mail != nil {
+		// Each admin is told once: a failure for one is logged and the others still get theirs;
+		// only when nobody could be reached does the job retry (and then nobody has it yet).
+		var lastErr error
+		sent := 0
 		for _, to := range n.To {
 			err := w.mail.Send(ctx, sysmail.Message{To: to, Subject: n.Subject, Text: n.Body})
-			if _, ok := errors.AsType[*sysmail.PermanentError](err); ok {
-				w.logger.WarnContext(ctx, "quarantine notice refused", "tenant_id", job.Args.TenantID, "to", to, "error", err)
+			if err == nil {
+				sent++
 				continue
 			}
-			if err != nil {
-				return err
+			w.logger.WarnContext(ctx, "quarantine notice not sent", "tenant_id", job.Args.TenantID, "to", to, "error", err)
+			if _, ok := errors.AsType[*sysmail.PermanentError](err); !ok {
+				lastErr = err
 			}
+		}
+		if sent == 0 && lastErr != nil {
+			return lastErr
 		}
 	}
 	if err := w.ingest.MarkNotified(ctx, job.Args.TenantID, n.IDs); err != nil {
