@@ -35,3 +35,7 @@ CREATE TABLE dev_mail (
 ALTER TABLE invitations
     ADD COLUMN mailed_at  timestamptz,
     ADD COLUMN mail_error text;
+
+-- Invitations made before this were never mailed and never will be: the page says so.
+UPDATE invitations SET mail_error = 'made before invitations were mailed'
+WHERE mailed_at IS NULL AND mail_error IS NULL;

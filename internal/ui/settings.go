@@ -74,8 +74,10 @@ func (h *Handler) peopleView(r *http.Request) (pages.PeopleView, error) {
 	}
 	for _, inv := range invs {
 		row := pages.InvitationRow{ID: inv.ID.String(), Email: inv.Email, Role: inv.Role,
-			Expires: p.DateTime(inv.ExpiresAt), Expired: !inv.ExpiresAt.After(time.Now()), Mail: "queued", Sink: h.MailSink != nil}
+			Expires: p.DateTime(inv.ExpiresAt), Expired: !inv.ExpiresAt.After(time.Now()), Sink: h.MailSink != nil}
 		switch {
+		case inv.MailedAt == nil && inv.MailError == nil && !row.Expired:
+			row.Mail = "queued" // its invite.mail job runs (an expired one is never mailed)
 		case inv.MailedAt != nil:
 			row.Mail, row.MailedAt = "sent", p.DateTime(*inv.MailedAt)
 		case inv.MailError != nil:
