@@ -123,7 +123,7 @@ func (h *Handler) ticketView(r *http.Request) (pages.TicketView, error) {
 	if err != nil {
 		return pages.TicketView{}, err
 	}
-	tv := pages.TicketView{Slug: sc.Workspace.Slug, Me: sc.UserID, Detail: d, Params: listParams(r.URL.Query()), Now: time.Now(),
+	tv := pages.TicketView{Slug: sc.Workspace.Slug, Me: sc.UserID, Detail: d, Params: listParams(r.URL.Query()), Now: time.Now(), DevMail: h.MailSink != nil,
 		Admin: sc.Role.AtLeast(tenant.RoleAdmin)}
 	if v := r.URL.Query().Get("edit"); v != "" && r.Method == http.MethodGet {
 		// "Edit and resend": the failed reply's text goes back into the composer; it is replaced

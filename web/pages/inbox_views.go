@@ -61,6 +61,8 @@ type TicketView struct {
 	NoChannel bool
 	// Supersedes is the failed reply "Edit and resend" replaces when this draft is sent.
 	Supersedes int64
+	// DevMail: the development mail sink's page exists here (replies it took link to it).
+	DevMail bool
 }
 
 // MergeAsk is a merge into Target that needs a yes: the tickets belong to different customers.
