@@ -89,7 +89,6 @@ type Backlog struct {
 	Oldest  time.Time // zero without pending messages
 	// UnavailableSince is set while processing finds the database unavailable (this process).
 	UnavailableSince time.Time
-	UnavailableError string
 }
 
 // Backlog counts the workspace's messages waiting for processing and the age of the oldest.
@@ -106,7 +105,7 @@ func (s *Service) Backlog(ctx context.Context, sc tenant.Scope) (Backlog, error)
 		}
 		return nil
 	})
-	b.UnavailableSince, b.UnavailableError = s.DatabaseUnavailable()
+	b.UnavailableSince, _ = s.DatabaseUnavailable()
 	return b, err
 }
 

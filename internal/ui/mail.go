@@ -53,7 +53,7 @@ func (h *Handler) showMail(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	v.Backlog = pages.BacklogView{Pending: b.Pending, Oldest: b.Oldest, Now: time.Now(), UnavailableSince: b.UnavailableSince, UnavailableError: b.UnavailableError}
+	v.Backlog = pages.BacklogView{Pending: b.Pending, Oldest: b.Oldest, Now: time.Now(), UnavailableSince: b.UnavailableSince}
 	h.render(w, r, http.StatusOK, pages.Mail(v))
 }
 

@@ -164,9 +164,9 @@ type BacklogView struct {
 	Pending int64
 	// Oldest is when the oldest waiting message arrived (zero: none waits); Now is the render time.
 	Oldest, Now time.Time
-	// UnavailableSince is set while processing finds the database unavailable.
+	// UnavailableSince is set while processing finds the database unavailable. (The error itself
+	// goes to the log: it names the database server, which is no workspace's business.)
 	UnavailableSince time.Time
-	UnavailableError string
 }
 
 // ReasonRow is one distinct quarantine reason.
