@@ -438,9 +438,12 @@ func TestFormTooLargeIsAMessage(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	en := i18n.NewPrinter("en", time.UTC)
-	res := f.app.Client(t).PostForm("/login", url.Values{"email": {"admin@alpha.test"}, "password": {strings.Repeat("p", 3*megabyte)}})
-	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
-	require.Contains(t, res.Body, html.EscapeString(en.T("input.too_large")))
+	// The pages outside the app's frame say it too.
+	for _, path := range []string{"/login", "/signup", "/password/forgot", "/password/reset/no-such-token"} {
+		res := f.app.Client(t).PostForm(path, url.Values{"email": {"admin@alpha.test"}, "password": {strings.Repeat("p", 3*megabyte)}})
+		require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, path)
+		require.Equal(t, 1, strings.Count(res.Body, html.EscapeString(en.T("input.too_large"))), "%s says it once", path)
+	}
 }
 
 // TestEveryGetRouteSurvivesHostileInput: every GET route of the router, signed in as Alpha's

@@ -42,7 +42,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	p := i18n.FromContext(ctx)
 	v := pages.LoginView{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("next"))}
 	if err := inputProblems(r); err != nil {
-		v.Error = problemText(ctx, err)
+		// The frame shows the problem above the form (components.AuthPage).
 		h.render(w, r, http.StatusUnprocessableEntity, pages.Login(v))
 		return
 	}

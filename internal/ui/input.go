@@ -12,6 +12,7 @@ import (
 
 	"github.com/shopdesk/shopdesk/internal/i18n"
 	"github.com/shopdesk/shopdesk/internal/validate"
+	"github.com/shopdesk/shopdesk/web/components"
 )
 
 // The request-wide input rule: every POST body is read here, within a size limit, and every text
@@ -119,15 +120,15 @@ func (h *Handler) checkInput(next http.Handler) http.Handler {
 		for field, key := range validate.Form(r.PostForm, fieldLimit) {
 			problems.Add(field, key)
 		}
-		// Query parameters ride along on POSTs (a list's filters); FormValue mixes them in.
-		for field, key := range validate.Form(r.URL.Query(), fieldLimit) {
-			problems.Add(field, key)
-		}
+		// Query values need no check here: server.cleanURL has made them valid text already.
 		st := &inputState{problems: problems}
 		if len(problems) > 0 {
 			st.summary = firstKey(problems)
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), inputKey{}, st)))
+		ctx := context.WithValue(r.Context(), inputKey{}, st)
+		// Pages without the app's frame (sign-in, sign-up, password reset) explain it too.
+		ctx = components.WithProblem(ctx, func() string { return st.summary })
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

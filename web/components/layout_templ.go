@@ -767,8 +767,8 @@ func AuthPage(title string, flash *Flash) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if flash != nil {
-			templ_7745c5c3_Err = FlashMessage(flash).Render(ctx, templ_7745c5c3_Buffer)
+		if f := orProblem(ctx, flash); f != nil {
+			templ_7745c5c3_Err = FlashMessage(f).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
