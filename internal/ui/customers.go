@@ -3,22 +3,14 @@ package ui
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
 	"github.com/shopdesk/shopdesk/internal/i18n"
-	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/validate"
 	"github.com/shopdesk/shopdesk/web/pages"
 )
 
-func customerParam(r *http.Request) (uuid.UUID, error) {
-	id, err := uuid.Parse(chi.URLParam(r, "customerID"))
-	if err != nil {
-		return uuid.Nil, store.ErrNotFound
-	}
-	return id, nil
-}
+func customerParam(r *http.Request) (uuid.UUID, error) { return uuidParam(r, "customerID") }
 
 func (h *Handler) customerURL(r *http.Request, id uuid.UUID) string {
 	return "/w/" + currentScope(r.Context()).Workspace.Slug + "/customers/" + id.String()

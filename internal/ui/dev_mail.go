@@ -2,11 +2,7 @@ package ui
 
 import (
 	"net/http"
-	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
-	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/web/pages"
 )
 
@@ -23,9 +19,9 @@ func (h *Handler) showDevMail(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) showDevMessage(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "mailID"), 10, 64)
+	id, err := idParam(r, "mailID")
 	if err != nil {
-		h.fail(w, r, store.ErrNotFound)
+		h.fail(w, r, err)
 		return
 	}
 	m, err := h.MailSink.Get(r.Context(), id)
