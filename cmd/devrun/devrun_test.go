@@ -18,6 +18,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/shopdesk/shopdesk/internal/app"
 	"github.com/shopdesk/shopdesk/internal/localpg"
 )
 
@@ -49,7 +50,10 @@ func TestMakeRun(t *testing.T) {
 	require.Contains(t, second, "nothing to do")
 }
 
-var urlLine = regexp.MustCompile(`Shopdesk is running at (http://\S+)`)
+var (
+	urlLine     = regexp.MustCompile(`Shopdesk is running at (http://\S+)`)
+	gatewayLine = regexp.MustCompile(`SMTP gateway listens on (\S+);`)
+)
 
 func runOnce(t *testing.T, bin, dir string) string {
 	t.Helper()
@@ -63,22 +67,26 @@ func runOnce(t *testing.T, bin, dir string) string {
 			env = append(env, kv)
 		}
 	}
-	cmd.Env = append(env, "SHOPDESK_ADDR=127.0.0.1:0")
+	cmd.Env = append(env, "SHOPDESK_ADDR=127.0.0.1:0", "SHOPDESK_SMTP_ADDR=127.0.0.1:0")
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	cmd.Stderr = io.Discard
 	require.NoError(t, cmd.Start())
 	var log strings.Builder
-	base := ""
+	base, gateway := "", ""
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() {
 		log.WriteString(sc.Text() + "\n")
 		if m := urlLine.FindStringSubmatch(sc.Text()); m != nil {
 			base = m[1]
+		}
+		if m := gatewayLine.FindStringSubmatch(sc.Text()); m != nil {
+			gateway = m[1]
 			break
 		}
 	}
 	require.NotEmpty(t, base, log.String())
+	require.NotEmpty(t, gateway, log.String())
 	copied := make(chan struct{})
 	// The rest through the same scanner: it has already buffered what followed the URL line.
 	go func() {
@@ -99,6 +107,19 @@ func runOnce(t *testing.T, bin, dir string) string {
 	res.Body.Close()
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	require.Equal(t, "/w/demo/inbox", res.Request.URL.Path, "signed in and sent to the demo inbox")
+	// The printed command delivers a mail to the demo inbox through the local gateway.
+	var sent strings.Builder
+	code := app.Main(ctx, []string{"dev", "send-mail", "--gateway", gateway, "../../docs/examples/customer-question.eml"}, func(string) string { return "" }, &sent, &sent)
+	require.Equal(t, 0, code, sent.String())
+	require.Eventually(t, func() bool {
+		res, err := c.Get(base + "/w/demo/search?q=DS-18842")
+		if err != nil {
+			return false
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return strings.Contains(string(b), "Where is my order DS-18842?")
+	}, 30*time.Second, 200*time.Millisecond, "the mail sent with dev send-mail is in the demo inbox")
 	// Development mail stays on the machine, on the page the output names.
 	res, err = c.Get(base + "/dev/mail")
 	require.NoError(t, err)

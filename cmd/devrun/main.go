@@ -76,6 +76,14 @@ func run() error {
 		env["SHOPDESK_SECRET_KEY"] = key
 	}
 
+	// The inbound gateway listens locally, so `shopdesk dev send-mail FILE` reaches the demo.
+	if os.Getenv("SHOPDESK_SMTP_ADDR") == "" {
+		env["SHOPDESK_SMTP_ADDR"] = app.DevGatewayAddr
+	}
+	if os.Getenv("SHOPDESK_INBOUND_DOMAIN") == "" {
+		env["SHOPDESK_INBOUND_DOMAIN"] = app.DevInboundDomain
+	}
+
 	step("migrating")
 	if code := app.Main(ctx, []string{"migrate", "up"}, getenv, os.Stdout, os.Stderr); code != 0 {
 		return errors.New("migration failed (see above)")
@@ -91,14 +99,20 @@ func run() error {
 	}
 	logger := app.NewLogger(cfg, os.Stderr)
 	app.TuneGC()
-	return app.Serve(ctx, cfg, logger, func(addr string) {
+	return app.Serve(ctx, cfg, logger, func(l app.Listening) {
+		addr := l.HTTP
 		base := cfg.BaseURL.String()
 		if getenv("SHOPDESK_BASE_URL") == "" {
 			base = "http://" + addr // the real port when SHOPDESK_ADDR asked for any free one
 		}
 		fmt.Printf("\n  Shopdesk is running at %s\n\n  Demo logins (password %q):\n", base, seed.DemoPassword)
 		for _, u := range seed.DemoUsers {
-			fmt.Printf("    %-20s %s\n", u.Email, u.Role)
+			lang := map[string]string{"ko": ", pages in Korean", "ro": ", pages in Romanian"}[u.Language]
+			fmt.Printf("    %-20s %s%s\n", u.Email, u.Role, lang)
+		}
+		if l.Gateway != "" {
+			fmt.Printf("\n  Inbound mail: the SMTP gateway listens on %s; mail to %s@%s lands in the demo inbox:\n    go run ./cmd/shopdesk dev send-mail --gateway %s docs/examples/customer-question.eml\n",
+				l.Gateway, seed.DemoSlug, cfg.InboundDomain, l.Gateway)
 		}
 		if cfg.RelayURL == nil && cfg.Env != config.EnvProduction {
 			fmt.Printf("\n  Mail (invitations, password resets, notices, and replies of workspaces without a mailbox) is not sent out: read it at %s/dev/mail\n", base)

@@ -26,6 +26,7 @@ Usage:
   shopdesk migrate version        show the schema versions
   shopdesk migrate force N        mark version N as applied after repairing a failed migration by hand
   shopdesk seed --demo            create the demo workspace (idempotent; refused in production)
+  shopdesk dev send-mail FILE     deliver a mail file to the local inbound gateway (make run listens on 127.0.0.1:2525)
   shopdesk secrets rotate         re-seal stored secrets under SHOPDESK_SECRET_KEY after a key change
   shopdesk version                print the version
 
@@ -48,6 +49,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		err = runSeed(ctx, args[1:], getenv, stdout, stderr)
 	case "secrets":
 		err = runSecrets(ctx, args[1:], getenv, stdout, stderr)
+	case "dev":
+		err = runDev(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "shopdesk %s (%s)\n", Version, runtime.Version())
 		return 0

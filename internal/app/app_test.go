@@ -86,10 +86,11 @@ func TestMigrateAndSeedCommands(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	require.Contains(t, out, "version "+m[1]+" → "+m[2])
 
-	code, out, stderr = run(t, env, "seed", "--demo")
+	code, out, stderr = run(t, env, "seed", "--demo", "--history-days", "2")
 	require.Equal(t, 0, code, stderr)
 	require.Contains(t, out, "created the demo workspace")
-	code, out, _ = run(t, env, "seed", "--demo")
+	require.Contains(t, out, "tickets of history over the last 2 days")
+	code, out, _ = run(t, env, "seed", "--demo", "--history-days", "2")
 	require.Equal(t, 0, code)
 	require.Contains(t, out, "nothing to do")
 
@@ -112,7 +113,7 @@ func TestServeRunsAndStopsGracefully(t *testing.T) {
 	addrCh := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- app.Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(addr string) { addrCh <- addr })
+		done <- app.Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(l app.Listening) { addrCh <- l.HTTP })
 	}()
 	var addr string
 	select {

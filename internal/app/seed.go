@@ -25,6 +25,9 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	fs.IntVar(&so.Messages, "messages", so.Messages, "with --scale: number of messages in all")
 	fs.IntVar(&so.BigTickets, "big-tickets", so.BigTickets, "with --scale: tickets of the one big workspace (scale-big)")
 	fs.Uint64Var(&so.Seed, "seed", so.Seed, "with --scale: random seed (same seed, same data)")
+	ho := seed.DefaultHistory
+	fs.IntVar(&ho.Days, "history-days", ho.Days, "with --demo: days of history behind the sample tickets (0: none)")
+	fs.Uint64Var(&ho.Seed, "history-seed", ho.Seed, "with --demo: random seed of the history (same seed, same demo)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,7 +66,28 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	default:
 		fmt.Fprintln(stdout, "seed: demo workspace already complete; nothing to do")
 	}
+	if ho.Days <= 0 {
+		return nil
+	}
+	ho.Progress, ho.Terminal = stderr, isTerminal(stderr)
+	made, err := seed.DemoHistory(ctx, store.New(pool), inserter, ho)
+	if err != nil {
+		return err
+	}
+	if made > 0 {
+		fmt.Fprintf(stdout, "seed: added %d tickets of history over the last %d days\n", made, ho.Days)
+	}
 	return nil
+}
+
+// isTerminal says whether progress can be redrawn in place.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func runScale(ctx context.Context, cfg config.Config, so seed.ScaleOptions, stdout, stderr io.Writer) error {
@@ -72,12 +96,7 @@ func runScale(ctx context.Context, cfg config.Config, so seed.ScaleOptions, stdo
 		return fmt.Errorf("%w\n(check MIGRATE_DATABASE_URL)", err)
 	}
 	defer pool.Close()
-	so.Progress = stderr
-	if f, ok := stderr.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			so.Terminal = true
-		}
-	}
+	so.Progress, so.Terminal = stderr, isTerminal(stderr)
 	fmt.Fprintf(stdout, "seed: generating %d workspaces, %d tickets (%d in %s), %d messages\n", so.Workspaces, so.Tickets, so.BigTickets, seed.ScaleBigSlug, so.Messages)
 	res, err := seed.Scale(ctx, pool, so)
 	if err != nil {

@@ -50,7 +50,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 // Serve runs until ctx ends. ready, when not nil, receives the listening address (tests use
 // port 0).
-func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready func(addr string)) error {
+// Listening says where a serving process listens: HTTP, and the inbound SMTP gateway ("" when off).
+type Listening struct{ HTTP, Gateway string }
+
+func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready func(Listening)) error {
 	pool, err := store.Open(ctx, cfg.DatabaseURL, int32(cfg.WorkerCount+30))
 	if err != nil {
 		return fmt.Errorf("%w\n(check DATABASE_URL)", err)
@@ -83,6 +86,25 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready fu
 		go (&email.Watcher{Accounts: parts.Email, Jobs: river, Every: cfg.MailPoll, Logger: logger}).Run(ctx)
 	}
 
+	var gw interface{ Close() error }
+	gatewayAddr := ""
+	if runWeb && cfg.SMTPAddr != "" {
+		g := (&email.Gateway{Accounts: parts.Email, Ingest: parts.Ingest, Tenants: parts.Tenants, Domain: cfg.InboundDomain,
+			MaxBytes: cfg.InboundMaxBytes, Logger: logger}).Server(cfg.SMTPAddr)
+		ln, err := net.Listen("tcp", cfg.SMTPAddr)
+		if err != nil {
+			return fmt.Errorf("listen on SHOPDESK_SMTP_ADDR=%s: %w", cfg.SMTPAddr, err)
+		}
+		logger.Info("inbound SMTP gateway listening", "addr", ln.Addr().String(), "domain", cfg.InboundDomain)
+		go func() {
+			if err := g.Serve(ln); err != nil {
+				logger.Warn("inbound SMTP gateway stopped", "error", err)
+			}
+		}()
+		gw = g
+		gatewayAddr = ln.Addr().String()
+	}
+
 	var srv *http.Server
 	srvErr := make(chan error, 1)
 	if runWeb {
@@ -103,27 +125,10 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, ready fu
 			logger.Info("system mail goes to the development mail sink", "page", cfg.BaseURL.String()+"/dev/mail")
 		}
 		if ready != nil {
-			ready(ln.Addr().String())
+			ready(Listening{HTTP: ln.Addr().String(), Gateway: gatewayAddr})
 		}
 		go func() { srvErr <- srv.Serve(ln) }()
 	}
-	var gw interface{ Close() error }
-	if runWeb && cfg.SMTPAddr != "" {
-		g := (&email.Gateway{Accounts: parts.Email, Ingest: parts.Ingest, Tenants: parts.Tenants, Domain: cfg.InboundDomain,
-			MaxBytes: cfg.InboundMaxBytes, Logger: logger}).Server(cfg.SMTPAddr)
-		ln, err := net.Listen("tcp", cfg.SMTPAddr)
-		if err != nil {
-			return fmt.Errorf("listen on SHOPDESK_SMTP_ADDR=%s: %w", cfg.SMTPAddr, err)
-		}
-		logger.Info("inbound SMTP gateway listening", "addr", ln.Addr().String(), "domain", cfg.InboundDomain)
-		go func() {
-			if err := g.Serve(ln); err != nil {
-				logger.Warn("inbound SMTP gateway stopped", "error", err)
-			}
-		}()
-		gw = g
-	}
-
 	select {
 	case <-ctx.Done():
 	case err := <-srvErr:

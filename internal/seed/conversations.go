@@ -110,19 +110,7 @@ func demoConversations(ctx context.Context, st *store.Store, jobs *river.Client[
 	if existing > 0 {
 		return 0, nil
 	}
-	// The sample history runs through the rules, SLA clocks and routing like live mail would.
-	withAutomation := func(at time.Time) *conversation.Service {
-		clock := func() time.Time { return at }
-		// No send jobs: the sample replies are recorded as history right away (sampleHistory).
-		svc := conversation.New(st, nil, clock)
-		auto := automation.New(st, clock)
-		if jobs != nil {
-			auto.UseJobs(jobs)
-		}
-		svc.UseAutomation(auto)
-		svc.UseSenders(sampleSenders())
-		return svc
-	}
+	withAutomation := func(at time.Time) *conversation.Service { return demoService(st, jobs, at) }
 	svc := withAutomation(now)
 	for i, d := range demoTickets {
 		start := now.Add(-time.Duration(d.ageHours)*time.Hour - time.Duration(i)*time.Minute)
@@ -206,4 +194,19 @@ func addDemoOrder(ctx context.Context, st *store.Store, sc tenant.Scope, tk conv
 			OrderedAt: at.Add(-72 * time.Hour), ShippedAt: shippedAt, TrackingNumber: d.order.tracking})
 		return err
 	})
+}
+
+// demoService is the inbox service with rules, SLA clocks and routing, under a clock stopped at
+// the moment a sample step happened. It has no send jobs: sample replies are recorded as history
+// right away (sampleHistory).
+func demoService(st *store.Store, jobs *river.Client[pgx.Tx], at time.Time) *conversation.Service {
+	clock := func() time.Time { return at }
+	svc := conversation.New(st, nil, clock)
+	auto := automation.New(st, clock)
+	if jobs != nil {
+		auto.UseJobs(jobs)
+	}
+	svc.UseAutomation(auto)
+	svc.UseSenders(sampleSenders())
+	return svc
 }
