@@ -175,7 +175,7 @@ func demoConversations(ctx context.Context, st *store.Store, jobs *river.Client[
 			return 0, fmt.Errorf("seed: demo ticket %d: %w", i, err)
 		}
 		if d.order != nil {
-			if err := addDemoOrder(ctx, svc, sc, tk, d, start); err != nil {
+			if err := addDemoOrder(ctx, svc, sc, tk, d, start, now); err != nil {
 				return 0, err
 			}
 		}
@@ -215,7 +215,8 @@ func demoConversations(ctx context.Context, st *store.Store, jobs *river.Client[
 	return len(demoTickets), nil
 }
 
-func addDemoOrder(ctx context.Context, svc *conversation.Service, sc tenant.Scope, tk conversation.Ticket, d demoTicket, at time.Time) error {
+// addDemoOrder records the ticket's order as a marketplace fetch would, a few minutes before now.
+func addDemoOrder(ctx context.Context, svc *conversation.Service, sc tenant.Scope, tk conversation.Ticket, d demoTicket, at, now time.Time) error {
 	o := d.order
 	marketplace := d.marketplace
 	if marketplace == "" {
@@ -228,7 +229,7 @@ func addDemoOrder(ctx context.Context, svc *conversation.Service, sc tenant.Scop
 	in := conversation.OrderInput{Marketplace: marketplace, Store: d.store, Number: o.number, SourceAccount: o.account,
 		CustomerID: tk.CustomerID, Status: o.status, AmountMinor: o.amountMinor, Currency: o.currency,
 		OrderedAt: at.AddDate(0, 0, -o.shippedDays-1), ExpectedFrom: day(-o.expectedDays[0]), ExpectedTo: day(-o.expectedDays[1]),
-		FetchedAt: at.Add(-7 * time.Minute)}
+		FetchedAt: now.Add(-7 * time.Minute)}
 	for _, l := range o.lines {
 		in.Lines = append(in.Lines, conversation.OrderLineInput{Title: l.title, SKU: l.sku, ItemID: l.asin, Quantity: l.qty, UnitPriceMinor: l.priceMinor})
 	}
