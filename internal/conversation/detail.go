@@ -21,7 +21,8 @@ type Detail struct {
 	Customer   dbsqlc.Customer
 	Emails     []string
 	Identities []dbsqlc.CustomerIdentity
-	Orders     []dbsqlc.Order
+	// Orders are the ticket's linked order first, then the customer's orders, latest first.
+	Orders     []Order
 	Earlier    []dbsqlc.TicketsOfCustomerRow
 	Duplicates []dbsqlc.TicketOpenOfCustomerRow // the same customer's other open tickets
 	// SameSubject are the same customer's tickets of the last 30 days with this subject (reply
@@ -82,9 +83,19 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 			if d.Identities, err = q.CustomerIdentities(ctx, dbsqlc.CustomerIdentitiesParams{TenantID: tid, CustomerID: t.CustomerID}); err != nil {
 				return err
 			}
-			if d.Orders, err = q.CustomerOrders(ctx, dbsqlc.CustomerOrdersParams{TenantID: tid, CustomerID: uuid.NullUUID{UUID: t.CustomerID, Valid: true}}); err != nil {
+			orders, err := q.OrdersOfTicket(ctx, dbsqlc.OrdersOfTicketParams{TenantID: tid, TicketID: t.ID})
+			if err != nil {
 				return err
 			}
+			lines, err := q.OrderLinesOfTicket(ctx, dbsqlc.OrderLinesOfTicketParams{TenantID: tid, TicketID: t.ID})
+			if err != nil {
+				return err
+			}
+			ships, err := q.OrderShipmentsOfTicket(ctx, dbsqlc.OrderShipmentsOfTicketParams{TenantID: tid, TicketID: t.ID})
+			if err != nil {
+				return err
+			}
+			d.Orders = ordersOf(orders, lines, ships)
 			if d.Earlier, err = q.TicketsOfCustomer(ctx, dbsqlc.TicketsOfCustomerParams{TenantID: tid, CustomerID: t.CustomerID, ExceptID: t.ID}); err != nil {
 				return err
 			}

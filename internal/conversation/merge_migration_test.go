@@ -24,9 +24,7 @@ func TestMigrationRepairsOldMerges(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(owner.Close)
 	// Back to the schema before 000014, whatever came after it.
-	latest, err := migrate.Latest()
-	require.NoError(t, err)
-	require.NoError(t, migrate.Down(owner, int(latest)-13))
+	migrateDownBelow(t, owner, 14)
 
 	// What the old code left behind after merging Sofia's ticket into Mike's and her next answer.
 	mike, sofia := w.mike.CustomerID, w.sofia.CustomerID

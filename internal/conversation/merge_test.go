@@ -223,13 +223,10 @@ func TestMergeCustomers(t *testing.T) {
 	t2 := open(t, w, w.a, "Exchange", "Can I exchange?", conversation.CustomerRef{Name: "S. Rossi", Email: "s.rossi@work.example"})
 	other := open(t, w, w.a, "Hello", "Unrelated", conversation.CustomerRef{Name: "Mike Chen", Email: "mike@example.com"})
 	src, tgt := t2.CustomerID, t1.CustomerID
-	var orderID uuid.UUID
-	require.NoError(t, w.db.Store.InTenantTx(ctx, w.a.TenantID(), func(q *dbsqlc.Queries, _ pgx.Tx) error {
-		o, err := q.OrderCreate(ctx, dbsqlc.OrderCreateParams{TenantID: w.a.TenantID(), CustomerID: uuid.NullUUID{UUID: src, Valid: true},
-			Marketplace: "webshop", Number: "W-1001", Status: "shipped", Items: []byte("[]"), Currency: "EUR", OrderedAt: w.now})
-		orderID = o.ID
-		return err
-	}))
+	o, err := w.svc.UpsertOrder(ctx, w.a, conversation.OrderInput{CustomerID: src,
+		Marketplace: "webshop", Number: "W-1001", Status: "shipped", Currency: "EUR", OrderedAt: w.now})
+	require.NoError(t, err)
+	orderID := o.ID
 	before := func(id uuid.UUID) conversation.CustomerPage {
 		p, err := w.svc.Customer(ctx, w.a, id)
 		require.NoError(t, err)

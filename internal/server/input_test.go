@@ -77,6 +77,8 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/t/{number}/messages/{messageID}/resend":       {answer: answerNone},
 	"/w/{workspace}/t/{number}/messages/{messageID}/no-response":  {answer: answerFlash, fields: "on"},
 	"/w/{workspace}/t/{number}/presence":                          {answer: answerForm, fields: "state"},
+	"/w/{workspace}/t/{number}/order":                             {answer: answerForm, fields: "order_number order_marketplace"},
+	"/w/{workspace}/t/{number}/order/unlink":                      {answer: answerNone},
 
 	"/w/{workspace}/settings/workspace":                              {answer: answerForm, fields: "workspace_name time_zone language"},
 	"/w/{workspace}/settings/people/invite":                          {answer: answerForm, fields: "email role"},

@@ -145,6 +145,8 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Post("/category", h.setCategory)
 				r.Post("/merge", h.merge)
 				r.Post("/merges/{mergeID}/undo", h.undoMerge)
+				r.Post("/order", h.linkOrder)
+				r.Post("/order/unlink", h.unlinkOrder)
 				r.Post("/messages/{messageID}/split", h.split)
 				r.Post("/messages/{messageID}/resend", h.resend)
 				r.Post("/messages/{messageID}/no-response", h.noResponse)

@@ -63,6 +63,8 @@ type TicketView struct {
 	Supersedes int64
 	// DevMail: the development mail sink's page exists here (replies it took link to it).
 	DevMail bool
+	// OrderLink is the order-link form sent back with its refusal.
+	OrderLink *OrderLinkForm
 }
 
 // MergeAsk is a merge into Target that needs a yes: the tickets belong to different customers.
@@ -333,6 +335,8 @@ func (t TicketView) eventText(ctx context.Context, kind string, data []byte) str
 		return i18n.T(ctx, "event."+kind)
 	case "reply_superseded":
 		return i18n.T(ctx, "event."+kind)
+	case "order_linked", "order_unlinked":
+		return orderEventText(ctx, kind, data)
 	}
 	return i18n.T(ctx, "event."+kind) + eventDetail(data) + byText(data)
 }

@@ -7,7 +7,6 @@ package dbsqlc
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 )
@@ -245,7 +244,7 @@ func (q *Queries) CustomerIdentities(ctx context.Context, arg CustomerIdentities
 }
 
 const customerOrders = `-- name: CustomerOrders :many
-SELECT tenant_id, id, customer_id, marketplace, store, number, status, items, amount_minor, currency, ordered_at, shipped_at, delivered_at, tracking_number, tracking_url FROM orders WHERE tenant_id = $1 AND customer_id = $2 ORDER BY ordered_at DESC, id LIMIT 20
+SELECT tenant_id, id, customer_id, marketplace, store, number, status, amount_minor, currency, ordered_at, source_account, fetched_at, expected_delivery_from, expected_delivery_to, updated_at FROM orders WHERE tenant_id = $1 AND customer_id = $2 ORDER BY ordered_at DESC, id LIMIT 20
 `
 
 type CustomerOrdersParams struct {
@@ -270,14 +269,14 @@ func (q *Queries) CustomerOrders(ctx context.Context, arg CustomerOrdersParams) 
 			&i.Store,
 			&i.Number,
 			&i.Status,
-			&i.Items,
 			&i.AmountMinor,
 			&i.Currency,
 			&i.OrderedAt,
-			&i.ShippedAt,
-			&i.DeliveredAt,
-			&i.TrackingNumber,
-			&i.TrackingUrl,
+			&i.SourceAccount,
+			&i.FetchedAt,
+			&i.ExpectedDeliveryFrom,
+			&i.ExpectedDeliveryTo,
+			&i.UpdatedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -287,64 +286,4 @@ func (q *Queries) CustomerOrders(ctx context.Context, arg CustomerOrdersParams) 
 		return nil, err
 	}
 	return items, nil
-}
-
-const orderCreate = `-- name: OrderCreate :one
-INSERT INTO orders (tenant_id, customer_id, marketplace, store, number, status, items, amount_minor, currency, ordered_at, shipped_at, tracking_number, tracking_url)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-ON CONFLICT (tenant_id, marketplace, number) DO UPDATE SET status = EXCLUDED.status
-RETURNING tenant_id, id, customer_id, marketplace, store, number, status, items, amount_minor, currency, ordered_at, shipped_at, delivered_at, tracking_number, tracking_url
-`
-
-type OrderCreateParams struct {
-	TenantID       uuid.UUID
-	CustomerID     uuid.NullUUID
-	Marketplace    string
-	Store          string
-	Number         string
-	Status         string
-	Items          []byte
-	AmountMinor    int64
-	Currency       string
-	OrderedAt      time.Time
-	ShippedAt      *time.Time
-	TrackingNumber string
-	TrackingUrl    string
-}
-
-func (q *Queries) OrderCreate(ctx context.Context, arg OrderCreateParams) (Order, error) {
-	row := q.db.QueryRow(ctx, orderCreate,
-		arg.TenantID,
-		arg.CustomerID,
-		arg.Marketplace,
-		arg.Store,
-		arg.Number,
-		arg.Status,
-		arg.Items,
-		arg.AmountMinor,
-		arg.Currency,
-		arg.OrderedAt,
-		arg.ShippedAt,
-		arg.TrackingNumber,
-		arg.TrackingUrl,
-	)
-	var i Order
-	err := row.Scan(
-		&i.TenantID,
-		&i.ID,
-		&i.CustomerID,
-		&i.Marketplace,
-		&i.Store,
-		&i.Number,
-		&i.Status,
-		&i.Items,
-		&i.AmountMinor,
-		&i.Currency,
-		&i.OrderedAt,
-		&i.ShippedAt,
-		&i.DeliveredAt,
-		&i.TrackingNumber,
-		&i.TrackingUrl,
-	)
-	return i, err
 }

@@ -261,21 +261,47 @@ type OneTimeTask struct {
 }
 
 type Order struct {
+	TenantID             uuid.UUID
+	ID                   uuid.UUID
+	CustomerID           uuid.NullUUID
+	Marketplace          string
+	Store                string
+	Number               string
+	Status               string
+	AmountMinor          int64
+	Currency             string
+	OrderedAt            time.Time
+	SourceAccount        string
+	FetchedAt            *time.Time
+	ExpectedDeliveryFrom *time.Time
+	ExpectedDeliveryTo   *time.Time
+	UpdatedAt            time.Time
+}
+
+type OrderLine struct {
 	TenantID       uuid.UUID
 	ID             uuid.UUID
-	CustomerID     uuid.NullUUID
-	Marketplace    string
-	Store          string
-	Number         string
-	Status         string
-	Items          []byte
-	AmountMinor    int64
+	OrderID        uuid.UUID
+	Position       int32
+	Title          string
+	Sku            string
+	ItemID         string
+	Quantity       int32
+	UnitPriceMinor int64
+	TotalMinor     int64
 	Currency       string
-	OrderedAt      time.Time
+}
+
+type OrderShipment struct {
+	TenantID       uuid.UUID
+	ID             uuid.UUID
+	OrderID        uuid.UUID
+	Position       int32
+	Carrier        string
+	Service        string
+	TrackingNumber string
 	ShippedAt      *time.Time
 	DeliveredAt    *time.Time
-	TrackingNumber string
-	TrackingUrl    string
 }
 
 type PasswordReset struct {
@@ -414,6 +440,7 @@ type Ticket struct {
 	EmailAccountID  pgtype.Int8
 	SlaPolicyID     uuid.NullUUID
 	SlaPolicyPinned bool
+	OrderID         uuid.NullUUID
 }
 
 type TicketCounter struct {

@@ -33,9 +33,3 @@ SELECT * FROM customer_identities WHERE tenant_id = @tenant_id AND customer_id =
 
 -- name: CustomerOrders :many
 SELECT * FROM orders WHERE tenant_id = @tenant_id AND customer_id = @customer_id ORDER BY ordered_at DESC, id LIMIT 20;
-
--- name: OrderCreate :one
-INSERT INTO orders (tenant_id, customer_id, marketplace, store, number, status, items, amount_minor, currency, ordered_at, shipped_at, tracking_number, tracking_url)
-VALUES (@tenant_id, @customer_id, @marketplace, @store, @number, @status, @items, @amount_minor, @currency, @ordered_at, @shipped_at, @tracking_number, @tracking_url)
-ON CONFLICT (tenant_id, marketplace, number) DO UPDATE SET status = EXCLUDED.status
-RETURNING *;
