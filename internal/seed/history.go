@@ -312,19 +312,7 @@ func playHistory(ctx context.Context, st *store.Store, jobs *river.Client[pgx.Tx
 		return err
 	}
 	if h.orderNumber != "" {
-		p := historyProducts[h.product]
-		d := demoTicket{marketplace: h.marketplace, store: h.store, order: &demoOrder{number: h.orderNumber, status: "shipped",
-			item: p.title, amountMinor: p.price, currency: map[string]string{"ko": "KRW", "ro": "RON"}[h.lang]}}
-		if d.order.currency == "" {
-			d.order.currency = "EUR"
-		}
-		if d.order.currency == "KRW" {
-			d.order.amountMinor *= 1500
-		}
-		if h.channel == "walmart" || h.marketplace == "amazon.com" {
-			d.order.currency = "USD"
-		}
-		if err := addDemoOrder(ctx, st, sc, tk, d, h.created); err != nil {
+		if err := addDemoOrder(ctx, svc(h.created), sc, tk, h.demoTicket(), h.created, h.created); err != nil {
 			return err
 		}
 	}
@@ -449,4 +437,38 @@ func reopenAnswer(lang string) string {
 		return "네, 영수증을 첨부해 드렸습니다. 좋은 하루 보내세요!"
 	}
 	return "Of course, the invoice is attached. Have a great day!"
+}
+
+// demoTicket describes the ticket's order as the sample tickets describe theirs: the product in
+// the currency of the buyer's market, shipped by a carrier of that market a few days earlier.
+func (h historyTicket) demoTicket() demoTicket {
+	p := historyProducts[h.product]
+	o := &demoOrder{number: h.orderNumber, status: "shipped", currency: "EUR", amountMinor: p.price,
+		lines: []demoLine{{title: p.title, sku: p.sku, qty: 1, priceMinor: p.price}},
+		shippedDays: 3, expectedDays: [2]int{-1, 1}}
+	switch {
+	case h.lang == "ko":
+		o.currency, o.amountMinor, o.carrier = "KRW", p.price*15, "CJ Logistics"
+		o.lines[0].priceMinor = o.amountMinor
+	case h.lang == "ro":
+		o.currency, o.amountMinor, o.carrier = "RON", p.price*5, "Sameday"
+		o.lines[0].priceMinor = o.amountMinor
+	case h.channel == "walmart" || h.marketplace == "amazon.com":
+		o.currency, o.carrier = "USD", "UPS"
+	case h.marketplace == "amazon.co.uk":
+		o.currency, o.carrier = "GBP", "Royal Mail"
+	default:
+		o.carrier = "DHL"
+	}
+	if h.channel == "amazon" {
+		o.lines[0].asin = "B0" + strings.ToUpper(fmt.Sprintf("%08x", uint32(h.product)*2654435761))
+		o.account = "Amazon " + h.marketplace
+	} else if h.channel != "email" {
+		o.account = h.store
+	}
+	o.tracking = fmt.Sprintf("%s%010d", map[string]string{"UPS": "1Z999AA1", "Royal Mail": "JB", "DHL": "00340434", "CJ Logistics": "6", "Sameday": "1ONB"}[o.carrier], len(h.key)*7919+int(h.created.Unix()%1_000_000))
+	if h.scenario.tag == "damaged" || h.scenario.tag == "return" || h.scenario.tag == "refund" || h.scenario.tag == "invoice" {
+		o.status, o.deliveredDays = "delivered", 1
+	}
+	return demoTicket{marketplace: h.marketplace, store: h.store, order: o}
 }
