@@ -444,7 +444,7 @@ func reopenAnswer(lang string) string {
 func (h historyTicket) demoTicket() demoTicket {
 	p := historyProducts[h.product]
 	o := &demoOrder{number: h.orderNumber, status: "shipped", currency: "EUR", amountMinor: p.price,
-		lines: []demoLine{{title: p.title, sku: p.sku, qty: 1, priceMinor: p.price}},
+		lines:       []demoLine{{title: p.title, sku: p.sku, qty: 1, priceMinor: p.price}},
 		shippedDays: 3, expectedDays: [2]int{-1, 1}}
 	switch {
 	case h.lang == "ko":
