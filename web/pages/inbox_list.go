@@ -100,4 +100,3 @@ func (t TicketView) listHref() string {
 	}
 	return u
 }
-
