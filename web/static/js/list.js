@@ -52,8 +52,13 @@
         if (first) first.focus();
       }
     };
-    menu.addEventListener("click", function () {
+    menu.addEventListener("click", function (ev) {
+      // Without the script the link opens the views through :target; with it, a toggle.
+      ev.preventDefault();
       setOpen(!inbox.classList.contains("views-open"));
+    });
+    menu.addEventListener("keydown", function (ev) {
+      if (ev.key === " ") { ev.preventDefault(); menu.click(); }
     });
     document.addEventListener("keydown", function (ev) {
       if (ev.key === "Escape" && inbox.classList.contains("views-open")) {
