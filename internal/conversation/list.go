@@ -67,6 +67,9 @@ type ListItem struct {
 	CustomerName string
 	AssigneeName string
 	Unread       bool
+	// Match is, in search results, the text of the message that matched best; empty when only
+	// the ticket itself (subject, customer, order numbers) matched.
+	Match string
 }
 
 // Page is one page of a list and the cursor of the next.

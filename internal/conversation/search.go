@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/shopdesk/shopdesk/internal/search"
+	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
 
@@ -39,7 +40,39 @@ func (s *Service) Search(ctx context.Context, sc tenant.Scope, typed string, lim
 	if err != nil {
 		return nil, fmt.Errorf("conversation: search: %w", err)
 	}
+	if err := s.matchedMessages(ctx, sc, q, out); err != nil {
+		return nil, fmt.Errorf("conversation: search: %w", err)
+	}
 	return out, nil
+}
+
+// matchedMessages sets each result's Match to its best-matching message, in one statement for
+// the whole page.
+func (s *Service) matchedMessages(ctx context.Context, sc tenant.Scope, q string, items []ListItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	var hits []dbsqlc.SearchHitsRow
+	err := s.st.InTenantPipeline(ctx, sc.TenantID(), false, func(dq *dbsqlc.Queries, _ dbsqlc.DBTX) error {
+		var err error
+		hits, err = dq.SearchHits(ctx, dbsqlc.SearchHitsParams{TenantID: sc.TenantID(), TicketIds: ids, Query: q})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	byTicket := make(map[int64]string, len(hits))
+	for _, h := range hits {
+		byTicket[h.TicketID] = h.BodyText
+	}
+	for i := range items {
+		items[i].Match = byTicket[items[i].ID]
+	}
+	return nil
 }
 
 // SearchSQL is the search statement, for EXPLAIN in benchmarks.

@@ -78,3 +78,42 @@ func TestSearchNewestFirstThenIndex(t *testing.T) {
 	require.Equal(t, []string{scope + "platypus", scope + "quokka"}, lexicon())
 	require.Equal(t, []int64{old.ID}, find("platypus", 2), "a word that arrived by an update is spelled out too")
 }
+
+// A result carries the message that matched, not the ticket's latest one, so the list can show
+// the matched words in their sentence.
+func TestSearchShowsTheMatchedMessage(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	ro := open(t, w, w.a, "Problemă", "Aplicația nu pornește după actualizare.", conversation.CustomerRef{Email: "ion@example.ro", Name: "Ion Popescu"})
+	ko := open(t, w, w.a, "배송 문의", "주문이 아직 도착하지 않았어요.", conversation.CustomerRef{Email: "kim@example.kr", Name: "김민수"})
+	en := open(t, w, w.a, "Parcel question", "The quokka mug arrived chipped.", conversation.CustomerRef{Email: "sam@example.com", Name: "Sam Smith"})
+	for _, n := range []int64{ro.Number, ko.Number, en.Number} {
+		_, err := w.svc.AppendInbound(ctx, w.a, n, conversation.Inbound{Text: "Any news? Thank you."})
+		require.NoError(t, err)
+	}
+	match := func(q string) (int64, string) {
+		t.Helper()
+		items, err := w.svc.Search(ctx, w.a, q, 10)
+		require.NoError(t, err)
+		require.Len(t, items, 1, q)
+		require.Equal(t, "Any news? Thank you.", items[0].Snippet, "the latest message is another one")
+		return items[0].Number, items[0].Match
+	}
+	n, text := match("quokka")
+	require.Equal(t, en.Number, n)
+	require.Equal(t, "The quokka mug arrived chipped.", text)
+	n, text = match("aplicatie")
+	require.Equal(t, ro.Number, n)
+	require.Equal(t, "Aplicația nu pornește după actualizare.", text, "found through folded diacritics")
+	n, text = match("주문")
+	require.Equal(t, ko.Number, n)
+	require.Equal(t, "주문이 아직 도착하지 않았어요.", text, "a Korean pair inside a word")
+
+	// Only the ticket matched (its subject): no message to show.
+	items, err := w.svc.Search(ctx, w.a, "parcel", 10)
+	require.NoError(t, err)
+	require.Len(t, items, 1)
+	require.Equal(t, en.Number, items[0].Number)
+	require.Empty(t, items[0].Match)
+}

@@ -119,14 +119,31 @@ func Scope(tenantID uuid.UUID) string {
 
 // QueryIn is Query for terms stored with a workspace's scope.
 func QueryIn(scope, typed string) (tsquery string, ok bool) {
-	quote := func(t string) string { return quoteLexeme(scope + t) }
-	prefixed := func(t string) string {
-		if strings.HasSuffix(t, "\x00") {
-			return quote(strings.TrimSuffix(t, "\x00")) + ":*"
-		}
-		return quote(t)
-	}
 	var parts []string
+	for _, t := range queryTerms(typed) {
+		q := quoteLexeme(scope + t.text)
+		if t.prefix {
+			q += ":*"
+		}
+		parts = append(parts, q)
+	}
+	if len(parts) == 0 {
+		return "", false
+	}
+	return strings.Join(parts, " & "), true
+}
+
+// queryTerm is one term of a query: matched exactly, or as the start of a word.
+type queryTerm struct {
+	text   string
+	prefix bool
+	cjk    bool
+}
+
+// queryTerms are the terms a typed query asks for, every one of them required; Highlight marks
+// the words they match the same way.
+func queryTerms(typed string) []queryTerm {
+	var out []queryTerm
 	ws := words(Fold(typed))
 	for i, word := range ws {
 		last := i == len(ws)-1
@@ -142,28 +159,24 @@ func QueryIn(scope, typed string) (tsquery string, ok bool) {
 		}
 		for j, t := range terms {
 			r, _ := utf8.DecodeRuneInString(t)
+			lastTerm := last && j == len(terms)-1
 			switch n := utf8.RuneCountInString(t); {
-			case cjk(r) || strings.IndexFunc(t, unicode.IsDigit) >= 0 && n > 4:
-				// CJK pairs and numbers (order numbers, SKUs) match exactly, or as typed so far.
-				if last && j == len(terms)-1 && !cjk(r) {
-					t += "\x00"
-				}
-				parts = append(parts, prefixed(t))
+			case cjk(r):
+				// CJK pairs match exactly.
+				out = append(out, queryTerm{text: t, cjk: true})
+			case strings.IndexFunc(t, unicode.IsDigit) >= 0 && n > 4:
+				// Numbers (order numbers, SKUs) match exactly, or as typed so far.
+				out = append(out, queryTerm{text: t, prefix: lastTerm})
 			case n >= 5:
 				// A poor man's stemmer: the word without its last letter, as a prefix, finds the
 				// other inflections ("aplicatie" finds "aplicatia", "refund" finds "refunded").
-				parts = append(parts, quote(string([]rune(t)[:n-1]))+":*")
-			case last && j == len(terms)-1:
-				parts = append(parts, quote(t)+":*")
+				out = append(out, queryTerm{text: string([]rune(t)[:n-1]), prefix: true})
 			default:
-				parts = append(parts, quote(t))
+				out = append(out, queryTerm{text: t, prefix: lastTerm})
 			}
 		}
 	}
-	if len(parts) == 0 {
-		return "", false
-	}
-	return strings.Join(parts, " & "), true
+	return out
 }
 
 // quoteLexeme writes a tsquery lexeme literally.

@@ -53,6 +53,10 @@ func (h *Handler) inboxView(r *http.Request, active int64) (pages.InboxView, err
 	q := r.URL.Query()
 	f := filterFrom(q)
 	v := pages.InboxView{Shell: h.shell(r, p.T("nav.inbox"), "inbox"), Slug: sc.Workspace.Slug, Params: listParams(q), Filter: f, Now: time.Now()}
+	v.Admin = sc.Role.AtLeast(tenant.RoleAdmin)
+	if c, err := r.Cookie(pages.RailCookie); err == nil && c.Value == "1" {
+		v.ViewsRail = true
+	}
 	counts, err := h.counts.get(ctx, sc, h.Conversations.Counts)
 	if err != nil {
 		return v, err

@@ -32,6 +32,10 @@ type InboxView struct {
 	Searching bool
 	Now       time.Time
 	Ticket    *TicketView
+	// ViewsRail: the person narrowed the views column to icons and counts (a cookie remembers it).
+	ViewsRail bool
+	// Admin: the viewer may open Settings, so empty states may point there.
+	Admin bool
 }
 
 // Person is a member, for pickers.
