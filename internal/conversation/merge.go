@@ -247,7 +247,9 @@ func moveCustomerKeys(ctx context.Context, q *dbsqlc.Queries, tid, to uuid.UUID,
 }
 
 // Split moves one customer message out of a ticket into a new ticket of the same customer and
-// channel.
+// channel. The new ticket keeps the source's priority but none of its deadlines: its targets are
+// the ones the policies give from the split message's own time (a "thank you" split out of an
+// overdue thread is not born overdue).
 func (s *Service) Split(ctx context.Context, sc tenant.Scope, number, messageID int64) (Ticket, error) {
 	tid := sc.TenantID()
 	var nt Ticket
@@ -272,7 +274,7 @@ func (s *Service) Split(ctx context.Context, sc tenant.Scope, number, messageID 
 		}
 		newID, err := q.TicketCreate(ctx, dbsqlc.TicketCreateParams{TenantID: tid, Number: n, Channel: t.Channel, Marketplace: t.Marketplace,
 			Store: t.Store, Subject: t.Subject, CustomerID: t.CustomerID, Status: "open", Priority: t.Priority, Tags: t.Tags,
-			Language: t.Language, Presale: t.Presale, SlaDueAt: t.SlaDueAt, CreatedAt: m.CreatedAt, Terms: ticketTerms(t.Subject)})
+			Language: t.Language, Presale: t.Presale, CreatedAt: m.CreatedAt, Terms: ticketTerms(t.Subject)})
 		if err != nil {
 			return err
 		}

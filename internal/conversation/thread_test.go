@@ -281,6 +281,23 @@ func TestMergeUndoSplit(t *testing.T) {
 		_, err = w.svc.Split(ctx, w.a, tk.Number, m.ID)
 		require.ErrorIs(t, err, store.ErrNotFound, "the message is no longer in this ticket")
 	})
+
+	t.Run("SplitKeepsPriorityNotTheSourceDeadline", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t)
+		due := w.now.Add(-16 * time.Hour)
+		tk, err := w.svc.CreateInbound(ctx, w.a, conversation.NewTicket{Channel: "email", Subject: "Order", SLADueAt: &due,
+			Customer: conversation.CustomerRef{Email: "hal@example.com"}, Message: conversation.Inbound{Text: "Where is it?", At: w.now.Add(-40 * time.Hour)}})
+		require.NoError(t, err)
+		require.NoError(t, w.svc.SetPriority(ctx, w.a, tk.Number, 1))
+		m, err := w.svc.AppendInbound(ctx, w.a, tk.Number, conversation.Inbound{Text: "Thank you", At: w.now})
+		require.NoError(t, err)
+		nt, err := w.svc.Split(ctx, w.a, tk.Number, m.ID)
+		require.NoError(t, err)
+		require.Equal(t, int16(1), nt.Priority)
+		require.Nil(t, nt.SlaDueAt, "the source's overdue deadline is not carried over; the policies set the new one")
+		require.True(t, nt.CreatedAt.Equal(m.CreatedAt))
+	})
 }
 
 func TestBulk(t *testing.T) {
