@@ -258,6 +258,9 @@ func (s *Service) Split(ctx context.Context, sc tenant.Scope, number, messageID 
 		if err != nil {
 			return notFound(err)
 		}
+		if err := refuseMergedAway(t); err != nil {
+			return err
+		}
 		m, err := q.MessageForUpdate(ctx, dbsqlc.MessageForUpdateParams{TenantID: tid, ID: messageID})
 		if err != nil || m.TicketID != t.ID {
 			return store.ErrNotFound

@@ -105,6 +105,9 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 		if err != nil {
 			return notFound(err)
 		}
+		if err := refuseMergedAway(t); err != nil {
+			return err
+		}
 		if !in.Note && !in.Confirm && (in.SeenLastMessageAt == nil || t.LastMessageAt.After(*in.SeenLastMessageAt)) {
 			if in.SeenLastMessageAt == nil || (t.LastCustomerAt != nil && t.LastCustomerAt.After(*in.SeenLastMessageAt)) {
 				return ErrCustomerWroteAgain
