@@ -36,7 +36,7 @@ type Detail struct {
 	// MergedIntoNumber is the ticket this one was merged into (0: not merged away); such a
 	// ticket is read-only and links there.
 	MergedIntoNumber int64
-	Attachments map[int64][]dbsqlc.Attachment
+	Attachments      map[int64][]dbsqlc.Attachment
 	// SLA is each target of the ticket's policy.
 	SLA []dbsqlc.TicketSLAViewRow
 	// Deliveries are the replies' delivery records (retries, bounces, replacements) by message.
