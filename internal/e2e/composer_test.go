@@ -230,3 +230,54 @@ func TestResolveOpensNextTicket(t *testing.T) {
 	p.Until(`location.pathname === "/w/shop/inbox" && new URLSearchParams(location.search).get("channel") === "email"`)
 	require.True(t, strings.Contains(p.Text(`[data-testid=flash]`), "No other ticket"))
 }
+
+// The merge target is found by typing part of its subject or customer; choosing it fills the
+// number, and the merge still asks before it runs. The merged-away ticket then links there.
+func TestMergeTargetBySearch(t *testing.T) {
+	app := apptest.Start(t)
+	ctx := context.Background()
+	admin := app.Workspace(t, "shop", "admin@shop.test")
+	cust := conversation.CustomerRef{Name: "Nora Vance", Email: "nora@example.com"}
+	src, err := app.Conversations.CreateInbound(ctx, admin, conversation.NewTicket{Channel: "email", Subject: "Cracked vase", Customer: cust,
+		Message: conversation.Inbound{Text: "It arrived cracked"}})
+	require.NoError(t, err)
+	tgt, err := app.Conversations.CreateInbound(ctx, admin, conversation.NewTicket{Channel: "email", Subject: "Vase photos", Customer: cust,
+		Message: conversation.Inbound{Text: "Photos attached"}})
+	require.NoError(t, err)
+
+	b := NewBrowser(t)
+	p := b.NewPerson("admin")
+	signIn(p, app.URL, "admin@shop.test", apptest.Password)
+	p.Do(
+		chromedp.Navigate(app.URL+"/w/shop/t/"+strconv.FormatInt(src.Number, 10)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=merge-search]`)),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid=merge-search]`), "photos"),
+	)
+	p.Until(`document.querySelectorAll("[data-testid=merge-pick]").length === 1`)
+	pick := p.Text(`[data-testid=merge-pick]`)
+	require.Contains(t, pick, "#"+strconv.FormatInt(tgt.Number, 10))
+	require.Contains(t, pick, "Vase photos")
+	require.Contains(t, pick, "Nora Vance")
+	require.Contains(t, pick, "Open")
+	p.Screenshot("merge-search")
+	p.Do(
+		chromedp.Click(chromedp.CSS(`[data-testid=merge-pick]`)),
+		chromedp.Evaluate[chromedp.Void](`window.asked = 0; window.confirm = () => { window.asked++; return false; }`),
+	)
+	p.Until(`document.querySelector("[data-testid=merge-target]").value === "` + strconv.FormatInt(tgt.Number, 10) + `"`)
+	// The confirm step stays: saying no merges nothing.
+	p.Do(chromedp.Click(chromedp.CSS(`[data-testid=merge-submit]`)))
+	p.Until(`window.asked === 1`)
+	got, err := app.Conversations.Ticket(ctx, admin, src.Number)
+	require.NoError(t, err)
+	require.False(t, got.MergedInto.Valid)
+	p.Do(
+		chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
+		chromedp.Click(chromedp.CSS(`[data-testid=merge-submit]`)),
+	)
+	p.Until(`location.pathname === "/w/shop/t/` + strconv.FormatInt(tgt.Number, 10) + `" && !!document.querySelector("[data-testid=undo-merge]")`)
+
+	p.Do(chromedp.Navigate(app.URL + "/w/shop/t/" + strconv.FormatInt(src.Number, 10)))
+	p.Until(`!!document.querySelector("[data-testid=merged-into]") && !document.querySelector("[data-testid=composer]")`)
+	require.Equal(t, "Merged into #"+strconv.FormatInt(tgt.Number, 10), p.Text(`[data-testid=merged-into]`))
+}
