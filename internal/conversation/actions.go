@@ -33,6 +33,9 @@ func (s *Service) change(ctx context.Context, sc tenant.Scope, number int64, fn 
 		if err != nil {
 			return notFound(err)
 		}
+		if err := refuseMergedAway(t); err != nil {
+			return err
+		}
 		kind, data, err := fn(q, tx, t)
 		if err != nil || kind == "" {
 			return err

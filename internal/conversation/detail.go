@@ -34,7 +34,10 @@ type Detail struct {
 	// several; each message keeps its own).
 	Authors     map[uuid.UUID]string
 	LatestMerge *dbsqlc.TicketMerge // the merge into this ticket that can still be undone
-	Attachments map[int64][]dbsqlc.Attachment
+	// MergedIntoNumber is the ticket this one was merged into (0: not merged away); such a
+	// ticket is read-only and links there.
+	MergedIntoNumber int64
+	Attachments      map[int64][]dbsqlc.Attachment
 	// SLA is each target of the ticket's policy.
 	SLA []dbsqlc.TicketSLAViewRow
 	// Deliveries are the replies' delivery records (retries, bounces, replacements) by message.
@@ -129,6 +132,13 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 				d.Attachments[a.MessageID] = append(d.Attachments[a.MessageID], a)
 			}
 			d.Names = names(d.Members)
+			if t.MergedInto.Valid {
+				target, err := q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: tid, ID: t.MergedInto.Int64})
+				if err != nil {
+					return fmt.Errorf("conversation: ticket %d merged into %d: %w", t.Number, t.MergedInto.Int64, err)
+				}
+				d.MergedIntoNumber = target.Number
+			}
 			d.LatestMerge = nil
 			if m, err := q.MergeLatestOfTarget(ctx, dbsqlc.MergeLatestOfTargetParams{TenantID: tid, TargetID: t.ID}); err == nil {
 				d.LatestMerge = &m

@@ -247,7 +247,9 @@ func moveCustomerKeys(ctx context.Context, q *dbsqlc.Queries, tid, to uuid.UUID,
 }
 
 // Split moves one customer message out of a ticket into a new ticket of the same customer and
-// channel.
+// channel. The new ticket keeps the source's priority but none of its deadlines: its targets are
+// the ones the policies give from the split message's own time (a "thank you" split out of an
+// overdue thread is not born overdue).
 func (s *Service) Split(ctx context.Context, sc tenant.Scope, number, messageID int64) (Ticket, error) {
 	tid := sc.TenantID()
 	var nt Ticket
@@ -255,6 +257,9 @@ func (s *Service) Split(ctx context.Context, sc tenant.Scope, number, messageID 
 		t, err := q.TicketForUpdate(ctx, dbsqlc.TicketForUpdateParams{TenantID: tid, Number: number})
 		if err != nil {
 			return notFound(err)
+		}
+		if err := refuseMergedAway(t); err != nil {
+			return err
 		}
 		m, err := q.MessageForUpdate(ctx, dbsqlc.MessageForUpdateParams{TenantID: tid, ID: messageID})
 		if err != nil || m.TicketID != t.ID {
@@ -272,7 +277,7 @@ func (s *Service) Split(ctx context.Context, sc tenant.Scope, number, messageID 
 		}
 		newID, err := q.TicketCreate(ctx, dbsqlc.TicketCreateParams{TenantID: tid, Number: n, Channel: t.Channel, Marketplace: t.Marketplace,
 			Store: t.Store, Subject: t.Subject, CustomerID: t.CustomerID, Status: "open", Priority: t.Priority, Tags: t.Tags,
-			Language: t.Language, Presale: t.Presale, SlaDueAt: t.SlaDueAt, CreatedAt: m.CreatedAt, Terms: ticketTerms(t.Subject)})
+			Language: t.Language, Presale: t.Presale, CreatedAt: m.CreatedAt, Terms: ticketTerms(t.Subject)})
 		if err != nil {
 			return err
 		}

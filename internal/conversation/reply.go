@@ -105,6 +105,9 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 		if err != nil {
 			return notFound(err)
 		}
+		if err := refuseMergedAway(t); err != nil {
+			return err
+		}
 		if !in.Note && !in.Confirm && (in.SeenLastMessageAt == nil || t.LastMessageAt.After(*in.SeenLastMessageAt)) {
 			if in.SeenLastMessageAt == nil || (t.LastCustomerAt != nil && t.LastCustomerAt.After(*in.SeenLastMessageAt)) {
 				return ErrCustomerWroteAgain
@@ -246,6 +249,18 @@ func addUpload(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, messa
 }
 
 var mentionPattern = regexp.MustCompile(`@([\p{L}\p{N}._-]+)`)
+
+// MentionHandle is what follows @ to mention a member in a note: the part of their email before
+// the @ (unique in practice), or their first name when that part holds characters a mention
+// cannot (a "+", say). notifyMentions resolves either back to the member.
+func MentionHandle(name, email string) string {
+	local, _, _ := strings.Cut(email, "@")
+	if m := mentionPattern.FindStringSubmatch("@" + local); m != nil && m[1] == local && strings.TrimRight(local, "._-") == local {
+		return local
+	}
+	first, _, _ := strings.Cut(strings.TrimSpace(name), " ")
+	return first
+}
 
 // notifyMentions notifies each member named in a note as @firstname or @email-local-part.
 func (s *Service) notifyMentions(ctx context.Context, q *dbsqlc.Queries, sc tenant.Scope, t Ticket, messageID int64, body string) error {

@@ -2,10 +2,16 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/shopdesk/shopdesk/internal/search"
+	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
@@ -77,3 +83,52 @@ func (s *Service) matchedMessages(ctx context.Context, sc tenant.Scope, q string
 
 // SearchSQL is the search statement, for EXPLAIN in benchmarks.
 func SearchSQL() string { return searchSQL }
+
+// MergeCandidates are the tickets a ticket could be merged into for what was typed: the ticket
+// of that number first ("123" or "#123"), then the search's best matches; never the ticket
+// itself or one already merged away.
+func (s *Service) MergeCandidates(ctx context.Context, sc tenant.Scope, number int64, typed string, limit int) ([]ListItem, error) {
+	typed = strings.TrimSpace(typed)
+	var out []ListItem
+	seen := map[int64]bool{number: true}
+	if n, err := strconv.ParseInt(strings.TrimPrefix(typed, "#"), 10, 64); err == nil && n > 0 && n != number {
+		t, err := s.Ticket(ctx, sc, n)
+		switch {
+		case err == nil && !t.MergedInto.Valid:
+			it := ListItem{Ticket: t}
+			if c, err := s.customerName(ctx, sc, t.CustomerID); err == nil {
+				it.CustomerName = c
+			} else {
+				return nil, err
+			}
+			out = append(out, it)
+			seen[n] = true
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		}
+	}
+	found, err := s.Search(ctx, sc, typed, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range found {
+		if len(out) >= limit {
+			break
+		}
+		if !seen[it.Number] && !it.MergedInto.Valid {
+			seen[it.Number] = true
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) customerName(ctx context.Context, sc tenant.Scope, id uuid.UUID) (string, error) {
+	var name string
+	err := s.inTenant(ctx, sc, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		c, err := q.CustomerGet(ctx, dbsqlc.CustomerGetParams{TenantID: sc.TenantID(), ID: id})
+		name = c.Name
+		return notFound(err)
+	})
+	return name, err
+}

@@ -281,6 +281,23 @@ func TestMergeUndoSplit(t *testing.T) {
 		_, err = w.svc.Split(ctx, w.a, tk.Number, m.ID)
 		require.ErrorIs(t, err, store.ErrNotFound, "the message is no longer in this ticket")
 	})
+
+	t.Run("SplitKeepsPriorityNotTheSourceDeadline", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t)
+		due := w.now.Add(-16 * time.Hour)
+		tk, err := w.svc.CreateInbound(ctx, w.a, conversation.NewTicket{Channel: "email", Subject: "Order", SLADueAt: &due,
+			Customer: conversation.CustomerRef{Email: "hal@example.com"}, Message: conversation.Inbound{Text: "Where is it?", At: w.now.Add(-40 * time.Hour)}})
+		require.NoError(t, err)
+		require.NoError(t, w.svc.SetPriority(ctx, w.a, tk.Number, 1))
+		m, err := w.svc.AppendInbound(ctx, w.a, tk.Number, conversation.Inbound{Text: "Thank you", At: w.now})
+		require.NoError(t, err)
+		nt, err := w.svc.Split(ctx, w.a, tk.Number, m.ID)
+		require.NoError(t, err)
+		require.Equal(t, int16(1), nt.Priority)
+		require.Nil(t, nt.SlaDueAt, "the source's overdue deadline is not carried over; the policies set the new one")
+		require.True(t, nt.CreatedAt.Equal(m.CreatedAt))
+	})
 }
 
 func TestBulk(t *testing.T) {
@@ -407,4 +424,46 @@ func TestSnoozeWakesAtItsTime(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "open", got.Status)
 	require.NoError(t, w.svc.Wake(ctx, args), "a second wake-up changes nothing")
+}
+
+// TestMergedAwayIsReadOnly: a ticket merged into another takes no reply, note, property change
+// or split — each is refused with a plain reason — and its page knows where it went.
+func TestMergedAwayIsReadOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	cust := conversation.CustomerRef{Email: "ida@example.com", Name: "Ida"}
+	a := open(t, w, w.a, "First", "one", cust)
+	b := open(t, w, w.a, "Second", "two", cust)
+	_, err := w.svc.Merge(ctx, w.a, a.Number, b.Number, conversation.MergeOptions{})
+	require.NoError(t, err)
+
+	refused := func(err error) {
+		t.Helper()
+		var ve validate.Errors
+		require.ErrorAs(t, err, &ve)
+		require.Equal(t, "merge.merged_away_read_only", ve["ticket"])
+	}
+	_, err = w.svc.Reply(ctx, w.a, a.Number, conversation.ReplyInput{Body: "A note", Note: true})
+	refused(err)
+	_, err = w.svc.Reply(ctx, w.a, a.Number, conversation.ReplyInput{Body: "A reply", Confirm: true})
+	refused(err)
+	refused(w.svc.Assign(ctx, w.a, a.Number, w.a2.UserID))
+	refused(w.svc.SetStatus(ctx, w.a, a.Number, "open", nil))
+	refused(w.svc.SetPriority(ctx, w.a, a.Number, 0))
+	refused(w.svc.SetTags(ctx, w.a, a.Number, []string{"x"}))
+	refused(w.svc.SetCategory(ctx, w.a, a.Number, "Returns"))
+	got, err := w.svc.Ticket(ctx, w.a, a.Number)
+	require.NoError(t, err)
+	require.Equal(t, "closed", got.Status, "nothing changed")
+	require.False(t, got.AssigneeID.Valid)
+
+	d, err := w.svc.Detail(ctx, w.a, a.Number)
+	require.NoError(t, err)
+	require.Equal(t, b.Number, d.MergedIntoNumber)
+	d, err = w.svc.Detail(ctx, w.a, b.Number)
+	require.NoError(t, err)
+	require.Zero(t, d.MergedIntoNumber)
+	// The target takes changes as before.
+	require.NoError(t, w.svc.SetPriority(ctx, w.a, b.Number, 0))
 }

@@ -203,7 +203,7 @@ func (h *Handler) ticketAction(w http.ResponseWriter, r *http.Request, fn func(s
 	}
 	if err != nil {
 		if key, ok := firstProblem(err); ok {
-			h.flash(r, "error", key)
+			h.flash(r, "error", refusalFor(sc, key))
 			seeOther(w, r, h.ticketURL(r, n))
 			return
 		}
@@ -217,6 +217,20 @@ func (h *Handler) ticketAction(w http.ResponseWriter, r *http.Request, fn func(s
 		to = n
 	}
 	seeOther(w, r, h.ticketURL(r, to))
+}
+
+// adminRefusals are the refusals an admin can fix in Settings: they name the page there, while
+// everyone else reads whom to ask — nobody is sent to a page they may not open.
+var adminRefusals = map[string]string{
+	"ticket.assignee_no_channel": "ticket.assignee_no_channel_admin",
+	"reply.no_channel_agent":     "reply.no_channel_admin",
+}
+
+func refusalFor(sc tenant.Scope, key string) string {
+	if admin, ok := adminRefusals[key]; ok && sc.Role.AtLeast(tenant.RoleAdmin) {
+		return admin
+	}
+	return key
 }
 
 // errAnswered tells ticketAction that the action wrote its own answer (a question back).
@@ -243,6 +257,9 @@ func (h *Handler) assign(w http.ResponseWriter, r *http.Request) {
 	}, "")
 }
 
+// setStatus changes the status; with next=1 (the `e` shortcut) a resolve goes on to the next
+// ticket of the list the agent came from (the view and filters in the query string), past
+// tickets another agent is on, or back to that list when none is left.
 func (h *Handler) setStatus(w http.ResponseWriter, r *http.Request) {
 	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
 		var until *time.Time
@@ -251,8 +268,44 @@ func (h *Handler) setStatus(w http.ResponseWriter, r *http.Request) {
 				until = &t
 			}
 		}
-		return same(h.Conversations.SetStatus(r.Context(), sc, n, r.PostFormValue("status"), until))
+		status := r.PostFormValue("status")
+		if r.PostFormValue("next") != "1" || status != "resolved" {
+			return same(h.Conversations.SetStatus(r.Context(), sc, n, status, until))
+		}
+		// Its place in the list is where it stood before resolving moved it out of the view.
+		before, err := h.Conversations.Ticket(r.Context(), sc, n)
+		if err != nil {
+			return 0, err
+		}
+		if err := h.Conversations.SetStatus(r.Context(), sc, n, status, until); err != nil {
+			return 0, err
+		}
+		next, err := h.Conversations.NextInView(r.Context(), sc, filterFrom(r.URL.Query()), before, func(id int64) bool {
+			return len(h.Live.Present(sc.TenantID(), id, sc.UserID)) > 0
+		})
+		if errors.Is(err, store.ErrNotFound) {
+			return 0, nil // a list that does not exist (a hand-edited link): the resolved ticket stays
+		}
+		if err != nil {
+			return 0, err
+		}
+		if next == 0 {
+			h.flash(r, "success", "next.none")
+			seeOther(w, r, h.listURL(r))
+			return 0, errAnswered
+		}
+		h.flash(r, "success", "next.resolved")
+		return next, nil
 	}, "")
+}
+
+// listURL is the inbox list the request's query string names.
+func (h *Handler) listURL(r *http.Request) string {
+	u := "/w/" + currentScope(r.Context()).Workspace.Slug + "/inbox"
+	if p := listParams(r.URL.Query()); len(p) > 0 {
+		u += "?" + p.Encode()
+	}
+	return u
 }
 
 func (h *Handler) setPriority(w http.ResponseWriter, r *http.Request) {
@@ -341,7 +394,7 @@ func (h *Handler) resend(w http.ResponseWriter, r *http.Request) {
 		}
 		err = h.Conversations.Resend(r.Context(), sc, id)
 		if errors.Is(err, conversation.ErrNoChannel) {
-			return 0, validate.Errors{"message": "reply.no_channel"}
+			return 0, validate.Errors{"message": "reply.no_channel_agent"}
 		}
 		return same(err)
 	}, "reply.resent")
@@ -373,10 +426,7 @@ func (h *Handler) bulk(w http.ResponseWriter, r *http.Request) {
 	case conversation.BulkTag:
 		a.Tag = r.PostFormValue("tag")
 	}
-	back := "/w/" + sc.Workspace.Slug + "/inbox"
-	if p := listParams(r.URL.Query()); len(p) > 0 {
-		back += "?" + p.Encode()
-	}
+	back := h.listURL(r)
 	err := inputProblems(r)
 	if err == nil {
 		err = h.Conversations.Bulk(ctx, sc, numbers, a)
@@ -403,4 +453,26 @@ func (h *Handler) showNotifications(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, pages.Notifications(h.shell(r, i18n.T(ctx, "notifications.title"), "inbox"), sc.Workspace.Slug, n))
+}
+
+// mergeCandidates is the merge search's result list (a fragment for the ticket page's search box).
+func (h *Handler) mergeCandidates(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := currentScope(ctx)
+	n, err := ticketNumber(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, err := h.Conversations.Ticket(ctx, sc, n); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query().Get("q")
+	items, err := h.Conversations.MergeCandidates(ctx, sc, n, q, 8)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, pages.MergeCandidates(q, items))
 }

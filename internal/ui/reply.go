@@ -14,6 +14,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/validate"
 	"github.com/shopdesk/shopdesk/web/pages"
 )
 
@@ -48,6 +49,13 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		_, err = h.Conversations.Reply(ctx, sc, n, in)
+	}
+	if ve, ok := errors.AsType[validate.Errors](err); ok && ve["ticket"] != "" {
+		// The ticket itself refuses (merged away): its page says why; there is no composer to
+		// keep the draft in.
+		h.flash(r, "error", ve["ticket"])
+		seeOther(w, r, h.ticketURL(r, n))
+		return
 	}
 	changed := errors.Is(err, conversation.ErrCustomerWroteAgain) || errors.Is(err, conversation.ErrRepliedMeanwhile)
 	if errors.Is(err, conversation.ErrNoChannel) {

@@ -144,6 +144,7 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Post("/tags", h.setTags)
 				r.Post("/category", h.setCategory)
 				r.Post("/merge", h.merge)
+				r.Get("/merge-candidates", h.mergeCandidates)
 				r.Post("/merges/{mergeID}/undo", h.undoMerge)
 				r.Post("/order", h.linkOrder)
 				r.Post("/order/unlink", h.unlinkOrder)

@@ -362,3 +362,40 @@ func (t TicketView) attachmentDownload(id int64) string {
 	u := "/w/" + t.Slug + "/t/" + strconv.FormatInt(t.Detail.Ticket.Number, 10) + "/attachments/" + strconv.FormatInt(id, 10)
 	return u + "?download=1"
 }
+
+// noteMode: the composer opens as a note (a note draft came back, or there is no one to reply to).
+func (t TicketView) noteMode() bool { return t.DraftNote || t.noReplyAddress() }
+
+// readOnly: a ticket merged into another takes no changes; its page only links there.
+func (t TicketView) readOnly() bool { return t.Detail.Ticket.MergedInto.Valid }
+
+// mentionsJSON lists the teammates a note can mention (everyone but the writer), each with the
+// handle the mention parser resolves to them. The page has the members loaded already and a
+// workspace has tens of them, so they ride in the page rather than behind a request per key.
+func (t TicketView) mentionsJSON() string {
+	type mention struct {
+		Name   string `json:"name"`
+		Handle string `json:"handle"`
+	}
+	out := []mention{}
+	for _, m := range t.Detail.Members {
+		if m.UserID == t.Me {
+			continue
+		}
+		out = append(out, mention{Name: m.Name, Handle: conversation.MentionHandle(m.Name, m.Email)})
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
+}
+
+// bodyDescribedBy ties the note label (in note mode) and the body's error to the text area.
+func (t TicketView) bodyDescribedBy() string {
+	var ids []string
+	if t.noteMode() {
+		ids = append(ids, "note-label")
+	}
+	if t.Errors["body"] != "" {
+		ids = append(ids, "body-error")
+	}
+	return strings.Join(ids, " ")
+}

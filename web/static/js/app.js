@@ -79,7 +79,7 @@
     return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
   }
 
-  // j/k move, Enter opens, e resolves, a assigns to me, r replies, n writes a note, / searches.
+  // j/k move, Enter opens, e resolves (and goes on; Shift+e stays), a assigns to me, r replies, n writes a note, / searches.
   var rows = Array.prototype.slice.call(document.querySelectorAll("[data-row]"));
   var focus = rows.findIndex(function (r) { return r.classList.contains("row-active"); });
   function setFocus(i) {
@@ -119,7 +119,10 @@
         if (q) { ev.preventDefault(); q.focus(); }
         break;
       case "e":
-        if (pane) post(pane.getAttribute("data-presence-url").replace(/\/presence(\?|$)/, "/status$1"), { status: "resolved" });
+      case "E":
+        // e resolves and opens the next ticket of this list; Shift+e resolves and stays.
+        if (pane) post(pane.getAttribute("data-presence-url").replace(/\/presence(\?|$)/, "/status$1"),
+          ev.key === "e" ? { status: "resolved", next: "1" } : { status: "resolved" });
         break;
       case "a":
         if (pane) post(pane.getAttribute("data-presence-url").replace(/\/presence(\?|$)/, "/assign$1"), { assignee: "me" });
