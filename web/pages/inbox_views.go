@@ -63,6 +63,8 @@ type TicketView struct {
 	Supersedes int64
 	// DevMail: the development mail sink's page exists here (replies it took link to it).
 	DevMail bool
+	// Signature is the viewer's signature for the ticket's channel, added to replies on send.
+	Signature string
 }
 
 // MergeAsk is a merge into Target that needs a yes: the tickets belong to different customers.
