@@ -77,6 +77,15 @@ func TestBellCountsAMentionLive(t *testing.T) {
 	pb.Do(chromedp.Navigate(app.URL+"/w/bells/notifications"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=notification-list]`)))
 	pb.Do(chromedp.Click(chromedp.CSS(`.notifications-page [data-testid=notification] a`)))
 	pb.Until(`location.pathname === "/w/bells/t/2"`)
+
+	// The account page: a searchable time-zone picker and the way to this workspace's own settings,
+	// which lead back to its inbox.
+	pb.Do(chromedp.Navigate(app.URL+"/account"), chromedp.WaitVisible(chromedp.CSS(`select[data-picker][name=time_zone]`)))
+	pb.Screenshot("account")
+	pb.Do(chromedp.Click(chromedp.CSS(`[data-testid=member-settings-bells]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid=signatures]`)))
+	pb.Screenshot("member-settings")
+	pb.Do(chromedp.Click(chromedp.CSS(`[data-testid=back-to-inbox]`)))
+	pb.Until(`location.pathname === "/w/bells/inbox"`)
 }
 
 func hidden(t *testing.T, p *Person) bool {
