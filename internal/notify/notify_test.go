@@ -1,7 +1,9 @@
 package notify_test
 
 import (
+	"bufio"
 	"context"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -394,4 +396,83 @@ func TestSLAWarningsGroup(t *testing.T) {
 	require.Equal(t, 1, warnings(a)[0].Count)
 	require.Equal(t, own.Number, warnings(a)[0].TicketNumber)
 	require.Equal(t, "/w/slagroup/t/"+strconv.FormatInt(own.Number, 10), notify.Href("slagroup", warnings(a)[0]))
+}
+
+// events opens a workspace's event stream as a signed-in client and hands over the data of its
+// notification events.
+func events(t *testing.T, app *apptest.App, c *apptest.Client, slug string) <-chan string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, app.URL+"/w/"+slug+"/events", nil)
+	require.NoError(t, err)
+	stream := &http.Client{Jar: c.Jar}
+	res, err := stream.Do(req)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	out := make(chan string, 16)
+	ready := make(chan struct{})
+	go func() {
+		defer res.Body.Close()
+		sc := bufio.NewScanner(res.Body)
+		event := ""
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "retry:"):
+				close(ready) // subscribed
+			case strings.HasPrefix(line, "event: "):
+				event = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: ") && event == "notification":
+				out <- strings.TrimPrefix(line, "data: ")
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(10 * time.Second):
+		t.Fatal("event stream did not start")
+	}
+	return out
+}
+
+// TestLiveIsolation: the bell's live event reaches only its person, in its workspace. PostgreSQL
+// delivers notices in commit order, so a person's own later event arriving first proves the
+// earlier one (someone else's) never came.
+func TestLiveIsolation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	x := setup(t, "live-one")
+	other := x.app.Workspace(t, "live-two", "admin@live-two.test")
+	_, token, err := x.app.Tenants.Invite(ctx, other, "bee@live-one.test", tenant.RoleAgent)
+	require.NoError(t, err)
+	b2, err := x.app.Tenants.AcceptInvitation(ctx, other.Workspace.Slug, token, x.b.UserID)
+	require.NoError(t, err)
+	x.app.Member(t, x.a, "cee@live-one.test", tenant.RoleAgent)
+	bee, cee := x.app.SignIn(t, "bee@live-one.test"), x.app.SignIn(t, "cee@live-one.test")
+	beeHere, beeThere, ceeHere := events(t, x.app, bee, "live-one"), events(t, x.app, bee, "live-two"), events(t, x.app, cee, "live-one")
+	next := func(ch <-chan string) string {
+		select {
+		case v := <-ch:
+			return v
+		case <-time.After(15 * time.Second):
+			t.Fatal("no notification event")
+			return ""
+		}
+	}
+
+	tk := x.ticket(t, "email")
+	_, err = x.app.Conversations.Reply(ctx, x.a, tk.Number, conversation.ReplyInput{Body: "@bee look", Note: true})
+	require.NoError(t, err)
+	require.Equal(t, "1", next(beeHere), "bee's bell in this workspace counts one")
+
+	_, err = x.app.Conversations.Reply(ctx, x.a, tk.Number, conversation.ReplyInput{Body: "@cee and you", Note: true})
+	require.NoError(t, err)
+	require.Equal(t, "1", next(ceeHere), "cee's first event is cee's own mention, not bee's")
+
+	t2, err := x.app.Conversations.CreateInbound(ctx, other, conversation.NewTicket{Channel: "email", Subject: "Elsewhere",
+		Customer: conversation.CustomerRef{Email: "z@buyer.test"}, Message: conversation.Inbound{Text: "Hi", At: time.Now()}})
+	require.NoError(t, err)
+	require.NoError(t, x.app.Conversations.Assign(ctx, other, t2.Number, b2.UserID))
+	require.Equal(t, "1", next(beeThere), "the other workspace's stream saw only its own notification")
 }
