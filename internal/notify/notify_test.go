@@ -10,14 +10,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/shopdesk/shopdesk/internal/apptest"
+	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/i18n"
 	"github.com/shopdesk/shopdesk/internal/notify"
 	"github.com/shopdesk/shopdesk/internal/pgtest"
+	"github.com/shopdesk/shopdesk/internal/rule"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/internal/sysmail"
 	"github.com/shopdesk/shopdesk/internal/tenant"
@@ -103,18 +105,25 @@ func TestNotificationKinds(t *testing.T) {
 		require.Equal(t, "Admin of assign assigned #1 to you: Where is my parcel?", notify.Text(i18n.NewPrinter("en", nil), got[0]))
 	})
 
-	t.Run("AssignmentByARule", func(t *testing.T) {
+	t.Run("AssignmentByRouting", func(t *testing.T) {
 		t.Parallel()
-		x := setup(t, "ruled")
-		// A system change (rules, routing) has no actor: the assignee is told.
+		x := setup(t, "routed")
+		// A rule sends email to a round-robin team whose only member is bee: routing assigns, with
+		// no person as the actor, and bee is told.
+		team, err := x.app.Automation.SaveTeam(ctx, x.a, uuid.Nil, automation.TeamInput{Name: "Support", Tier: "1", Assignment: "round_robin"})
+		require.NoError(t, err)
+		require.NoError(t, x.app.Automation.SetTeamMember(ctx, x.a, team, x.b.UserID, automation.MemberInput{Capacity: map[string]int{"email": 5}}))
+		_, err = x.app.Automation.SaveRule(ctx, x.a, uuid.Nil, automation.RuleInput{Name: "Email to Support", Trigger: rule.TriggerCreated, Match: "all",
+			Conditions: []rule.Condition{{Field: "channel", Op: "is", Value: "email"}}, Actions: []rule.Action{{Type: "assign_team", Value: "Support"}}, Enabled: true})
+		require.NoError(t, err)
 		tk := x.ticket(t, "email")
-		require.NoError(t, x.app.DB.Store.InTenantTx(ctx, x.a.TenantID(), func(q *dbsqlc.Queries, tx pgx.Tx) error {
-			return conversation.RecordEvent(ctx, q, tx, tenant.Scope{Workspace: x.a.Workspace}, tk.ID, "assigned",
-				map[string]any{"from": "", "to": x.b.UserID.String(), "by": "routing"})
-		}))
-		got := x.list(t, x.b)
-		require.Equal(t, []string{"assigned"}, kinds(got))
-		require.Empty(t, got[0].Actor)
+		got, err := x.app.Conversations.Ticket(ctx, x.a, tk.Number)
+		require.NoError(t, err)
+		require.Equal(t, x.b.UserID, got.AssigneeID.UUID)
+		items := x.list(t, x.b)
+		require.Equal(t, []string{"assigned"}, kinds(items))
+		require.Empty(t, items[0].Actor)
+		require.Equal(t, "#1 was assigned to you: Where is my parcel?", notify.Text(i18n.NewPrinter("en", nil), items[0]))
 	})
 
 	t.Run("FailedReplyTellsItsAuthor", func(t *testing.T) {
