@@ -106,6 +106,15 @@ func run(ctx context.Context, ownerURL, appURL string, d time.Duration, only str
 		WHERE w.slug LIKE 'scale-0%' GROUP BY w.slug HAVING count(*) BETWEEN 20 AND 200 ORDER BY count(*) LIMIT 1`).Scan(&smallSlug, &smallOpen); err != nil {
 		return err
 	}
+	// The bell: the "Mine" person has 2,000 notifications, 150 of them unread, so every page's
+	// unread count reads to its cap (100 index entries) — the worst case of the one count query.
+	if _, err := owner.Exec(ctx, `INSERT INTO notifications (tenant_id, user_id, kind, ticket_id, created_at, read_at)
+		SELECT $1, u.id, 'mention', t.id, now() - make_interval(mins => g), CASE WHEN g > 150 THEN now() END
+		FROM users u CROSS JOIN generate_series(1, 2000) g
+		CROSS JOIN LATERAL (SELECT id FROM tickets WHERE tenant_id = $1 ORDER BY id LIMIT 1) t
+		WHERE u.email = $2 AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.tenant_id = $1 AND n.user_id = u.id)`, bigID, mineEmail); err != nil {
+		return fmt.Errorf("bench notifications: %w", err)
+	}
 	admin := "agent001@" + seed.ScaleBigSlug + ".test"
 	base := "/w/" + seed.ScaleBigSlug
 	var ticketPaths []string
@@ -123,6 +132,9 @@ func run(ctx context.Context, ownerURL, appURL string, d time.Duration, only str
 		{"All open, first page (small workspace " + smallSlug + ")", []string{"/w/" + smallSlug + "/inbox?view=open"}, "agent001@" + smallSlug + ".test", nil},
 		{"Ticket with 50 messages", ticketPaths, admin, nil},
 		{"Search (8 queries in turn)", searchPaths, admin, searches},
+		// Every page above carries the bell's unread count; these are the bell's own requests.
+		{"Bell panel, 150 unread (" + seed.ScaleBigSlug + ")", []string{base + "/notifications/panel"}, mineEmail, nil},
+		{"Notifications page, first of 2,000 (" + seed.ScaleBigSlug + ")", []string{base + "/notifications"}, mineEmail, nil},
 	}
 
 	fmt.Printf("## Inbox at scale\n\n")

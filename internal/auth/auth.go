@@ -286,18 +286,29 @@ func (s *Service) ChangePassword(ctx context.Context, userID uuid.UUID, current,
 	return u, nil
 }
 
-// SaveProfile stores the person's name and interface language ("" follows the browser).
-func (s *Service) SaveProfile(ctx context.Context, userID uuid.UUID, name, language string, languages []string) error {
+// SaveProfile stores the person's name, interface language ("" follows the browser) and time
+// zone (an IANA name; "" follows each workspace's zone).
+func (s *Service) SaveProfile(ctx context.Context, userID uuid.UUID, name, language, timeZone string, languages []string) error {
 	errs := validate.Errors{}
 	name = CheckName(errs, "name", name)
 	if language != "" && !contains(languages, language) {
 		errs.Add("language", "account.language_invalid")
+	}
+	timeZone = strings.TrimSpace(timeZone)
+	if timeZone != "" {
+		// "Local" names this server's zone, not a place; every other name must be a real zone.
+		if _, err := time.LoadLocation(timeZone); err != nil || timeZone == "Local" || len(timeZone) > 64 {
+			errs.Add("time_zone", "account.time_zone_invalid")
+		}
 	}
 	if err := errs.Err(); err != nil {
 		return err
 	}
 	return s.st.InTx(ctx, func(q *dbsqlc.Queries, _ pgx.Tx) error {
 		if err := q.UserSetName(ctx, dbsqlc.UserSetNameParams{ID: userID, Name: name}); err != nil {
+			return err
+		}
+		if err := q.UserSetTimeZone(ctx, dbsqlc.UserSetTimeZoneParams{ID: userID, TimeZone: timeZone}); err != nil {
 			return err
 		}
 		return q.UserSetLanguage(ctx, dbsqlc.UserSetLanguageParams{ID: userID, Language: language})

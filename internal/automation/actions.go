@@ -241,7 +241,7 @@ func (e *Engine) notify(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tid u
 	}
 	stamp := e.now().UnixMilli()
 	for _, p := range people {
-		if err := q.NotificationAdd(ctx, dbsqlc.NotificationAddParams{TenantID: tid, UserID: p, Kind: kind, TicketID: pgInt8(t.ID)}); err != nil {
+		if err := conversation.AddNotice(ctx, q, tx, tid, conversation.Notice{UserID: p, Kind: kind, TicketID: t.ID}); err != nil {
 			return err
 		}
 		if e.jobs != nil {

@@ -83,6 +83,9 @@ func event(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, t
 	if err := q.EventAdd(ctx, dbsqlc.EventAddParams{TenantID: sc.TenantID(), TicketID: ticketID, ActorUserID: actor, Kind: kind, Data: b}); err != nil {
 		return fmt.Errorf("conversation: event %s: %w", kind, err)
 	}
+	if err := noticeForEvent(ctx, q, tx, sc, ticketID, kind, data, time.Now()); err != nil {
+		return err
+	}
 	return Notify(ctx, tx, sc.TenantID(), ticketID, kind)
 }
 

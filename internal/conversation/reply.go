@@ -12,7 +12,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/riverqueue/river"
 
 	"github.com/shopdesk/shopdesk/internal/search"
@@ -137,6 +136,11 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 				return err
 			}
 		}
+		if !in.Note {
+			if in.Body, err = signed(ctx, q, sc, t.Channel, in.Body); err != nil {
+				return err
+			}
+		}
 		id, err := q.MessageCreate(ctx, dbsqlc.MessageCreateParams{
 			TenantID: sc.TenantID(), TicketID: t.ID, Kind: kind, AuthorUserID: uuid.NullUUID{UUID: sc.UserID, Valid: true},
 			BodyText: in.Body, DeliveryState: state, CreatedAt: s.now(), Terms: search.Terms(in.Body),
@@ -169,7 +173,7 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 			return err
 		}
 		if in.Note {
-			if err := s.notifyMentions(ctx, q, sc, t, id, in.Body); err != nil {
+			if err := s.notifyMentions(ctx, q, tx, sc, t, id, in.Body); err != nil {
 				return err
 			}
 		} else if s.jobs != nil {
@@ -263,7 +267,7 @@ func MentionHandle(name, email string) string {
 }
 
 // notifyMentions notifies each member named in a note as @firstname or @email-local-part.
-func (s *Service) notifyMentions(ctx context.Context, q *dbsqlc.Queries, sc tenant.Scope, t Ticket, messageID int64, body string) error {
+func (s *Service) notifyMentions(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant.Scope, t Ticket, messageID int64, body string) error {
 	handles := map[string]bool{}
 	for _, m := range mentionPattern.FindAllStringSubmatch(body, -1) {
 		handles[strings.ToLower(strings.TrimRight(m[1], "._-"))] = true
@@ -281,8 +285,7 @@ func (s *Service) notifyMentions(ctx context.Context, q *dbsqlc.Queries, sc tena
 		if m.UserID == sc.UserID || !(handles[strings.ToLower(local)] || handles[first]) {
 			continue
 		}
-		if err := q.NotificationAdd(ctx, dbsqlc.NotificationAddParams{TenantID: sc.TenantID(), UserID: m.UserID, Kind: "mention",
-			TicketID: pgtype.Int8{Int64: t.ID, Valid: true}, MessageID: pgtype.Int8{Int64: messageID, Valid: true}, ActorID: uuid.NullUUID{UUID: sc.UserID, Valid: true}}); err != nil {
+		if err := AddNotice(ctx, q, tx, sc.TenantID(), Notice{UserID: m.UserID, Kind: NoticeMention, TicketID: t.ID, MessageID: messageID, Actor: sc.UserID}); err != nil {
 			return err
 		}
 	}

@@ -335,8 +335,7 @@ func (s *Service) notifyFailed(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx
 	}
 	mailer, _ := s.auto.(Noticer)
 	for _, p := range people {
-		if err := q.NotificationAdd(ctx, dbsqlc.NotificationAddParams{TenantID: tenantID, UserID: p, Kind: "reply_failed",
-			TicketID: int8Of(t.ID), MessageID: int8Of(m.ID)}); err != nil {
+		if err := AddNotice(ctx, q, tx, tenantID, Notice{UserID: p, Kind: NoticeReplyFailed, TicketID: t.ID, MessageID: m.ID}); err != nil {
 			return err
 		}
 		if mailer != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/ingest"
+	"github.com/shopdesk/shopdesk/internal/notify"
 	"github.com/shopdesk/shopdesk/internal/sla"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/sysmail"
@@ -112,6 +113,11 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 			river.AddWorker(workers, &RuleTimerWorker{auto: deps.Automation})
 			river.AddWorker(workers, &NoticeWorker{auto: deps.Automation, mail: deps.SysMail, baseURL: deps.BaseURL})
 		}
+		var digests *notify.Service
+		if deps.Store != nil && deps.SysMail != nil {
+			digests = notify.New(deps.Store, deps.SysMail, deps.BaseURL, nil)
+			river.AddWorker(workers, &DigestWorker{notify: digests, logger: logger})
+		}
 		every := opts.PeriodicEvery
 		if every == 0 {
 			every = 15 * time.Minute
@@ -131,6 +137,11 @@ func NewClient(pool *pgxpool.Pool, logger *slog.Logger, opts Options, deps Deps)
 			river.NewPeriodicJob(river.PeriodicInterval(every), func() (river.JobArgs, *river.InsertOpts) {
 				return CleanupArgs{}, nil
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
+		}
+		if digests != nil {
+			cfg.PeriodicJobs = append(cfg.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(DigestEvery), func() (river.JobArgs, *river.InsertOpts) {
+				return notify.DigestArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: DigestEvery}}
+			}, &river.PeriodicJobOpts{RunOnStart: true}))
 		}
 		if deps.Email != nil {
 			cfg.PeriodicJobs = append(cfg.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(poll), func() (river.JobArgs, *river.InsertOpts) {
@@ -383,6 +394,26 @@ func (w *InviteMailWorker) Work(ctx context.Context, job *river.Job[tenant.Invit
 func cancelPermanent(err error) error {
 	if _, ok := errors.AsType[*sysmail.PermanentError](err); ok {
 		return river.JobCancel(err)
+	}
+	return err
+}
+
+// DigestEvery is how often due notification digests are looked for; hourly and daily digests
+// go out within this much of their time.
+const DigestEvery = 5 * time.Minute
+
+// DigestWorker mails the notification digests that are due.
+type DigestWorker struct {
+	river.WorkerDefaults[notify.DigestArgs]
+	notify *notify.Service
+	logger *slog.Logger
+}
+
+// Work calls the notify service, which claims each notification before mailing it.
+func (w *DigestWorker) Work(ctx context.Context, _ *river.Job[notify.DigestArgs]) error {
+	n, err := w.notify.Digests(ctx)
+	if n > 0 {
+		w.logger.InfoContext(ctx, "notification digests sent", "count", n)
 	}
 	return err
 }

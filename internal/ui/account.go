@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/shopdesk/shopdesk/internal/auth"
@@ -11,7 +12,15 @@ import (
 
 func (h *Handler) accountView(r *http.Request) pages.AccountView {
 	u := currentUser(r.Context())
-	return pages.AccountView{Shell: h.shell(r, i18n.T(r.Context(), "account.title"), "account"), Name: u.Name, Email: u.Email, Language: u.Language}
+	v := pages.AccountView{Shell: h.shell(r, i18n.T(r.Context(), "account.title"), "account"), Name: u.Name, Email: u.Email, Language: u.Language,
+		TimeZone: u.TimeZone, TimeZones: timeZones}
+	if u.TimeZone != "" && !slices.Contains(timeZones, u.TimeZone) {
+		v.TimeZones = append([]string{u.TimeZone}, timeZones...)
+	}
+	for _, m := range memberships(r.Context()) {
+		v.Workspaces = append(v.Workspaces, pages.WorkspaceItem{Slug: m.Tenant.Slug, Name: m.Tenant.Name, Role: m.Role})
+	}
+	return v
 }
 
 func (h *Handler) showAccount(w http.ResponseWriter, r *http.Request) {
@@ -23,11 +32,11 @@ func (h *Handler) saveAccount(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(ctx)
 	err := inputProblems(r)
 	if err == nil {
-		err = h.Auth.SaveProfile(ctx, u.ID, r.PostFormValue("name"), r.PostFormValue("language"), i18n.Languages)
+		err = h.Auth.SaveProfile(ctx, u.ID, r.PostFormValue("name"), r.PostFormValue("language"), r.PostFormValue("time_zone"), i18n.Languages)
 	}
 	if fe, ok := fieldErrors(ctx, err); ok {
 		v := h.accountView(r)
-		v.Name, v.Language, v.ProfileErrors = r.PostFormValue("name"), r.PostFormValue("language"), fe
+		v.Name, v.Language, v.TimeZone, v.ProfileErrors = r.PostFormValue("name"), r.PostFormValue("language"), r.PostFormValue("time_zone"), fe
 		h.render(w, r, http.StatusUnprocessableEntity, pages.Account(v))
 		return
 	}

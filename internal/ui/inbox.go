@@ -136,6 +136,9 @@ func (h *Handler) ticketView(r *http.Request) (pages.TicketView, error) {
 			tv.EditFailed(id)
 		}
 	}
+	if tv.Signature, err = h.notify.Signature(ctx, sc, d.Ticket.Channel); err != nil {
+		return tv, err
+	}
 	for _, s := range h.Live.Present(sc.TenantID(), d.Ticket.ID, sc.UserID) {
 		tv.Present = append(tv.Present, pages.Presence{Name: d.Names[s.UserID], State: s.State})
 	}
@@ -442,17 +445,6 @@ func (h *Handler) bulk(w http.ResponseWriter, r *http.Request) {
 		h.flash(r, "success", "bulk.done")
 	}
 	seeOther(w, r, back)
-}
-
-func (h *Handler) showNotifications(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	sc := currentScope(ctx)
-	n, err := h.Conversations.Notifications(ctx, sc)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusOK, pages.Notifications(h.shell(r, i18n.T(ctx, "notifications.title"), "inbox"), sc.Workspace.Slug, n))
 }
 
 // mergeCandidates is the merge search's result list (a fragment for the ticket page's search box).

@@ -67,6 +67,10 @@ func fieldLimit(name string) int {
 	if n, ok := fieldBytes[name]; ok {
 		return n
 	}
+	if strings.HasPrefix(name, "signature_") {
+		// A reply signature per channel (account page): 2,000 characters of any script.
+		return fieldBytes["signature"]
+	}
 	return defaultFieldBytes
 }
 

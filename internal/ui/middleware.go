@@ -5,13 +5,13 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
 	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/i18n"
+	"github.com/shopdesk/shopdesk/internal/notify"
 	"github.com/shopdesk/shopdesk/internal/reqctx"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/tenant"
@@ -91,15 +91,16 @@ func (h *Handler) signIn(ctx context.Context, u auth.User) error {
 }
 
 // language picks the interface language and time zone for the request: the person's setting, then
-// the browser's, then the workspace's default (set again by workspace once it is known).
+// the browser's, then the workspace's default (set again by workspace once it is known); the
+// person's own time zone, else UTC outside a workspace.
 func (h *Handler) language(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setting := ""
+		setting, zone := "", ""
 		if u := currentUser(r.Context()); u != nil {
-			setting = u.Language
+			setting, zone = u.Language, u.TimeZone
 		}
 		lang := i18n.Match(setting, r.Header.Get("Accept-Language"), "")
-		ctx := i18n.WithPrinter(r.Context(), i18n.NewPrinter(lang, time.UTC))
+		ctx := i18n.WithPrinter(r.Context(), i18n.NewPrinter(lang, notify.Location(zone, "")))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -130,10 +131,8 @@ func (h *Handler) workspace(next http.Handler) http.Handler {
 			return
 		}
 		reqctx.SetTenant(ctx, sc.TenantID())
-		loc, err := time.LoadLocation(sc.Workspace.TimeZone)
-		if err != nil {
-			loc = time.UTC
-		}
+		// Every time shown is in the viewer's own zone, or the workspace's when they chose none.
+		loc := notify.Location(u.TimeZone, sc.Workspace.TimeZone)
 		lang := i18n.Match(u.Language, r.Header.Get("Accept-Language"), sc.Workspace.DefaultLanguage)
 		ctx = i18n.WithPrinter(ctx, i18n.NewPrinter(lang, loc))
 		ctx = context.WithValue(ctx, scopeKey, sc)
@@ -169,6 +168,7 @@ func (h *Handler) shell(r *http.Request, title, active string) components.Shell 
 	s.User = &components.ShellUser{Name: u.Name, Email: u.Email}
 	if sc := currentScope(ctx); sc.UserID != uuid.Nil {
 		s.Workspace = &components.ShellWorkspace{Slug: sc.Workspace.Slug, Name: sc.Workspace.Name, Role: string(sc.Role)}
+		s.Unread = h.bellCount(r)
 	}
 	for _, m := range memberships(ctx) {
 		s.Workspaces = append(s.Workspaces, components.ShellWorkspace{Slug: m.Tenant.Slug, Name: m.Tenant.Name, Role: m.Role, Availability: m.Availability})

@@ -194,7 +194,13 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 		case <-ctx.Done():
 			return
 		case c := <-sub.C:
-			if c.Kind == "presence" {
+			if c.Kind == conversation.ChangeNotification {
+				// A person's notifications reach only that person's pages in this workspace.
+				if c.UserID != sc.UserID {
+					continue
+				}
+				fmt.Fprintf(w, "event: notification\ndata: %d\n\n", h.bellCount(r))
+			} else if c.Kind == "presence" {
 				if c.TicketID == ticketID && ticketID != 0 {
 					sendPresence()
 				}

@@ -30,6 +30,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/mailsink"
+	"github.com/shopdesk/shopdesk/internal/notify"
 	"github.com/shopdesk/shopdesk/internal/reqctx"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/tenant"
@@ -65,6 +66,7 @@ type Handler struct {
 	Deps
 	sessions *scs.SessionManager
 	counts   countsCache
+	notify   *notify.Service
 }
 
 // New builds the handler and its session manager (sessions live in PostgreSQL).
@@ -80,7 +82,7 @@ func New(d Deps) *Handler {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = d.Config.BaseURL.Scheme == "https"
 	sm.Cookie.Path = "/"
-	h := &Handler{Deps: d, sessions: sm}
+	h := &Handler{Deps: d, sessions: sm, notify: notify.New(d.Store, nil, "", nil)}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { h.fail(w, r, err) }
 	return h
 }
@@ -133,6 +135,12 @@ func (h *Handler) Routes(r chi.Router) {
 			r.Get("/search", h.showSearch)
 			r.Post("/bulk", h.bulk)
 			r.Get("/notifications", h.showNotifications)
+			r.Get("/notifications/panel", h.notificationPanel)
+			r.Get("/notifications/{notificationID}/open", h.openNotification)
+			r.Post("/notifications/read-all", h.readAllNotifications)
+			r.Get("/account", h.showMemberSettings)
+			r.Post("/account/notifications", h.saveNotificationPrefs)
+			r.Post("/account/signatures", h.saveSignatures)
 			r.Post("/availability", h.setAvailability)
 			r.Route("/t/{number}", func(r chi.Router) {
 				r.Get("/", h.showTicket)

@@ -13,6 +13,9 @@ type Shell struct {
 	Workspaces []ShellWorkspace // every workspace of the person, for the switcher
 	Active     string           // "inbox", "reports", "kb", "settings", "account", "workspaces"
 	Flash      *Flash
+	// Unread is the person's unread notifications in the current workspace (the bell), at most
+	// one more than the bell shows ("99+").
+	Unread int
 }
 
 // ShellUser is the signed-in person.

@@ -69,6 +69,8 @@ type TicketView struct {
 	DevMail bool
 	// OrderLink is the order-link form sent back with its refusal.
 	OrderLink *OrderLinkForm
+	// Signature is the viewer's signature for the ticket's channel, added to replies on send.
+	Signature string
 }
 
 // MergeAsk is a merge into Target that needs a yes: the tickets belong to different customers.

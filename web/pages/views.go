@@ -71,6 +71,10 @@ type AccountView struct {
 	Language       string
 	ProfileErrors  map[string]string
 	PasswordErrors map[string]string
+	// TimeZone is the person's own ("" follows each workspace); TimeZones are offered.
+	TimeZone   string
+	TimeZones  []string
+	Workspaces []WorkspaceItem
 }
 
 // WorkspacesView lists the person's workspaces.

@@ -180,6 +180,14 @@ type LoginThrottle struct {
 	LockedUntil *time.Time
 }
 
+type MemberPref struct {
+	TenantID uuid.UUID
+	UserID   uuid.UUID
+	Muted    []string
+	Digest   string
+	DigestAt *time.Time
+}
+
 type Membership struct {
 	TenantID     uuid.UUID
 	UserID       uuid.UUID
@@ -253,6 +261,9 @@ type Notification struct {
 	ActorID   uuid.NullUUID
 	CreatedAt time.Time
 	ReadAt    *time.Time
+	GroupKey  *string
+	Tickets   []int64
+	MailedAt  *time.Time
 }
 
 type OneTimeTask struct {
@@ -339,6 +350,13 @@ type Session struct {
 	Token  string
 	Data   []byte
 	Expiry time.Time
+}
+
+type Signature struct {
+	TenantID uuid.UUID
+	UserID   uuid.UUID
+	Channel  string
+	Body     string
 }
 
 type SlaPolicy struct {
@@ -536,4 +554,5 @@ type User struct {
 	Language          string
 	CreatedAt         time.Time
 	PasswordChangedAt time.Time
+	TimeZone          string
 }

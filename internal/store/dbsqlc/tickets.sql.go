@@ -785,32 +785,6 @@ func (q *Queries) MessagesOfTicket(ctx context.Context, arg MessagesOfTicketPara
 	return items, nil
 }
 
-const notificationAdd = `-- name: NotificationAdd :exec
-INSERT INTO notifications (tenant_id, user_id, kind, ticket_id, message_id, actor_id)
-VALUES ($1, $2, $3, $4, $5, $6)
-`
-
-type NotificationAddParams struct {
-	TenantID  uuid.UUID
-	UserID    uuid.UUID
-	Kind      string
-	TicketID  pgtype.Int8
-	MessageID pgtype.Int8
-	ActorID   uuid.NullUUID
-}
-
-func (q *Queries) NotificationAdd(ctx context.Context, arg NotificationAddParams) error {
-	_, err := q.db.Exec(ctx, notificationAdd,
-		arg.TenantID,
-		arg.UserID,
-		arg.Kind,
-		arg.TicketID,
-		arg.MessageID,
-		arg.ActorID,
-	)
-	return err
-}
-
 const notificationsReadForTicket = `-- name: NotificationsReadForTicket :exec
 UPDATE notifications SET read_at = now()
 WHERE tenant_id = $1 AND user_id = $2 AND ticket_id = $3 AND read_at IS NULL
@@ -828,7 +802,7 @@ func (q *Queries) NotificationsReadForTicket(ctx context.Context, arg Notificati
 }
 
 const notificationsUnread = `-- name: NotificationsUnread :many
-SELECT n.tenant_id, n.id, n.user_id, n.kind, n.ticket_id, n.message_id, n.actor_id, n.created_at, n.read_at, t.number, t.subject FROM notifications n JOIN tickets t ON t.tenant_id = n.tenant_id AND t.id = n.ticket_id
+SELECT n.tenant_id, n.id, n.user_id, n.kind, n.ticket_id, n.message_id, n.actor_id, n.created_at, n.read_at, n.group_key, n.tickets, n.mailed_at, t.number, t.subject FROM notifications n JOIN tickets t ON t.tenant_id = n.tenant_id AND t.id = n.ticket_id
 WHERE n.tenant_id = $1 AND n.user_id = $2 AND n.read_at IS NULL
 ORDER BY n.created_at DESC LIMIT 50
 `
@@ -848,6 +822,9 @@ type NotificationsUnreadRow struct {
 	ActorID   uuid.NullUUID
 	CreatedAt time.Time
 	ReadAt    *time.Time
+	GroupKey  *string
+	Tickets   []int64
+	MailedAt  *time.Time
 	Number    int64
 	Subject   string
 }
@@ -871,6 +848,9 @@ func (q *Queries) NotificationsUnread(ctx context.Context, arg NotificationsUnre
 			&i.ActorID,
 			&i.CreatedAt,
 			&i.ReadAt,
+			&i.GroupKey,
+			&i.Tickets,
+			&i.MailedAt,
 			&i.Number,
 			&i.Subject,
 		); err != nil {

@@ -12,7 +12,7 @@ import (
 )
 
 const userByEmail = `-- name: UserByEmail :one
-SELECT id, email, name, password_hash, language, created_at, password_changed_at FROM users WHERE email = $1
+SELECT id, email, name, password_hash, language, created_at, password_changed_at, time_zone FROM users WHERE email = $1
 `
 
 func (q *Queries) UserByEmail(ctx context.Context, email string) (User, error) {
@@ -26,12 +26,13 @@ func (q *Queries) UserByEmail(ctx context.Context, email string) (User, error) {
 		&i.Language,
 		&i.CreatedAt,
 		&i.PasswordChangedAt,
+		&i.TimeZone,
 	)
 	return i, err
 }
 
 const userByID = `-- name: UserByID :one
-SELECT id, email, name, password_hash, language, created_at, password_changed_at FROM users WHERE id = $1
+SELECT id, email, name, password_hash, language, created_at, password_changed_at, time_zone FROM users WHERE id = $1
 `
 
 func (q *Queries) UserByID(ctx context.Context, id uuid.UUID) (User, error) {
@@ -45,6 +46,7 @@ func (q *Queries) UserByID(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.Language,
 		&i.CreatedAt,
 		&i.PasswordChangedAt,
+		&i.TimeZone,
 	)
 	return i, err
 }
@@ -52,7 +54,7 @@ func (q *Queries) UserByID(ctx context.Context, id uuid.UUID) (User, error) {
 const userCreate = `-- name: UserCreate :one
 INSERT INTO users (email, name, password_hash, language)
 VALUES ($1, $2, $3, $4)
-RETURNING id, email, name, password_hash, language, created_at, password_changed_at
+RETURNING id, email, name, password_hash, language, created_at, password_changed_at, time_zone
 `
 
 type UserCreateParams struct {
@@ -78,6 +80,7 @@ func (q *Queries) UserCreate(ctx context.Context, arg UserCreateParams) (User, e
 		&i.Language,
 		&i.CreatedAt,
 		&i.PasswordChangedAt,
+		&i.TimeZone,
 	)
 	return i, err
 }
@@ -156,5 +159,19 @@ type UserSetPasswordParams struct {
 // ends their sessions.
 func (q *Queries) UserSetPassword(ctx context.Context, arg UserSetPasswordParams) error {
 	_, err := q.db.Exec(ctx, userSetPassword, arg.PasswordHash, arg.ID)
+	return err
+}
+
+const userSetTimeZone = `-- name: UserSetTimeZone :exec
+UPDATE users SET time_zone = $1 WHERE id = $2
+`
+
+type UserSetTimeZoneParams struct {
+	TimeZone string
+	ID       uuid.UUID
+}
+
+func (q *Queries) UserSetTimeZone(ctx context.Context, arg UserSetTimeZoneParams) error {
+	_, err := q.db.Exec(ctx, userSetTimeZone, arg.TimeZone, arg.ID)
 	return err
 }

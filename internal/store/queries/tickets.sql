@@ -183,10 +183,6 @@ UPDATE ticket_merges SET undone_at = now() WHERE tenant_id = @tenant_id AND id =
 SELECT * FROM ticket_merges WHERE tenant_id = @tenant_id AND source_id = @source_id AND undone_at IS NULL
 ORDER BY id DESC LIMIT 1;
 
--- name: NotificationAdd :exec
-INSERT INTO notifications (tenant_id, user_id, kind, ticket_id, message_id, actor_id)
-VALUES (@tenant_id, @user_id, @kind, @ticket_id, @message_id, @actor_id);
-
 -- name: NotificationsUnread :many
 SELECT n.*, t.number, t.subject FROM notifications n JOIN tickets t ON t.tenant_id = n.tenant_id AND t.id = n.ticket_id
 WHERE n.tenant_id = @tenant_id AND n.user_id = @user_id AND n.read_at IS NULL

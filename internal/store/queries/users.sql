@@ -26,3 +26,6 @@ UPDATE users SET name = @name WHERE id = @id;
 
 -- name: UserNames :many
 SELECT id, name FROM users WHERE id = ANY(@ids::uuid[]);
+
+-- name: UserSetTimeZone :exec
+UPDATE users SET time_zone = @time_zone WHERE id = @id;

@@ -182,6 +182,10 @@
     es.addEventListener("presence", function (ev) {
       try { showPresence(JSON.parse(ev.data)); } catch (e) { /* ignore a bad frame */ }
     });
+    // The bell (notify.js) shares this stream rather than opening a second one.
+    es.addEventListener("notification", function (ev) {
+      document.dispatchEvent(new CustomEvent("shopdesk:notification", { detail: ev.data }));
+    });
   }
 
   // Presence heartbeats: viewing every 10 s, typing while the composer changes, left on exit.
