@@ -389,3 +389,45 @@ func (s *Service) Create(ctx context.Context, sc tenant.Scope, kind, name string
 		return tenant.Audit(ctx, q, sc, "label.created", map[string]any{"kind": kind, "name": n})
 	})
 }
+
+// Team is a team as a picker shows it.
+type Team struct {
+	ID   uuid.UUID
+	Name string
+}
+
+// Pickers are the inbox filters' choices from the workspace's own data.
+type Pickers struct {
+	Tags, Categories, Marketplaces, Stores, Languages []string
+	Teams                                             []Team
+}
+
+// Pickers reads every filter picker's choices in one round trip: the catalogue's names by kind
+// and the teams.
+func (s *Service) Pickers(ctx context.Context, sc tenant.Scope) (Pickers, error) {
+	var p Pickers
+	err := s.st.InTenantPipeline(ctx, sc.TenantID(), false, func(q *dbsqlc.Queries, _ dbsqlc.DBTX) error {
+		p = Pickers{}
+		for _, k := range []struct {
+			kind string
+			to   *[]string
+		}{{Tag, &p.Tags}, {Category, &p.Categories}, {Marketplace, &p.Marketplaces}, {Store, &p.Stores}, {Language, &p.Languages}} {
+			rows, err := q.LabelsList(ctx, dbsqlc.LabelsListParams{TenantID: sc.TenantID(), Kind: k.kind})
+			if err != nil {
+				return err
+			}
+			for _, r := range rows {
+				*k.to = append(*k.to, r.Name)
+			}
+		}
+		teams, err := q.TeamList(ctx, sc.TenantID())
+		for _, t := range teams {
+			p.Teams = append(p.Teams, Team{ID: t.ID, Name: t.Name})
+		}
+		return err
+	})
+	if err != nil {
+		return Pickers{}, fmt.Errorf("label: pickers: %w", err)
+	}
+	return p, nil
+}

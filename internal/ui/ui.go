@@ -28,9 +28,11 @@ import (
 	"github.com/shopdesk/shopdesk/internal/i18n"
 	"github.com/shopdesk/shopdesk/internal/ingest"
 	"github.com/shopdesk/shopdesk/internal/jobs"
+	"github.com/shopdesk/shopdesk/internal/label"
 	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/mailsink"
 	"github.com/shopdesk/shopdesk/internal/reqctx"
+	"github.com/shopdesk/shopdesk/internal/savedview"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 	"github.com/shopdesk/shopdesk/internal/validate"
@@ -58,6 +60,10 @@ type Deps struct {
 	// MailSink, in development without a relay, is where outgoing mail is kept; its page is
 	// /dev/mail. Nil otherwise, and the page does not exist.
 	MailSink *mailsink.Sink
+	// Views are saved inbox views; Labels the tags and categories catalogue. New makes both
+	// when they are not given.
+	Views  *savedview.Service
+	Labels *label.Service
 }
 
 // Handler serves every page.
@@ -80,6 +86,12 @@ func New(d Deps) *Handler {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = d.Config.BaseURL.Scheme == "https"
 	sm.Cookie.Path = "/"
+	if d.Views == nil {
+		d.Views = savedview.New(d.Store)
+	}
+	if d.Labels == nil {
+		d.Labels = label.New(d.Store)
+	}
 	h := &Handler{Deps: d, sessions: sm}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { h.fail(w, r, err) }
 	return h
@@ -134,6 +146,7 @@ func (h *Handler) Routes(r chi.Router) {
 			r.Post("/bulk", h.bulk)
 			r.Get("/notifications", h.showNotifications)
 			r.Post("/availability", h.setAvailability)
+			h.viewRoutes(r)
 			r.Route("/t/{number}", func(r chi.Router) {
 				r.Get("/", h.showTicket)
 				r.Get("/thread", h.showThread)
@@ -204,6 +217,7 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Get("/settings/jobs", h.showJobs)
 				r.Post("/settings/jobs/{jobID}/retry", h.retryJob)
 				r.Post("/settings/jobs/{jobID}/cancel", h.cancelJob)
+				h.labelRoutes(r)
 			})
 		})
 	})
