@@ -59,6 +59,8 @@ type Service struct {
 	st *store.Store
 	// batch overrides retagBatch (tests make it small to cross batch boundaries).
 	batch int
+	// pickers caches each workspace's filter choices (see pickersTTL).
+	pickers pickersCache
 }
 
 // New builds the service.
@@ -403,8 +405,11 @@ type Pickers struct {
 }
 
 // Pickers reads every filter picker's choices in one round trip: the catalogue's names by kind
-// and the teams.
+// and the teams; they are reused for pickersTTL.
 func (s *Service) Pickers(ctx context.Context, sc tenant.Scope) (Pickers, error) {
+	if p, ok := s.pickers.get(sc.TenantID()); ok {
+		return p, nil
+	}
 	var p Pickers
 	err := s.st.InTenantPipeline(ctx, sc.TenantID(), false, func(q *dbsqlc.Queries, _ dbsqlc.DBTX) error {
 		p = Pickers{}
@@ -429,5 +434,6 @@ func (s *Service) Pickers(ctx context.Context, sc tenant.Scope) (Pickers, error)
 	if err != nil {
 		return Pickers{}, fmt.Errorf("label: pickers: %w", err)
 	}
+	s.pickers.put(sc.TenantID(), p)
 	return p, nil
 }

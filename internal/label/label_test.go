@@ -315,3 +315,35 @@ func TestTenantIsolation(t *testing.T) {
 	require.Equal(t, []string{"secret", "shared-name"}, tb.tags(t, tb.b, theirs))
 	require.Equal(t, []string{"secret", "shared-name"}, tb.names(t, tb.b, label.Tag))
 }
+
+func TestPickersFromTheWorkspacesData(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	for _, in := range []conversation.NewTicket{
+		{Channel: "amazon", Marketplace: "amazon.de", Store: "Berlin store", Language: "de", Tags: []string{"vip"}},
+		{Channel: "ebay", Marketplace: "ebay.com", Store: "Outlet", Language: "ko"},
+	} {
+		seq++
+		in.Subject = "Question"
+		in.Customer = conversation.CustomerRef{Name: "Buyer", Email: fmt.Sprintf("p%d@example.com", seq)}
+		in.Message = conversation.Inbound{Text: "Hello"}
+		_, err := tb.conv.CreateInbound(ctx, tb.a, in)
+		require.NoError(t, err)
+	}
+	tb.ticket(t, tb.b, "Elsewhere", "theirs")
+
+	p, err := tb.labels.Pickers(ctx, tb.a)
+	require.NoError(t, err)
+	require.Equal(t, []string{"amazon.de", "ebay.com"}, p.Marketplaces)
+	require.Equal(t, []string{"Berlin store", "Outlet"}, p.Stores)
+	require.Equal(t, []string{"de", "ko"}, p.Languages)
+	require.Equal(t, []string{"vip"}, p.Tags)
+	require.Empty(t, p.Categories)
+
+	pb, err := tb.labels.Pickers(ctx, tb.b)
+	require.NoError(t, err)
+	require.Equal(t, []string{"theirs"}, pb.Tags)
+	require.Equal(t, []string{"Elsewhere"}, pb.Categories)
+	require.Empty(t, pb.Marketplaces)
+}
