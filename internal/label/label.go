@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/google/uuid"
@@ -312,6 +313,9 @@ func (s *Service) Rename(ctx context.Context, sc tenant.Scope, id uuid.UUID, nam
 		if moved, err = s.move(ctx, q, sc, l.Kind, l.Name, to); err != nil {
 			return err
 		}
+		if err := followInViews(ctx, q, sc, l.Kind, l.Name, to); err != nil {
+			return err
+		}
 		return tenant.Audit(ctx, q, sc, "label.renamed", map[string]any{"kind": l.Kind, "from": l.Name, "to": to, "tickets": moved})
 	})
 	return moved, err
@@ -340,6 +344,9 @@ func (s *Service) Merge(ctx context.Context, sc tenant.Scope, fromID, intoID uui
 			return err
 		}
 		if moved, err = s.move(ctx, q, sc, from.Kind, from.Name, into.Name); err != nil {
+			return err
+		}
+		if err := followInViews(ctx, q, sc, from.Kind, from.Name, into.Name); err != nil {
 			return err
 		}
 		if err := q.LabelDelete(ctx, dbsqlc.LabelDeleteParams{TenantID: sc.TenantID(), ID: from.ID}); err != nil {
@@ -436,4 +443,29 @@ func (s *Service) Pickers(ctx context.Context, sc tenant.Scope) (Pickers, error)
 	}
 	s.pickers.put(sc.TenantID(), p)
 	return p, nil
+}
+
+// followInViews points saved views filtered on a renamed or merged name at its new name, so a
+// view keeps showing the same tickets. (A deleted name is left in place: the view then shows
+// none, which says what happened, where dropping the filter would silently show more.)
+func followInViews(ctx context.Context, q *dbsqlc.Queries, sc tenant.Scope, kind, from, to string) error {
+	key := "tag"
+	if kind == Category {
+		key = "category"
+	}
+	views, err := q.SavedViewsAllForUpdate(ctx, sc.TenantID())
+	if err != nil {
+		return fmt.Errorf("label: views: %w", err)
+	}
+	for _, v := range views {
+		p, err := url.ParseQuery(v.Params)
+		if err != nil || p.Get(key) != from {
+			continue
+		}
+		p.Set(key, to)
+		if err := q.SavedViewSetParams(ctx, dbsqlc.SavedViewSetParamsParams{TenantID: sc.TenantID(), ID: v.ID, Params: p.Encode()}); err != nil {
+			return fmt.Errorf("label: view %s: %w", v.ID, err)
+		}
+	}
+	return nil
 }

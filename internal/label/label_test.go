@@ -3,6 +3,7 @@ package label_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"testing"
 
 	"github.com/google/uuid"
@@ -12,6 +13,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/label"
 	"github.com/shopdesk/shopdesk/internal/pgtest"
+	"github.com/shopdesk/shopdesk/internal/savedview"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/internal/tenant"
@@ -147,6 +149,11 @@ func TestRenameMovesEveryTicket(t *testing.T) {
 	}
 	other := tb.ticket(t, tb.a, "", "vip")
 	foreign := tb.ticket(t, tb.b, "", "refund")
+	views := savedview.New(tb.db.Store)
+	viewID, err := views.Create(ctx, tb.a, savedview.Input{Name: "Refunds", Params: url.Values{"view": {"open"}, "tag": {"refund"}}})
+	require.NoError(t, err)
+	theirView, err := views.Create(ctx, tb.b, savedview.Input{Name: "Refunds", Params: url.Values{"view": {"open"}, "tag": {"refund"}}})
+	require.NoError(t, err)
 
 	moved, err := tb.labels.Rename(ctx, tb.a, tb.find(t, tb.a, label.Tag, "refund"), "  Refunds ")
 	require.NoError(t, err)
@@ -163,6 +170,12 @@ func TestRenameMovesEveryTicket(t *testing.T) {
 	require.Equal(t, "label.renamed", tb.lastAudit(t, tb.a))
 	require.Equal(t, []string{"refund"}, tb.tags(t, tb.b, foreign), "another workspace's tickets are untouched")
 	require.Equal(t, []string{"refund"}, tb.names(t, tb.b, label.Tag))
+	v, err := views.Get(ctx, tb.a, viewID)
+	require.NoError(t, err)
+	require.Equal(t, "refunds", v.Params.Get("tag"), "a saved view filtered on the tag follows it")
+	v, err = views.Get(ctx, tb.b, theirView)
+	require.NoError(t, err)
+	require.Equal(t, "refund", v.Params.Get("tag"))
 
 	// A name in use is a merge, not a rename.
 	_, err = tb.labels.Rename(ctx, tb.a, tb.find(t, tb.a, label.Tag, "refunds"), "vip")

@@ -142,6 +142,21 @@ func (q *Queries) SavedViewPositionsSet(ctx context.Context, arg SavedViewPositi
 	return err
 }
 
+const savedViewSetParams = `-- name: SavedViewSetParams :exec
+UPDATE saved_views SET params = $1, updated_at = now() WHERE tenant_id = $2 AND id = $3
+`
+
+type SavedViewSetParamsParams struct {
+	Params   string
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+func (q *Queries) SavedViewSetParams(ctx context.Context, arg SavedViewSetParamsParams) error {
+	_, err := q.db.Exec(ctx, savedViewSetParams, arg.Params, arg.TenantID, arg.ID)
+	return err
+}
+
 const savedViewUpdate = `-- name: SavedViewUpdate :exec
 UPDATE saved_views SET name = $1, params = $2, shared = $3, updated_at = now()
 WHERE tenant_id = $4 AND id = $5
@@ -164,6 +179,36 @@ func (q *Queries) SavedViewUpdate(ctx context.Context, arg SavedViewUpdateParams
 		arg.ID,
 	)
 	return err
+}
+
+const savedViewsAllForUpdate = `-- name: SavedViewsAllForUpdate :many
+SELECT id, params FROM saved_views WHERE tenant_id = $1 ORDER BY id FOR UPDATE
+`
+
+type SavedViewsAllForUpdateRow struct {
+	ID     uuid.UUID
+	Params string
+}
+
+// Every view of the workspace, for a tag or category rename that the views' filters follow.
+func (q *Queries) SavedViewsAllForUpdate(ctx context.Context, tenantID uuid.UUID) ([]SavedViewsAllForUpdateRow, error) {
+	rows, err := q.db.Query(ctx, savedViewsAllForUpdate, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SavedViewsAllForUpdateRow{}
+	for rows.Next() {
+		var i SavedViewsAllForUpdateRow
+		if err := rows.Scan(&i.ID, &i.Params); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const savedViewsVisible = `-- name: SavedViewsVisible :many

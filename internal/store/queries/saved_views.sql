@@ -33,3 +33,10 @@ INSERT INTO saved_view_positions (tenant_id, user_id, view_id, position)
 SELECT @tenant_id, @user_id, o.view_id, o.position::integer
 FROM unnest(@view_ids::uuid[]) WITH ORDINALITY AS o(view_id, position)
 ON CONFLICT (tenant_id, user_id, view_id) DO UPDATE SET position = excluded.position;
+
+-- name: SavedViewsAllForUpdate :many
+-- Every view of the workspace, for a tag or category rename that the views' filters follow.
+SELECT id, params FROM saved_views WHERE tenant_id = @tenant_id ORDER BY id FOR UPDATE;
+
+-- name: SavedViewSetParams :exec
+UPDATE saved_views SET params = @params, updated_at = now() WHERE tenant_id = @tenant_id AND id = @id;
