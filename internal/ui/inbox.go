@@ -32,6 +32,8 @@ func filterFrom(q url.Values) conversation.Filter {
 	}
 	if id, err := uuid.Parse(q.Get("assignee")); err == nil {
 		f.AssigneeID = id
+	} else if q.Get("assignee") == "none" {
+		f.Unassigned = true
 	}
 	if id, err := uuid.Parse(q.Get("team")); err == nil {
 		f.TeamID = id

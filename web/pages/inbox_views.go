@@ -349,7 +349,7 @@ func money(minor int64, currency string) string {
 func (v InboxView) filtered() bool {
 	f := v.Filter
 	return f.Status != "" || f.Priority >= 0 || f.Language != "" || f.Tag != "" || f.Store != "" || f.Category != "" ||
-		f.TeamID != uuid.Nil || f.Sort != "" ||
+		f.TeamID != uuid.Nil || f.Sort != "" || f.Unassigned ||
 		(f.Channel != "" && f.View != "channel") || (f.Marketplace != "" && f.View != "marketplace") || f.AssigneeID != uuid.Nil
 }
 
