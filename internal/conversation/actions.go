@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/shopdesk/shopdesk/internal/label"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 	"github.com/shopdesk/shopdesk/internal/validate"
@@ -153,6 +154,9 @@ func (s *Service) SetTags(ctx context.Context, sc tenant.Scope, number int64, ta
 		if slices.Equal(t.Tags, tags) {
 			return "", nil, nil
 		}
+		if err := label.CheckNewTx(ctx, q, sc, label.Tag, "tags", added(t.Tags, tags)); err != nil {
+			return "", nil, err
+		}
 		if err := q.TicketSetTags(ctx, dbsqlc.TicketSetTagsParams{TenantID: sc.TenantID(), ID: t.ID, Tags: tags}); err != nil {
 			return "", nil, err
 		}
@@ -160,11 +164,25 @@ func (s *Service) SetTags(ctx context.Context, sc tenant.Scope, number int64, ta
 	})
 }
 
+// added are the tags in to that from lacks: only those can be new to the catalogue.
+func added(from, to []string) []string {
+	var out []string
+	for _, t := range to {
+		if !slices.Contains(from, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // AddTags adds tags to the ticket, keeping those it has.
 func (s *Service) addTags(ctx context.Context, q *dbsqlc.Queries, sc tenant.Scope, t Ticket, add []string) (string, map[string]any, error) {
 	tags := NormalizeTags(append(slices.Clone(t.Tags), add...))
 	if slices.Equal(t.Tags, tags) {
 		return "", nil, nil
+	}
+	if err := label.CheckNewTx(ctx, q, sc, label.Tag, "tag", added(t.Tags, tags)); err != nil {
+		return "", nil, err
 	}
 	if err := q.TicketSetTags(ctx, dbsqlc.TicketSetTagsParams{TenantID: sc.TenantID(), ID: t.ID, Tags: tags}); err != nil {
 		return "", nil, err
@@ -181,6 +199,11 @@ func (s *Service) SetCategory(ctx context.Context, sc tenant.Scope, number int64
 	return s.change(ctx, sc, number, func(q *dbsqlc.Queries, _ pgx.Tx, t Ticket) (string, map[string]any, error) {
 		if t.Category == category {
 			return "", nil, nil
+		}
+		if category != "" {
+			if err := label.CheckNewTx(ctx, q, sc, label.Category, "category", []string{category}); err != nil {
+				return "", nil, err
+			}
 		}
 		if err := q.TicketSetCategory(ctx, dbsqlc.TicketSetCategoryParams{TenantID: sc.TenantID(), ID: t.ID, Category: category}); err != nil {
 			return "", nil, err

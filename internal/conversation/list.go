@@ -47,17 +47,26 @@ type Filter struct {
 	Marketplace string
 	Store       string
 	Tag         string
+	Category    string
 	Language    string
 	AssigneeID  uuid.UUID
 	Unassigned  bool
 	TeamID      uuid.UUID
 	Priority    int // -1 any; 0 urgent … 3 low
+	// Sort replaces the view's own order: SortNewest or SortOldest (by creation); "" keeps it.
+	Sort string
 }
+
+// Orders a list can be given instead of its view's own.
+const (
+	SortNewest = "newest"
+	SortOldest = "oldest"
+)
 
 // viewOnly reports a view, possibly of one channel, with no other filter: its statement walks one
 // of the view indexes to the LIMIT whatever the arguments, so one generic plan serves every run.
 func (f Filter) viewOnly() bool {
-	return f.Status == "" && f.Marketplace == "" && f.Store == "" && f.Tag == "" && f.Language == "" &&
+	return f.Status == "" && f.Marketplace == "" && f.Store == "" && f.Tag == "" && f.Category == "" && f.Language == "" && f.Sort == "" &&
 		f.AssigneeID == uuid.Nil && !f.Unassigned && f.TeamID == uuid.Nil && f.Priority < 0
 }
 
@@ -86,7 +95,7 @@ type cursor struct {
 	Created  time.Time  `json:"c"`
 	Resolved *time.Time `json:"r,omitempty"`
 	Snoozed  *time.Time `json:"s,omitempty"`
-	Mode     string     `json:"m,omitempty"` // the list order it belongs to: "" due, "s" snoozed, "r" done
+	Mode     string     `json:"m,omitempty"` // the list order it belongs to: "" due, "s" snoozed, "r" done, "n" newest, "o" oldest
 	ID       int64      `json:"i"`
 }
 
@@ -97,9 +106,11 @@ const (
 	orderDue     listOrder = iota // SLA due time, priority, age, id
 	orderSnoozed                  // wake-up time, id: the next to wake first
 	orderDone                     // resolution time, newest first
+	orderNewest                   // creation time, newest first (a chosen sort)
+	orderOldest                   // creation time, oldest first (a chosen sort)
 )
 
-func (o listOrder) mode() string { return [...]string{"", "s", "r"}[o] }
+func (o listOrder) mode() string { return [...]string{"", "s", "r", "n", "o"}[o] }
 
 func orderOfStatus(status string) listOrder {
 	switch status {
@@ -190,6 +201,15 @@ func (s *Service) buildList(sc tenant.Scope, f Filter, after string, limit int) 
 	if f.Status != "" {
 		order = orderOfStatus(f.Status)
 	}
+	switch f.Sort {
+	case "":
+	case SortNewest:
+		order = orderNewest
+	case SortOldest:
+		order = orderOldest
+	default:
+		return "", nil, 0, fmt.Errorf("conversation: unknown sort %q: %w", f.Sort, store.ErrNotFound)
+	}
 	if f.Channel != "" && f.View != ViewChannel {
 		b.and("t.channel = " + b.arg(f.Channel))
 	}
@@ -201,6 +221,9 @@ func (s *Service) buildList(sc tenant.Scope, f Filter, after string, limit int) 
 	}
 	if f.Tag != "" {
 		b.and("t.tags @> ARRAY[" + b.arg(f.Tag) + "::text]")
+	}
+	if f.Category != "" {
+		b.and("t.category = " + b.arg(f.Category) + " AND t.category <> ''")
 	}
 	if f.Language != "" {
 		b.and("t.language = " + b.arg(f.Language))
@@ -223,16 +246,24 @@ func (s *Service) buildList(sc tenant.Scope, f Filter, after string, limit int) 
 		orderBy = snoozedKey + ", t.id"
 	case orderDone:
 		orderBy = "t.resolved_at DESC, t.id DESC"
+	case orderNewest:
+		orderBy = "t.created_at DESC, t.id DESC"
+	case orderOldest:
+		orderBy = "t.created_at, t.id"
 	}
 	if after != "" {
 		c, err := decodeCursor(after)
 		if err != nil {
 			return "", nil, 0, err
 		}
-		if (order == orderDone) != (c.Resolved != nil) || (order == orderSnoozed) != (c.Mode == "s") {
+		if (order == orderDone) != (c.Resolved != nil) || c.Mode != order.mode() && (order != orderDone || c.Mode != "") {
 			return "", nil, 0, fmt.Errorf("conversation: cursor of another view: %w", store.ErrNotFound)
 		}
 		switch order {
+		case orderNewest:
+			b.and("(t.created_at, t.id) < (" + b.arg(c.Created) + "::timestamptz, " + b.arg(c.ID) + "::bigint)")
+		case orderOldest:
+			b.and("(t.created_at, t.id) > (" + b.arg(c.Created) + "::timestamptz, " + b.arg(c.ID) + "::bigint)")
 		case orderDone:
 			b.and("(t.resolved_at, t.id) < (" + b.arg(*c.Resolved) + ", " + b.arg(c.ID) + ")")
 		case orderSnoozed:
@@ -378,6 +409,8 @@ func (s *Service) List(ctx context.Context, sc tenant.Scope, f Filter, after str
 			c = cursor{Resolved: last.ResolvedAt, ID: last.ID}
 		case orderSnoozed:
 			c = cursor{Snoozed: last.SnoozedUntil, ID: last.ID}
+		case orderNewest, orderOldest:
+			c = cursor{Created: last.CreatedAt, ID: last.ID}
 		}
 		c.Mode = order.mode()
 		p.Next = c.encode()

@@ -26,6 +26,8 @@ import (
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/i18n"
 	"github.com/shopdesk/shopdesk/internal/jobs"
+	"github.com/shopdesk/shopdesk/internal/label"
+	"github.com/shopdesk/shopdesk/internal/savedview"
 	"github.com/shopdesk/shopdesk/internal/server"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
@@ -66,6 +68,11 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/notifications/read-all":                       {answer: answerFlash, fields: "upto"},
 	"/w/{workspace}/account/notifications":                        {answer: answerForm, fields: "on digest"},
 	"/w/{workspace}/account/signatures":                           {answer: answerForm, fields: "signature_email signature_amazon signature_ebay signature_walmart signature_tiktok signature_etsy signature_webshop"},
+	"/w/{workspace}/views":                                        {answer: answerForm, fields: "name shared"},
+	"/w/{workspace}/views/order":                                  {answer: answerForm, fields: "view"},
+	"/w/{workspace}/views/{viewID}":                               {answer: answerForm, fields: "name sharing shared update_filters"},
+	"/w/{workspace}/views/{viewID}/move":                          {answer: answerFlash, fields: "dir"},
+	"/w/{workspace}/views/{viewID}/delete":                        {answer: answerNone},
 	"/w/{workspace}/t/{number}/reply":                             {answer: answerForm, fields: "body mode then confirm seen_last_message_at"},
 	"/w/{workspace}/t/{number}/assign":                            {answer: answerFlash, fields: "assignee", valid: "assignee=me", ids: "assignee=user"},
 	"/w/{workspace}/t/{number}/status":                            {answer: answerFlash, fields: "status snooze_until"},
@@ -112,6 +119,11 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/settings/teams/{teamID}/members/{userID}/remove": {answer: answerNone},
 	"/w/{workspace}/settings/jobs/{jobID}/retry":                     {answer: answerFlash, fields: "state"},
 	"/w/{workspace}/settings/jobs/{jobID}/cancel":                    {answer: answerFlash, fields: "state"},
+	"/w/{workspace}/settings/tags":                                   {answer: answerForm, fields: "kind name"},
+	"/w/{workspace}/settings/tags/creators":                          {answer: answerForm, fields: "create_role"},
+	"/w/{workspace}/settings/tags/{labelID}/rename":                  {answer: answerForm, fields: "name"},
+	"/w/{workspace}/settings/tags/{labelID}/merge":                   {answer: answerForm, fields: "into", valid: "into={label2}", ids: "into=label"},
+	"/w/{workspace}/settings/tags/{labelID}/delete":                  {answer: answerForm, fields: "confirm"},
 }
 
 const (
@@ -357,17 +369,36 @@ func hostileFixtures(t *testing.T, f *fixture) hostileEnv {
 	require.NoError(t, err)
 	_, bToken, err := app.Tenants.Invite(ctx, f.b, "other@bravo.test", tenant.RoleAgent)
 	require.NoError(t, err)
+	views := savedview.New(app.DB.Store)
+	view, err := views.Create(ctx, f.a, savedview.Input{Name: "Alpha view", Params: url.Values{"view": {"open"}}})
+	require.NoError(t, err)
+	bView, err := views.Create(ctx, f.b, savedview.Input{Name: "Bravo view", Params: url.Values{"view": {"open"}}, Shared: true})
+	require.NoError(t, err)
+	labels := label.New(app.DB.Store)
+	for _, l := range []struct {
+		sc         tenant.Scope
+		kind, name string
+	}{{f.a, label.Tag, "alpha-one"}, {f.a, label.Tag, "alpha-two"}, {f.b, label.Tag, "bravo-tag"}} {
+		require.NoError(t, labels.Create(ctx, l.sc, l.kind, l.name))
+	}
+	aTags, err := labels.List(ctx, f.a, label.Tag)
+	require.NoError(t, err)
+	bTags, err := labels.List(ctx, f.b, label.Tag)
+	require.NoError(t, err)
 
 	alpha := map[string]string{"workspace": "alpha", "token": token, "number": "1", "messageID": strconv.FormatInt(d.Messages[0].ID, 10),
 		"mergeID": strconv.FormatInt(mergeID, 10), "userID": f.agentA.UserID.String(), "invitationID": inv.ID.String(),
 		"jobID": strconv.FormatInt(job.Job.ID, 10), "inboundID": strconv.FormatInt(inboundID, 10), "accountID": strconv.FormatInt(acct.ID, 10),
 		"ruleID": rules[0].ID.String(), "policyID": policies[0].ID.String(), "calendarID": cals[0].ID.String(), "teamID": team.String(),
-		"preset": "tiktok", "user": f.agentA.UserID.String(), "customerID": d.Customer.ID.String(), "customer2": d2.Customer.ID.String()}
+		"preset": "tiktok", "user": f.agentA.UserID.String(), "customerID": d.Customer.ID.String(), "customer2": d2.Customer.ID.String(),
+		"viewID": view.String(), "labelID": aTags[0].ID.String(), "label2": aTags[1].ID.String()}
 	bravo := map[string]string{"workspace": "alpha", "token": bToken, "number": f.bTicket, "messageID": f.bMessage, "mergeID": f.bMerge,
 		"userID": f.b.UserID.String(), "invitationID": f.bInvitation, "jobID": f.bJob, "inboundID": f.bInbound, "accountID": f.bAccount,
 		"ruleID": f.bRule, "policyID": f.bPolicy, "calendarID": f.bCalendar, "teamID": f.bTeam, "preset": "no-such-preset", "customerID": f.bCustomer,
 		// Id fields of forms.
-		"user": f.b.UserID.String(), "ticket": f.bTicket, "team": f.bTeam, "calendar": f.bCalendar, "policy": f.bPolicy, "customer": f.bCustomer}
+		"viewID": bView.String(), "labelID": bTags[0].ID.String(),
+		"user": f.b.UserID.String(), "ticket": f.bTicket, "team": f.bTeam, "calendar": f.bCalendar, "policy": f.bPolicy, "customer": f.bCustomer,
+		"label": bTags[0].ID.String()}
 	return hostileEnv{alpha: alpha, bravo: bravo}
 }
 

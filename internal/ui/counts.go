@@ -70,6 +70,7 @@ func (h *Handler) forgetCountsOnChange(next http.Handler) http.Handler {
 		if r.Method == http.MethodPost {
 			h.counts.forget(currentScope(r.Context()).TenantID())
 			h.Conversations.ForgetPeople(currentScope(r.Context()).TenantID())
+			h.Labels.Forget(currentScope(r.Context()).TenantID())
 		}
 		next.ServeHTTP(w, r)
 	})

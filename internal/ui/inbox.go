@@ -22,7 +22,8 @@ import (
 // along on every link so the list stays as it was when a ticket opens.
 func filterFrom(q url.Values) conversation.Filter {
 	f := conversation.Filter{View: q.Get("view"), Status: q.Get("status"), Channel: q.Get("channel"),
-		Marketplace: q.Get("marketplace"), Store: q.Get("store"), Tag: q.Get("tag"), Language: q.Get("language"), Priority: -1}
+		Marketplace: q.Get("marketplace"), Store: q.Get("store"), Tag: q.Get("tag"), Category: q.Get("category"),
+		Language: q.Get("language"), Sort: q.Get("sort"), Priority: -1}
 	if f.View == "" {
 		f.View = conversation.ViewOpen
 	}
@@ -31,6 +32,11 @@ func filterFrom(q url.Values) conversation.Filter {
 	}
 	if id, err := uuid.Parse(q.Get("assignee")); err == nil {
 		f.AssigneeID = id
+	} else if q.Get("assignee") == "none" {
+		f.Unassigned = true
+	}
+	if id, err := uuid.Parse(q.Get("team")); err == nil {
+		f.TeamID = id
 	}
 	return f
 }
@@ -38,7 +44,7 @@ func filterFrom(q url.Values) conversation.Filter {
 // listParams keeps only the list-defining parameters of a query string.
 func listParams(q url.Values) url.Values {
 	out := url.Values{}
-	for _, k := range []string{"view", "status", "channel", "marketplace", "store", "tag", "language", "priority", "assignee"} {
+	for _, k := range []string{"view", "status", "channel", "marketplace", "store", "tag", "category", "language", "priority", "assignee", "team", "sort", "saved"} {
 		if v := q.Get(k); v != "" {
 			out.Set(k, v)
 		}
@@ -57,11 +63,14 @@ func (h *Handler) inboxView(r *http.Request, active int64) (pages.InboxView, err
 	if c, err := r.Cookie(pages.RailCookie); err == nil && c.Value == "1" {
 		v.ViewsRail = true
 	}
-	counts, err := h.counts.get(ctx, sc, h.Conversations.Counts)
+	counts, err := h.counts.get(ctx, sc, h.loadCounts)
 	if err != nil {
 		return v, err
 	}
 	v.Counts = counts
+	if v.Views, err = h.viewsPane(r, counts); err != nil {
+		return v, err
+	}
 	page, err := h.Conversations.List(ctx, sc, f, q.Get("after"), 50)
 	if err != nil {
 		return v, err

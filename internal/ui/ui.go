@@ -28,10 +28,12 @@ import (
 	"github.com/shopdesk/shopdesk/internal/i18n"
 	"github.com/shopdesk/shopdesk/internal/ingest"
 	"github.com/shopdesk/shopdesk/internal/jobs"
+	"github.com/shopdesk/shopdesk/internal/label"
 	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/mailsink"
 	"github.com/shopdesk/shopdesk/internal/notify"
 	"github.com/shopdesk/shopdesk/internal/reqctx"
+	"github.com/shopdesk/shopdesk/internal/savedview"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 	"github.com/shopdesk/shopdesk/internal/validate"
@@ -59,6 +61,10 @@ type Deps struct {
 	// MailSink, in development without a relay, is where outgoing mail is kept; its page is
 	// /dev/mail. Nil otherwise, and the page does not exist.
 	MailSink *mailsink.Sink
+	// Views are saved inbox views; Labels the tags and categories catalogue. New makes both
+	// when they are not given.
+	Views  *savedview.Service
+	Labels *label.Service
 }
 
 // Handler serves every page.
@@ -82,6 +88,12 @@ func New(d Deps) *Handler {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = d.Config.BaseURL.Scheme == "https"
 	sm.Cookie.Path = "/"
+	if d.Views == nil {
+		d.Views = savedview.New(d.Store)
+	}
+	if d.Labels == nil {
+		d.Labels = label.New(d.Store)
+	}
 	h := &Handler{Deps: d, sessions: sm, notify: notify.New(d.Store, nil, "", nil)}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { h.fail(w, r, err) }
 	return h
@@ -142,6 +154,7 @@ func (h *Handler) Routes(r chi.Router) {
 			r.Post("/account/notifications", h.saveNotificationPrefs)
 			r.Post("/account/signatures", h.saveSignatures)
 			r.Post("/availability", h.setAvailability)
+			h.viewRoutes(r)
 			r.Route("/t/{number}", func(r chi.Router) {
 				r.Get("/", h.showTicket)
 				r.Get("/thread", h.showThread)
@@ -215,6 +228,7 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Get("/settings/jobs", h.showJobs)
 				r.Post("/settings/jobs/{jobID}/retry", h.retryJob)
 				r.Post("/settings/jobs/{jobID}/cancel", h.cancelJob)
+				h.labelRoutes(r)
 			})
 		})
 	})

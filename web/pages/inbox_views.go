@@ -36,6 +36,8 @@ type InboxView struct {
 	ViewsRail bool
 	// Admin: the viewer may open Settings, so empty states may point there.
 	Admin bool
+	// Views are the person's saved views, the one open, and the filters' pickers.
+	Views ViewsPane
 }
 
 // Person is a member, for pickers.
@@ -172,7 +174,7 @@ func (v InboxView) viewHref(view, key, val string) string {
 }
 
 func (v InboxView) isView(view, channel string) bool {
-	if v.Searching {
+	if v.Searching || v.Views.Current != nil {
 		return false
 	}
 	return v.Filter.View == view && (channel == "" || v.Filter.Channel == channel)
@@ -356,7 +358,8 @@ func money(minor int64, currency string) string {
 // filtered reports whether any filter beyond the view is set, so the filter box opens.
 func (v InboxView) filtered() bool {
 	f := v.Filter
-	return f.Status != "" || f.Priority >= 0 || f.Language != "" || f.Tag != "" || f.Store != "" ||
+	return f.Status != "" || f.Priority >= 0 || f.Language != "" || f.Tag != "" || f.Store != "" || f.Category != "" ||
+		f.TeamID != uuid.Nil || f.Sort != "" || f.Unassigned ||
 		(f.Channel != "" && f.View != "channel") || (f.Marketplace != "" && f.View != "marketplace") || f.AssigneeID != uuid.Nil
 }
 

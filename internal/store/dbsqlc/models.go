@@ -172,6 +172,19 @@ type Invitation struct {
 	MailError  *string
 }
 
+type Label struct {
+	TenantID  uuid.UUID
+	ID        uuid.UUID
+	Kind      string
+	Name      string
+	CreatedAt time.Time
+}
+
+type LabelSetting struct {
+	TenantID      uuid.UUID
+	CreateMinRole string
+}
+
 type LoginThrottle struct {
 	Key string
 	// attempts counted in the window and not refunded by a successful sign-in
@@ -338,6 +351,24 @@ type Rule struct {
 	Stop       bool
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+}
+
+type SavedView struct {
+	TenantID  uuid.UUID
+	ID        uuid.UUID
+	OwnerID   uuid.NullUUID
+	Shared    bool
+	Name      string
+	Params    string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+type SavedViewPosition struct {
+	TenantID uuid.UUID
+	UserID   uuid.UUID
+	ViewID   uuid.UUID
+	Position int32
 }
 
 type SearchLexicon struct {

@@ -1,0 +1,10 @@
+DROP TRIGGER labels_update ON tickets;
+DROP TRIGGER labels_insert ON tickets;
+DROP FUNCTION labels_from_updated();
+DROP FUNCTION labels_from_inserted();
+DROP INDEX tickets_open_created_idx;
+DROP INDEX tickets_category_idx;
+DROP TABLE label_settings;
+DROP TABLE labels;
+DROP TABLE saved_view_positions;
+DROP TABLE saved_views;
