@@ -221,58 +221,6 @@ var errAnswered = errors.New("ui: answered by the action")
 // same adapts an action that stays on its ticket.
 func same(err error) (int64, error) { return 0, err }
 
-func (h *Handler) assign(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
-		id := uuid.Nil
-		switch v := r.PostFormValue("assignee"); v {
-		case "":
-		case "me":
-			id = sc.UserID
-		default:
-			parsed, err := uuid.Parse(v)
-			if err != nil {
-				return 0, store.ErrNotFound
-			}
-			id = parsed
-		}
-		return same(h.Conversations.Assign(r.Context(), sc, n, id))
-	}, "")
-}
-
-func (h *Handler) setStatus(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
-		var until *time.Time
-		if v := r.PostFormValue("snooze_until"); v != "" {
-			if t, err := time.ParseInLocation("2006-01-02T15:04", v, i18n.FromContext(r.Context()).Location()); err == nil {
-				until = &t
-			}
-		}
-		return same(h.Conversations.SetStatus(r.Context(), sc, n, r.PostFormValue("status"), until))
-	}, "")
-}
-
-func (h *Handler) setPriority(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
-		p, err := strconv.Atoi(r.PostFormValue("priority"))
-		if err != nil {
-			p = -1
-		}
-		return same(h.Conversations.SetPriority(r.Context(), sc, n, int16(p)))
-	}, "")
-}
-
-func (h *Handler) setTags(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
-		return same(h.Conversations.SetTags(r.Context(), sc, n, []string{r.PostFormValue("tags")}))
-	}, "")
-}
-
-func (h *Handler) setCategory(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
-		return same(h.Conversations.SetCategory(r.Context(), sc, n, r.PostFormValue("category")))
-	}, "")
-}
-
 // merge merges the ticket into the one entered. Tickets of two customers come back with the
 // question first (409): the person sees whose tickets they are and confirms.
 func (h *Handler) merge(w http.ResponseWriter, r *http.Request) {
