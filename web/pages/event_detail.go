@@ -96,16 +96,13 @@ func (t TicketView) eventLine(ctx context.Context, kind string, raw []byte) stri
 		return t.ruleFiredLine(ctx, title, ev)
 	case "reply_failed", "reply_bounced":
 		detail = ev.Reason // the server's own answer, as it said it
-	case "merged_into", "merge_undone", "split_out", "split_from":
+	case "merged_into", "merge_undone", "split_out", "split_from", "merged_from":
+		// These titles lead into the ticket's number ("Merged into #12").
 		if ev.Number != nil {
-			detail = "#" + i64(*ev.Number)
-		}
-	case "merged_from":
-		if ev.Number != nil {
-			detail = "#" + i64(*ev.Number)
+			title += " #" + i64(*ev.Number)
 		}
 		if ev.Messages != nil {
-			detail += " (" + i18n.N(ctx, "event.messages_moved", *ev.Messages) + ")"
+			title += " (" + i18n.N(ctx, "event.messages_moved", *ev.Messages) + ")"
 		}
 	case "woke":
 		if until, ok := parseTime(ev.Until); ok {
