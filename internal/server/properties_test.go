@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -126,6 +127,20 @@ func TestTicketPropertiesAnswers(t *testing.T) {
 		require.Equal(t, http.StatusOK, frag.StatusCode)
 		require.Contains(t, frag.Body, `id="ticket-props"`)
 		require.Equal(t, team.String(), selected(frag.Body, "team"))
+	})
+
+	t.Run("Snooze", func(t *testing.T) {
+		until := time.Now().Add(48 * time.Hour).UTC().Format("2006-01-02T15:04")
+		res := htmxPost(cg, app.URL, path+"/status", url.Values{"status": {"snoozed"}, "snooze_until": {until}})
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		require.True(t, strings.HasPrefix(strings.TrimSpace(res.Body), `<form method="post" action="`+path+`/status" class="side-form prop-form" id="prop-snooze"`), "the snooze control is the main swap")
+		require.Contains(t, res.Body, `value="`+until+`"`)
+		require.Contains(t, res.Body, `id="prop-status" data-prop-form="status" hx-swap-oob="true"`, "the status control follows")
+		require.Equal(t, "snoozed", selected(res.Body, "status"))
+		require.Contains(t, res.Body, "Undo (back to Open)")
+		res = htmxPost(cg, app.URL, path+"/status", url.Values{"status": {"open"}})
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		require.Contains(t, res.Body, "Undo (back to Snoozed)")
 	})
 
 	t.Run("StatusUndo", func(t *testing.T) {
