@@ -56,7 +56,13 @@
   // A note goes quietly after a while: "Saved" after 4 s, the undo after its window.
   function fadeNotes() {
     document.querySelectorAll("[data-props] .prop-note").forEach(function (note) {
-      if (!note.firstElementChild || note.querySelector(".field-error") || note.getAttribute("data-fading") === note.innerHTML) return;
+      if (note.querySelector(".field-error")) {
+        // A refusal stays until the next answer; an earlier "Saved" must not take it away.
+        window.clearTimeout(timers[note.id]);
+        note.removeAttribute("data-fading");
+        return;
+      }
+      if (!note.firstElementChild || note.getAttribute("data-fading") === note.innerHTML) return;
       var undo = note.querySelector("[data-undo-for]");
       var secs = undo ? parseInt(undo.getAttribute("data-undo-for"), 10) || 10 : 4;
       note.setAttribute("data-fading", note.innerHTML);
