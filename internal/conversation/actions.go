@@ -82,15 +82,11 @@ func nullID(u uuid.NullUUID) string {
 	return u.UUID.String()
 }
 
-// SetStatus moves the ticket; snoozed needs a time in the future.
+// SetStatus moves the ticket; snoozed needs a time in the future (ChangeStatus also returns the
+// undo).
 func (s *Service) SetStatus(ctx context.Context, sc tenant.Scope, number int64, status string, until *time.Time) error {
-	return s.change(ctx, sc, number, func(q *dbsqlc.Queries, tx pgx.Tx, t Ticket) (string, map[string]any, error) {
-		kind, data, err := s.setStatus(ctx, q, sc, t, status, until)
-		if err == nil && kind != "" && status == "snoozed" {
-			err = s.scheduleWake(ctx, tx, sc.TenantID(), t.ID, *until)
-		}
-		return kind, data, err
-	})
+	_, err := s.ChangeStatus(ctx, sc, number, status, until)
+	return err
 }
 
 func (s *Service) setStatus(ctx context.Context, q *dbsqlc.Queries, sc tenant.Scope, t Ticket, status string, until *time.Time) (string, map[string]any, error) {

@@ -42,6 +42,8 @@ type Detail struct {
 	SLA []dbsqlc.TicketSLAViewRow
 	// Deliveries are the replies' delivery records (retries, bounces, replacements) by message.
 	Deliveries map[int64]dbsqlc.MessageDelivery
+	// Teams are the workspace's teams, for the team picker and team names on the trail.
+	Teams []dbsqlc.Team
 }
 
 // Detail loads a ticket with its thread, customer and context, and marks it read for the viewer.
@@ -67,6 +69,9 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 				return err
 			}
 			if d.SLA, err = q.TicketSLAView(ctx, dbsqlc.TicketSLAViewParams{TenantID: tid, TicketID: t.ID}); err != nil {
+				return err
+			}
+			if d.Teams, err = q.TeamList(ctx, tid); err != nil {
 				return err
 			}
 			authors, err := q.MessageAuthorsOfTicket(ctx, dbsqlc.MessageAuthorsOfTicketParams{TenantID: tid, TicketID: t.ID})

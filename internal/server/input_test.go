@@ -77,6 +77,8 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/t/{number}/assign":                            {answer: answerFlash, fields: "assignee", valid: "assignee=me", ids: "assignee=user"},
 	"/w/{workspace}/t/{number}/status":                            {answer: answerFlash, fields: "status snooze_until"},
 	"/w/{workspace}/t/{number}/priority":                          {answer: answerFlash, fields: "priority"},
+	"/w/{workspace}/t/{number}/team":                              {answer: answerFlash, fields: "team", valid: "team=", ids: "team=team"},
+	"/w/{workspace}/t/{number}/status/undo":                       {answer: answerFlash, fields: "undo"},
 	"/w/{workspace}/t/{number}/tags":                              {answer: answerFlash, fields: "tags"},
 	"/w/{workspace}/t/{number}/category":                          {answer: answerFlash, fields: "category"},
 	"/w/{workspace}/t/{number}/merge":                             {answer: answerFlash, fields: "target confirm", valid: "target=1&confirm=1", ids: "target=ticket"},

@@ -251,28 +251,10 @@ var errAnswered = errors.New("ui: answered by the action")
 // same adapts an action that stays on its ticket.
 func same(err error) (int64, error) { return 0, err }
 
-func (h *Handler) assign(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
-		id := uuid.Nil
-		switch v := r.PostFormValue("assignee"); v {
-		case "":
-		case "me":
-			id = sc.UserID
-		default:
-			parsed, err := uuid.Parse(v)
-			if err != nil {
-				return 0, store.ErrNotFound
-			}
-			id = parsed
-		}
-		return same(h.Conversations.Assign(r.Context(), sc, n, id))
-	}, "")
-}
-
-// setStatus changes the status; with next=1 (the `e` shortcut) a resolve goes on to the next
-// ticket of the list the agent came from (the view and filters in the query string), past
+// resolveAndNext is the `e` shortcut (status=resolved with next=1): the resolve goes on to the
+// next ticket of the list the agent came from (the view and filters in the query string), past
 // tickets another agent is on, or back to that list when none is left.
-func (h *Handler) setStatus(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) resolveAndNext(w http.ResponseWriter, r *http.Request) {
 	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
 		var until *time.Time
 		if v := r.PostFormValue("snooze_until"); v != "" {
@@ -318,28 +300,6 @@ func (h *Handler) listURL(r *http.Request) string {
 		u += "?" + p.Encode()
 	}
 	return u
-}
-
-func (h *Handler) setPriority(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
-		p, err := strconv.Atoi(r.PostFormValue("priority"))
-		if err != nil {
-			p = -1
-		}
-		return same(h.Conversations.SetPriority(r.Context(), sc, n, int16(p)))
-	}, "")
-}
-
-func (h *Handler) setTags(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
-		return same(h.Conversations.SetTags(r.Context(), sc, n, []string{r.PostFormValue("tags")}))
-	}, "")
-}
-
-func (h *Handler) setCategory(w http.ResponseWriter, r *http.Request) {
-	h.ticketAction(w, r, func(sc tenant.Scope, n int64) (int64, error) {
-		return same(h.Conversations.SetCategory(r.Context(), sc, n, r.PostFormValue("category")))
-	}, "")
 }
 
 // merge merges the ticket into the one entered. Tickets of two customers come back with the

@@ -330,23 +330,7 @@ func (t TicketView) customerHref(id uuid.UUID) string {
 }
 
 func (t TicketView) eventText(ctx context.Context, kind string, data []byte) string {
-	switch kind {
-	case "rule_fired":
-		return ruleFiredText(ctx, data)
-	case "sla_warning", "sla_breached":
-		return slaEventText(ctx, kind, data)
-	case "reply_failed", "reply_bounced":
-		var ev struct{ Reason string }
-		if json.Unmarshal(data, &ev) == nil && ev.Reason != "" {
-			return i18n.T(ctx, "event."+kind) + ": " + ev.Reason
-		}
-		return i18n.T(ctx, "event."+kind)
-	case "reply_superseded":
-		return i18n.T(ctx, "event."+kind)
-	case "order_linked", "order_unlinked":
-		return orderEventText(ctx, kind, data)
-	}
-	return i18n.T(ctx, "event."+kind) + eventDetail(data) + byText(data)
+	return t.eventLine(ctx, kind, data)
 }
 
 func i64(n int64) string { return strconv.FormatInt(n, 10) }

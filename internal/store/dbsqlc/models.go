@@ -426,6 +426,27 @@ type SlaRecord struct {
 	Outcome     string
 }
 
+type StatusUndo struct {
+	TenantID     uuid.UUID
+	ID           int64
+	TicketID     int64
+	UserID       uuid.UUID
+	FromStatus   string
+	SnoozedUntil *time.Time
+	ResolvedAt   *time.Time
+	SlaDueAt     *time.Time
+	SlaState     string
+	SlaPolicyID  uuid.NullUUID
+	Slas         []byte
+	Records      []byte
+	EventID      pgtype.Int8
+	LastEventID  pgtype.Int8
+	MessageCount pgtype.Int4
+	CreatedAt    time.Time
+	ExpiresAt    time.Time
+	UndoneAt     *time.Time
+}
+
 type Team struct {
 	TenantID     uuid.UUID
 	ID           uuid.UUID

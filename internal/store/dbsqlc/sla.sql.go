@@ -632,10 +632,12 @@ func (q *Queries) SLARunningResponses(ctx context.Context, arg SLARunningRespons
 }
 
 const sLAStatusHistory = `-- name: SLAStatusHistory :many
-SELECT (CASE kind WHEN 'woke' THEN 'open' ELSE data->>'to' END)::text AS status, created_at,
-    coalesce(data->>'why', '')::text AS why
-FROM ticket_events WHERE tenant_id = $1 AND ticket_id = $2 AND kind IN ('status', 'woke')
-ORDER BY created_at, id
+SELECT (CASE e.kind WHEN 'woke' THEN 'open' ELSE e.data->>'to' END)::text AS status, e.created_at,
+    coalesce(e.data->>'why', '')::text AS why
+FROM ticket_events e WHERE e.tenant_id = $1 AND e.ticket_id = $2 AND e.kind IN ('status', 'woke')
+    -- An undone status change never happened as far as the clocks go.
+    AND NOT EXISTS (SELECT 1 FROM status_undos u WHERE u.tenant_id = e.tenant_id AND u.event_id = e.id AND u.undone_at IS NOT NULL)
+ORDER BY e.created_at, e.id
 `
 
 type SLAStatusHistoryParams struct {

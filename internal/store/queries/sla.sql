@@ -65,10 +65,12 @@ FROM messages WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id ORDER BY c
 
 -- name: SLAStatusHistory :many
 -- why is 'reply_failed' when a failed reply took back the "Send and resolve" it came with.
-SELECT (CASE kind WHEN 'woke' THEN 'open' ELSE data->>'to' END)::text AS status, created_at,
-    coalesce(data->>'why', '')::text AS why
-FROM ticket_events WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND kind IN ('status', 'woke')
-ORDER BY created_at, id;
+SELECT (CASE e.kind WHEN 'woke' THEN 'open' ELSE e.data->>'to' END)::text AS status, e.created_at,
+    coalesce(e.data->>'why', '')::text AS why
+FROM ticket_events e WHERE e.tenant_id = @tenant_id AND e.ticket_id = @ticket_id AND e.kind IN ('status', 'woke')
+    -- An undone status change never happened as far as the clocks go.
+    AND NOT EXISTS (SELECT 1 FROM status_undos u WHERE u.tenant_id = e.tenant_id AND u.event_id = e.id AND u.undone_at IS NOT NULL)
+ORDER BY e.created_at, e.id;
 
 -- name: TicketSLAs :many
 SELECT * FROM ticket_slas WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id ORDER BY metric;

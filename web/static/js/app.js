@@ -175,7 +175,9 @@
   }
   if (window.EventSource && eventsURL) {
     var es = new EventSource(eventsURL);
-    es.addEventListener("ticket", function () {
+    es.addEventListener("ticket", function (ev) {
+      // Other page parts (the properties block) listen for their ticket's changes too.
+      document.dispatchEvent(new CustomEvent("shopdesk:ticket", { detail: ev.data }));
       if (threadBox) refreshThread();
       if (banner) banner.hidden = false;
     });
