@@ -38,6 +38,9 @@ func (s *Service) ChangeStatus(ctx context.Context, sc tenant.Scope, number int6
 		if err != nil {
 			return notFound(err)
 		}
+		if err := refuseMergedAway(t); err != nil {
+			return err
+		}
 		now := s.now()
 		if err := q.StatusUndoPrune(ctx, dbsqlc.StatusUndoPruneParams{TenantID: sc.TenantID(), TicketID: t.ID, Now: now}); err != nil {
 			return err
@@ -85,6 +88,9 @@ func (s *Service) UndoStatus(ctx context.Context, sc tenant.Scope, number, undoI
 		t, err := q.TicketForUpdate(ctx, dbsqlc.TicketForUpdateParams{TenantID: sc.TenantID(), Number: number})
 		if err != nil {
 			return notFound(err)
+		}
+		if err := refuseMergedAway(t); err != nil {
+			return err
 		}
 		u, err := q.StatusUndoGet(ctx, dbsqlc.StatusUndoGetParams{TenantID: sc.TenantID(), ID: undoID, TicketID: t.ID})
 		if errors.Is(err, pgx.ErrNoRows) || (err == nil && (u.UndoneAt != nil || u.UserID != sc.UserID || !u.EventID.Valid)) {
