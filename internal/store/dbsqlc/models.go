@@ -186,7 +186,6 @@ type Membership struct {
 	Role         string
 	CreatedAt    time.Time
 	Availability string
-	Channels     []string
 }
 
 type Message struct {
@@ -369,6 +368,7 @@ type TeamMember struct {
 	Capacity     []byte
 	Languages    []string
 	Marketplaces []string
+	Channels     []string
 }
 
 type Tenant struct {

@@ -57,13 +57,15 @@
     });
     if (s.required) input.setAttribute("aria-required", "true");
     // The select's <label for> now names the input, so clicking the label focuses the combobox.
-    if (s.id) {
-      var labels = document.querySelectorAll('label[for="' + cssEscape(s.id) + '"]');
-      labels.forEach(function (l) {
-        l.htmlFor = input.id;
-        l.setAttribute("data-picker-for", s.id);
-      });
-    }
+    // The label in the select's own field wins: a page may repeat a form (and so an id) per row.
+    var field = s.closest(".field");
+    var own = s.id && field ? field.querySelector('label[for="' + cssEscape(s.id) + '"]') : null;
+    var labels = own ? [own] : Array.prototype.slice.call(s.labels || []);
+    labels.forEach(function (l) {
+      l.htmlFor = input.id;
+      if (!l.id) l.id = self.id + "-label";
+    });
+    this.label = labels[0] || null;
     wrap.appendChild(input);
 
     var list = document.createElement("ul");
@@ -75,11 +77,7 @@
     var name = input.getAttribute("aria-label");
     if (name) list.setAttribute("aria-label", name);
     else if (input.getAttribute("aria-labelledby")) list.setAttribute("aria-labelledby", input.getAttribute("aria-labelledby"));
-    else if (s.id && document.querySelector('label[data-picker-for="' + cssEscape(s.id) + '"]')) {
-      var lab = document.querySelector('label[data-picker-for="' + cssEscape(s.id) + '"]');
-      if (!lab.id) lab.id = this.id + "-label";
-      list.setAttribute("aria-labelledby", lab.id);
-    }
+    else if (this.label) list.setAttribute("aria-labelledby", this.label.id);
     wrap.appendChild(list);
 
     var status = document.createElement("div");
