@@ -25,7 +25,7 @@ type TeamRow struct {
 // TeamMemberRow is one member of a team with what routing weighs in that team.
 type TeamMemberRow struct {
 	UserID, Name, Email, Availability, Capacity string
-	Languages, Marketplaces, Channels          []string
+	Languages, Marketplaces, Channels           []string
 }
 
 // MemberForm is a member form as posted: Key is MemberFormKey(team, user) ("new" for the add form).
