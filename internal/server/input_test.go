@@ -103,7 +103,7 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/settings/hours/{calendarID}":                     {answer: answerForm, fields: "name time_zone holidays closures add_country day_0 day_1 day_2 day_3 day_4 day_5 day_6"},
 	"/w/{workspace}/settings/teams":                                  {answer: answerForm, fields: "name tier assignment calendar_id", valid: "name=Hostile&tier=1&assignment=manual", ids: "calendar_id=calendar"},
 	"/w/{workspace}/settings/teams/{teamID}":                         {answer: answerFlash, fields: "name tier assignment calendar_id", valid: "name=Hostile&tier=1&assignment=manual", ids: "calendar_id=calendar"},
-	"/w/{workspace}/settings/teams/{teamID}/members":                 {answer: answerFlash, fields: "user_id capacity languages marketplaces channels availability", valid: "capacity=5&user_id={user}", ids: "user_id=user"},
+	"/w/{workspace}/settings/teams/{teamID}/members":                 {answer: answerForm, fields: "user_id capacity languages marketplaces channels", valid: "capacity=5&user_id={user}", ids: "user_id=user"},
 	"/w/{workspace}/settings/teams/{teamID}/members/{userID}/remove": {answer: answerNone},
 	"/w/{workspace}/settings/jobs/{jobID}/retry":                     {answer: answerFlash, fields: "state"},
 	"/w/{workspace}/settings/jobs/{jobID}/cancel":                    {answer: answerFlash, fields: "state"},

@@ -11,6 +11,113 @@ import (
 	"github.com/google/uuid"
 )
 
+const jobAccountAddresses = `-- name: JobAccountAddresses :many
+SELECT a.id, a.address FROM email_accounts a WHERE a.tenant_id = $1 AND a.id = ANY ($2::bigint[])
+`
+
+type JobAccountAddressesParams struct {
+	TenantID uuid.UUID
+	Ids      []int64
+}
+
+type JobAccountAddressesRow struct {
+	ID      int64
+	Address string
+}
+
+// The addresses of mail accounts named by sync jobs.
+func (q *Queries) JobAccountAddresses(ctx context.Context, arg JobAccountAddressesParams) ([]JobAccountAddressesRow, error) {
+	rows, err := q.db.Query(ctx, jobAccountAddresses, arg.TenantID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []JobAccountAddressesRow{}
+	for rows.Next() {
+		var i JobAccountAddressesRow
+		if err := rows.Scan(&i.ID, &i.Address); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const jobMessageTickets = `-- name: JobMessageTickets :many
+SELECT m.id, t.number FROM messages m
+JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+WHERE m.tenant_id = $1 AND m.id = ANY ($2::bigint[])
+`
+
+type JobMessageTicketsParams struct {
+	TenantID uuid.UUID
+	Ids      []int64
+}
+
+type JobMessageTicketsRow struct {
+	ID     int64
+	Number int64
+}
+
+// The ticket numbers of messages named by send jobs.
+func (q *Queries) JobMessageTickets(ctx context.Context, arg JobMessageTicketsParams) ([]JobMessageTicketsRow, error) {
+	rows, err := q.db.Query(ctx, jobMessageTickets, arg.TenantID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []JobMessageTicketsRow{}
+	for rows.Next() {
+		var i JobMessageTicketsRow
+		if err := rows.Scan(&i.ID, &i.Number); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const jobTicketNumbers = `-- name: JobTicketNumbers :many
+SELECT t.id, t.number FROM tickets t WHERE t.tenant_id = $1 AND t.id = ANY ($2::bigint[])
+`
+
+type JobTicketNumbersParams struct {
+	TenantID uuid.UUID
+	Ids      []int64
+}
+
+type JobTicketNumbersRow struct {
+	ID     int64
+	Number int64
+}
+
+// The numbers of tickets named by jobs (by ticket id), for the jobs page.
+func (q *Queries) JobTicketNumbers(ctx context.Context, arg JobTicketNumbersParams) ([]JobTicketNumbersRow, error) {
+	rows, err := q.db.Query(ctx, jobTicketNumbers, arg.TenantID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []JobTicketNumbersRow{}
+	for rows.Next() {
+		var i JobTicketNumbersRow
+		if err := rows.Scan(&i.ID, &i.Number); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const workspaceMarketplaces = `-- name: WorkspaceMarketplaces :many
 SELECT DISTINCT x.m::text AS marketplace FROM (
     SELECT t.marketplace AS m FROM tickets t WHERE t.tenant_id = $1 AND t.marketplace <> ''
