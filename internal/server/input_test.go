@@ -92,6 +92,7 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/settings/mail/accounts/{accountID}/resume":       {answer: answerNone},
 	"/w/{workspace}/settings/mail/accounts/{accountID}/delete":       {answer: answerNone},
 	"/w/{workspace}/settings/rules":                                  {answer: answerForm, fields: ruleFields, valid: validRule, ids: "act_value_0=team act_value_1=policy act_value_2=user"},
+	"/w/{workspace}/settings/rules/try":                              {answer: answerForm, fields: ruleFields + " dry_ticket rule_id", valid: validRule, ids: "act_value_0=team act_value_1=policy act_value_2=user"},
 	"/w/{workspace}/settings/rules/{ruleID}":                         {answer: answerForm, fields: ruleFields, valid: validRule, ids: "act_value_0=team act_value_1=policy act_value_2=user"},
 	"/w/{workspace}/settings/rules/{ruleID}/enabled":                 {answer: answerNone, fields: "enabled"},
 	"/w/{workspace}/settings/rules/{ruleID}/delete":                  {answer: answerNone},

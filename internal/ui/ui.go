@@ -182,6 +182,7 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Get("/settings/rules", h.showRules)
 				r.Get("/settings/rules/new", h.newRule)
 				r.Post("/settings/rules", h.createRule)
+				r.Post("/settings/rules/try", h.tryRule)
 				r.Get("/settings/rules/{ruleID}", h.showRule)
 				r.Post("/settings/rules/{ruleID}", h.saveRule)
 				r.Post("/settings/rules/{ruleID}/enabled", h.setRuleEnabled)

@@ -118,6 +118,45 @@ func (q *Queries) JobTicketNumbers(ctx context.Context, arg JobTicketNumbersPara
 	return items, nil
 }
 
+const recentTicketsForDryRun = `-- name: RecentTicketsForDryRun :many
+SELECT t.id, t.number, t.subject FROM tickets t
+WHERE t.tenant_id = $1 AND t.merged_into IS NULL
+ORDER BY t.created_at DESC, t.id DESC
+LIMIT $2
+`
+
+type RecentTicketsForDryRunParams struct {
+	TenantID uuid.UUID
+	Max      int32
+}
+
+type RecentTicketsForDryRunRow struct {
+	ID      int64
+	Number  int64
+	Subject string
+}
+
+// The newest tickets a rule being edited is tried on.
+func (q *Queries) RecentTicketsForDryRun(ctx context.Context, arg RecentTicketsForDryRunParams) ([]RecentTicketsForDryRunRow, error) {
+	rows, err := q.db.Query(ctx, recentTicketsForDryRun, arg.TenantID, arg.Max)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []RecentTicketsForDryRunRow{}
+	for rows.Next() {
+		var i RecentTicketsForDryRunRow
+		if err := rows.Scan(&i.ID, &i.Number, &i.Subject); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const workspaceMarketplaces = `-- name: WorkspaceMarketplaces :many
 SELECT DISTINCT x.m::text AS marketplace FROM (
     SELECT t.marketplace AS m FROM tickets t WHERE t.tenant_id = $1 AND t.marketplace <> ''

@@ -22,3 +22,10 @@ WHERE m.tenant_id = @tenant_id AND m.id = ANY (@ids::bigint[]);
 -- name: JobAccountAddresses :many
 -- The addresses of mail accounts named by sync jobs.
 SELECT a.id, a.address FROM email_accounts a WHERE a.tenant_id = @tenant_id AND a.id = ANY (@ids::bigint[]);
+
+-- name: RecentTicketsForDryRun :many
+-- The newest tickets a rule being edited is tried on.
+SELECT t.id, t.number, t.subject FROM tickets t
+WHERE t.tenant_id = @tenant_id AND t.merged_into IS NULL
+ORDER BY t.created_at DESC, t.id DESC
+LIMIT @max;
