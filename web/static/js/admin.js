@@ -98,6 +98,11 @@
 
     input.addEventListener("input", function () { self.open(); self.filter(input.value); });
     input.addEventListener("keydown", function (ev) { self.key(ev); });
+    input.addEventListener("keypress", function (ev) {
+      if (ev.key === "Enter" && self.swallowEnter) ev.preventDefault();
+      self.swallowEnter = false;
+    });
+    input.addEventListener("keyup", function () { self.swallowEnter = false; });
     input.addEventListener("focus", function () { if (!self.multiple) input.select(); });
     input.addEventListener("click", function () { if (self.list.hidden) { self.open(); self.filter(self.multiple ? input.value : ""); } });
     input.addEventListener("blur", function () {
@@ -298,8 +303,10 @@
         return;
       case "Enter":
         if (open) {
-          // Enter picks the option; it never submits the form while the list is open.
+          // Enter picks the option; it never submits the form while the list is open (keypress is
+          // swallowed too, for browsers and drivers that send it regardless).
           ev.preventDefault();
+          this.swallowEnter = true;
           if (this.active >= 0) this.choose(Number(this.visible[this.active].getAttribute("data-index")));
         }
         return;
