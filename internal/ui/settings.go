@@ -130,6 +130,10 @@ func (h *Handler) invite(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) setRole(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("HX-Request") != "" {
+		h.setRoleInPlace(w, r)
+		return
+	}
 	h.memberAction(w, r, func(sc tenant.Scope, id uuid.UUID) error {
 		return h.Tenants.SetRole(r.Context(), sc, id, tenant.Role(r.PostFormValue("role")))
 	}, "people.role_saved")
