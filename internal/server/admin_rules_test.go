@@ -18,6 +18,25 @@ import (
 // added and removed in the browser; they are saved in page order, a bad row is reported on its own
 // line, Add/Remove without JavaScript post the form back with nothing saved, and the unsaved form
 // can be tried on recent tickets.
+// TestHoursKeepCountryOnError: a business-hours form refused for another field comes back with the
+// country to import still chosen (and the holidays typed), so nothing entered is lost.
+func TestHoursKeepCountryOnError(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	app := apptest.Start(t)
+	sc := app.Workspace(t, "hourskeep", "admin@hourskeep.test")
+	c := app.SignIn(t, "admin@hourskeep.test")
+	cals, err := app.Automation.Calendars(ctx, sc)
+	require.NoError(t, err)
+	require.NotEmpty(t, cals)
+	res := c.PostForm("/w/hourskeep/settings/hours/"+cals[0].ID.String(), url.Values{"name": {"Office"}, "time_zone": {"Not/AZone"},
+		"day_0": {"09:00-17:00"}, "holidays": {"2026-12-24 Company day"}, "add_country": {"KR"}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	require.Contains(t, res.Body, `<option value="KR" selected>`)
+	require.Contains(t, res.Body, "2026-12-24 Company day")
+	require.Contains(t, res.Body, `name="add_country" data-picker`)
+}
+
 func TestRuleRows(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

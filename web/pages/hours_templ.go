@@ -442,7 +442,7 @@ func Hours(v HoursView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Select(components.Field{Name: "add_country", Label: i18n.T(ctx, "hours.add_country"), Help: i18n.T(ctx, "hours.add_country_help"), Error: v.Errors["add_country"]}, v.Countries).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Picker(components.PickerField{Name: "add_country", Label: i18n.T(ctx, "hours.add_country"), Values: []string{v.Values["add_country"]}, Help: i18n.T(ctx, "hours.add_country_help"), Error: v.Errors["add_country"]}, v.Countries).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
