@@ -134,7 +134,7 @@ func (e *Engine) apply(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tid uu
 			if err != nil {
 				return skip("bad person id")
 			}
-			m, err := q.MembershipGet(ctx, dbsqlc.MembershipGetParams{TenantID: tid, UserID: id})
+			_, err = q.MembershipGet(ctx, dbsqlc.MembershipGetParams{TenantID: tid, UserID: id})
 			if errors.Is(err, pgx.ErrNoRows) {
 				if err := skip("not a member"); err != nil {
 					return err
@@ -143,7 +143,11 @@ func (e *Engine) apply(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tid uu
 			} else if err != nil {
 				return err
 			}
-			if len(m.Channels) > 0 && !slices.Contains(m.Channels, t.Channel) {
+			allowed, err := q.MemberMayWorkChannel(ctx, dbsqlc.MemberMayWorkChannelParams{TenantID: tid, UserID: id, TeamID: t.TeamID, Channel: t.Channel})
+			if err != nil {
+				return fmt.Errorf("automation: channel access of %s: %w", id, err)
+			}
+			if !allowed {
 				if err := skip("no access to the channel"); err != nil {
 					return err
 				}

@@ -20,10 +20,11 @@ import (
 	"github.com/shopdesk/shopdesk/internal/validate"
 )
 
-// MaxConditions and MaxActions bound a rule's form.
+// MaxConditions and MaxActions bound the rows one form may post (the form adds rows as needed;
+// the bound only keeps a hostile post from costing much).
 const (
-	MaxConditions = 6
-	MaxActions    = 5
+	MaxConditions = 50
+	MaxActions    = 50
 )
 
 // RuleInput is the rule form. Action values name things as people do (a team's or policy's name,

@@ -107,8 +107,8 @@ type MemberInput struct {
 	Capacity     map[string]int // channel or "*" → open tickets
 	Languages    []string
 	Marketplaces []string
-	// Channels the person may work in this workspace (empty: all); routing never assigns a ticket
-	// of another channel to them.
+	// Channels the person may work in this team (empty: all); routing never gives them a ticket of
+	// another channel from this team. Their places in other teams are untouched.
 	Channels []string
 }
 
@@ -137,11 +137,8 @@ func (e *Engine) SetTeamMember(ctx context.Context, sc tenant.Scope, teamID, use
 			return validate.Errors{"user": "teams.member_unknown"}
 		}
 		if err := q.TeamMemberSet(ctx, dbsqlc.TeamMemberSetParams{TenantID: sc.TenantID(), TeamID: teamID, UserID: userID, Capacity: capb,
-			Languages: nonNil(in.Languages), Marketplaces: nonNil(in.Marketplaces)}); err != nil {
+			Languages: nonNil(in.Languages), Marketplaces: nonNil(in.Marketplaces), Channels: nonNil(in.Channels)}); err != nil {
 			return notFound(err)
-		}
-		if _, err := q.MembershipSetChannels(ctx, dbsqlc.MembershipSetChannelsParams{TenantID: sc.TenantID(), UserID: userID, Channels: nonNil(in.Channels)}); err != nil {
-			return err
 		}
 		_, err := e.Router.Drain(ctx, q, tx, sc.TenantID(), teamID)
 		return err

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -57,11 +58,14 @@ func (s *Service) Assign(ctx context.Context, sc tenant.Scope, number int64, use
 
 func (s *Service) assign(ctx context.Context, q *dbsqlc.Queries, sc tenant.Scope, t Ticket, userID uuid.UUID) (string, map[string]any, error) {
 	if userID != uuid.Nil {
-		m, err := q.MembershipGet(ctx, dbsqlc.MembershipGetParams{TenantID: sc.TenantID(), UserID: userID})
-		if err != nil {
+		if _, err := q.MembershipGet(ctx, dbsqlc.MembershipGetParams{TenantID: sc.TenantID(), UserID: userID}); err != nil {
 			return "", nil, validate.Errors{"assignee": "ticket.assignee_invalid"}
 		}
-		if len(m.Channels) > 0 && !slices.Contains(m.Channels, t.Channel) {
+		allowed, err := q.MemberMayWorkChannel(ctx, dbsqlc.MemberMayWorkChannelParams{TenantID: sc.TenantID(), UserID: userID, TeamID: t.TeamID, Channel: t.Channel})
+		if err != nil {
+			return "", nil, fmt.Errorf("conversation: channel access of %s: %w", userID, err)
+		}
+		if !allowed {
 			return "", nil, validate.Errors{"assignee": "ticket.assignee_no_channel"}
 		}
 	}

@@ -46,6 +46,8 @@ func TestAdminBuildsARule(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#cond_value_0`), "before I buy"),
 		chromedp.SetValue(chromedp.CSS(`#act_type_0`), "set_priority"),
 		chromedp.SendKeys(chromedp.CSS(`#act_value_0`), "urgent"),
+		chromedp.Click(chromedp.CSS(`[data-testid=add-act]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#act_type_1`)),
 		chromedp.SetValue(chromedp.CSS(`#act_type_1`), "add_tag"),
 		chromedp.SendKeys(chromedp.CSS(`#act_value_1`), "pre-sale"),
 		chromedp.Click(chromedp.CSS(`[data-testid=save-rule]`)),

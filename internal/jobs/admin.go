@@ -12,6 +12,7 @@ import (
 
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/store"
+	"github.com/shopdesk/shopdesk/internal/validate"
 )
 
 // TenantMetadata is the metadata that ties a job to a workspace; insert tenant jobs with it.
@@ -75,9 +76,15 @@ func (a *Admin) Counts(ctx context.Context, tenantID uuid.UUID, capAt int) (map[
 }
 
 // Retry makes a job of the workspace run again as soon as possible.
+// Only a failed or cancelled job may be retried: one that is queued, running or done has nothing
+// to retry.
 func (a *Admin) Retry(ctx context.Context, tenantID uuid.UUID, jobID int64) error {
-	if err := a.owned(ctx, tenantID, jobID); err != nil {
+	j, err := a.owned(ctx, tenantID, jobID)
+	if err != nil {
 		return err
+	}
+	if !Retriable(j.State) {
+		return validate.Errors{"job": "jobs.not_failed"}
 	}
 	if _, err := a.client.JobRetry(ctx, jobID); err != nil {
 		return fmt.Errorf("jobs: retry %d: %w", jobID, err)
@@ -87,7 +94,7 @@ func (a *Admin) Retry(ctx context.Context, tenantID uuid.UUID, jobID int64) erro
 
 // Cancel stops a job of the workspace from running (again).
 func (a *Admin) Cancel(ctx context.Context, tenantID uuid.UUID, jobID int64) error {
-	if err := a.owned(ctx, tenantID, jobID); err != nil {
+	if _, err := a.owned(ctx, tenantID, jobID); err != nil {
 		return err
 	}
 	if _, err := a.client.JobCancel(ctx, jobID); err != nil {
@@ -97,18 +104,18 @@ func (a *Admin) Cancel(ctx context.Context, tenantID uuid.UUID, jobID int64) err
 }
 
 // owned hides other workspaces' jobs behind ErrNotFound, exactly like a job that does not exist.
-func (a *Admin) owned(ctx context.Context, tenantID uuid.UUID, jobID int64) error {
+func (a *Admin) owned(ctx context.Context, tenantID uuid.UUID, jobID int64) (*rivertype.JobRow, error) {
 	j, err := a.client.JobGet(ctx, jobID)
 	if errors.Is(err, river.ErrNotFound) {
-		return store.ErrNotFound
+		return nil, store.ErrNotFound
 	} else if err != nil {
-		return fmt.Errorf("jobs: get %d: %w", jobID, err)
+		return nil, fmt.Errorf("jobs: get %d: %w", jobID, err)
 	}
 	var md struct {
 		TenantID string `json:"tenant_id"`
 	}
 	if json.Unmarshal(j.Metadata, &md) != nil || md.TenantID != tenantID.String() {
-		return store.ErrNotFound
+		return nil, store.ErrNotFound
 	}
-	return nil
+	return j, nil
 }

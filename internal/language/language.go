@@ -76,3 +76,6 @@ func Detect(text string) string {
 	}
 	return best
 }
+
+// Known lists every language Detect can name, so forms offer them as a choice instead of free text.
+var Known = []string{"en", "de", "fr", "es", "it", "nl", "ro", "ko", "ja", "zh", "ru", "el"}

@@ -31,7 +31,7 @@ type Candidate struct {
 	UserID                  uuid.UUID
 	Capacity                map[string]int // channel → open tickets; "*" all channels; none: no limit
 	Languages, Marketplaces []string
-	Channels                []string // channels they may work; empty: all
+	Channels                []string // channels they may work in this team; empty: all
 	Online                  bool
 	LoadAll, LoadChannel    int
 }

@@ -508,6 +508,9 @@ func TestEmailAccountPages(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	require.Contains(t, res.Body, `data-testid="connection-test"`)
 	require.Contains(t, res.Body, "connection refused")
+	// In plain words first, what to check; the server's answer underneath.
+	require.Contains(t, res.Body, "The server could not be reached: check the host name and the port")
+	require.Contains(t, res.Body, `class="problem-raw"`)
 
 	// Stored secrets are sealed, never plain.
 	var sealed []byte

@@ -143,7 +143,8 @@ func (h *Handler) saveCalendar(w http.ResponseWriter, r *http.Request) {
 		_, err = h.Automation.SaveCalendar(ctx, sc, id, in)
 	}
 	if fe, ok := fieldErrors(ctx, err); ok {
-		v.Values = map[string]string{"name": in.Name, "time_zone": in.TimeZone, "holidays": in.Holidays, "closures": in.Closures}
+		// Everything entered comes back, the country to import included.
+		v.Values = map[string]string{"name": in.Name, "time_zone": in.TimeZone, "holidays": in.Holidays, "closures": in.Closures, "add_country": in.AddCountry}
 		v.Week = in.Week
 		v.Errors = fe
 		h.render(w, r, http.StatusUnprocessableEntity, pages.Hours(v))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -93,44 +94,90 @@ func ruleInputOf(r *http.Request) automation.RuleInput {
 	return in
 }
 
+// rowIndices lists the row numbers a form posted for fields named prefix+N (any of suffixes), in
+// numeric order: rows are added and removed in the browser, so the numbers may have gaps. The row
+// a "remove" button named (prefix+N) is left out; an "add" button naming prefix adds an empty row.
+func rowIndices(r *http.Request, prefix string, suffixes []string, max int) []string {
+	seen := map[int]bool{}
+	for key := range r.PostForm {
+		for _, suf := range suffixes {
+			rest, ok := strings.CutPrefix(key, prefix+suf)
+			if !ok {
+				continue
+			}
+			if n, err := strconv.Atoi(rest); err == nil && n >= 0 && n < 10000 {
+				seen[n] = true
+			}
+		}
+	}
+	nums := make([]int, 0, len(seen))
+	for n := range seen {
+		if r.PostFormValue("remove") != prefix+strconv.Itoa(n) {
+			nums = append(nums, n)
+		}
+	}
+	slices.Sort(nums)
+	if len(nums) > max {
+		nums = nums[:max]
+	}
+	out := make([]string, 0, len(nums)+1)
+	for _, n := range nums {
+		out = append(out, strconv.Itoa(n))
+	}
+	if r.PostFormValue("add") == prefix && len(out) < max {
+		out = append(out, "new")
+	}
+	return out
+}
+
+// conditionsOf reads the condition rows in their order on the page.
 func conditionsOf(r *http.Request) []rule.Condition {
 	var out []rule.Condition
-	for i := range automation.MaxConditions {
-		n := strconv.Itoa(i)
+	for _, n := range rowIndices(r, "cond_", []string{"field_", "op_", "value_"}, automation.MaxConditions) {
 		out = append(out, rule.Condition{Field: r.PostFormValue("cond_field_" + n), Op: r.PostFormValue("cond_op_" + n), Value: r.PostFormValue("cond_value_" + n)})
 	}
 	return out
 }
 
-func actionsOf(r *http.Request, prefix string, n int) []rule.Action {
+// actionsOf reads the action rows (prefix_type_N, prefix_value_N) in their order on the page.
+func actionsOf(r *http.Request, prefix string, max int) []rule.Action {
 	var out []rule.Action
-	for i := range n {
-		s := strconv.Itoa(i)
+	for _, s := range rowIndices(r, prefix+"_", []string{"type_", "value_"}, max) {
 		out = append(out, rule.Action{Type: r.PostFormValue(prefix + "_type_" + s), Value: r.PostFormValue(prefix + "_value_" + s)})
 	}
 	return out
 }
 
+// rowEdit reports whether the form was posted by an "Add …" or "Remove" button (a browser
+// without JavaScript): the form comes back with the row added or removed, nothing saved.
+func rowEdit(r *http.Request) bool {
+	return r.PostFormValue("add") != "" || r.PostFormValue("remove") != ""
+}
+
+// conditionRows are the form's condition lines: those given, or one empty line to start from.
 func conditionRows(cs []rule.Condition) []pages.ConditionRow {
-	rows := make([]pages.ConditionRow, automation.MaxConditions)
-	for i, c := range cs {
-		if i < len(rows) {
-			rows[i] = pages.ConditionRow{Field: c.Field, Op: c.Op, Value: c.Value}
-		}
+	rows := make([]pages.ConditionRow, 0, max(1, len(cs)))
+	for _, c := range cs {
+		rows = append(rows, pages.ConditionRow{Field: c.Field, Op: c.Op, Value: c.Value})
+	}
+	if len(rows) == 0 {
+		rows = append(rows, pages.ConditionRow{})
 	}
 	return rows
 }
 
-func actionRows(as []rule.Action, n int, labels map[string]string) []pages.ActionRow {
-	rows := make([]pages.ActionRow, n)
-	for i, a := range as {
-		if i < len(rows) {
-			v := a.Value
-			if l, ok := labels[v]; ok {
-				v = l
-			}
-			rows[i] = pages.ActionRow{Type: a.Type, Value: v}
+// actionRows are the form's action lines (values shown by name), or one empty line.
+func actionRows(as []rule.Action, _ int, labels map[string]string) []pages.ActionRow {
+	rows := make([]pages.ActionRow, 0, max(1, len(as)))
+	for _, a := range as {
+		v := a.Value
+		if l, ok := labels[v]; ok {
+			v = l
 		}
+		rows = append(rows, pages.ActionRow{Type: a.Type, Value: v})
+	}
+	if len(rows) == 0 {
+		rows = append(rows, pages.ActionRow{})
 	}
 	return rows
 }
@@ -184,6 +231,19 @@ func (h *Handler) submitRule(w http.ResponseWriter, r *http.Request, id uuid.UUI
 	in := ruleInputOf(r)
 	saved := id
 	err := inputProblems(r)
+	if err == nil && rowEdit(r) {
+		sid := ""
+		if id != uuid.Nil {
+			sid = id.String()
+		}
+		v, err := h.ruleForm(r, sid, in, map[string]string{})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.render(w, r, http.StatusOK, pages.RuleForm(v))
+		return
+	}
 	if err == nil {
 		saved, err = h.Automation.SaveRule(ctx, sc, id, in)
 	}

@@ -130,6 +130,10 @@ func (h *Handler) invite(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) setRole(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("HX-Request") != "" {
+		h.setRoleInPlace(w, r)
+		return
+	}
 	h.memberAction(w, r, func(sc tenant.Scope, id uuid.UUID) error {
 		return h.Tenants.SetRole(r.Context(), sc, id, tenant.Role(r.PostFormValue("role")))
 	}, "people.role_saved")
@@ -186,8 +190,14 @@ func (h *Handler) showJobs(w http.ResponseWriter, r *http.Request) {
 	sc := currentScope(ctx)
 	p := i18n.FromContext(ctx)
 	state := rivertype.JobState(r.URL.Query().Get("state"))
+	counts, err := h.Jobs.Counts(ctx, sc.TenantID(), 100)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	if state == "" {
-		state = rivertype.JobStateRunning
+		// Open on a tab that has jobs, not on an empty "Running".
+		state = jobs.FirstNonEmpty(counts)
 	}
 	valid := false
 	for _, s := range jobs.States {
@@ -195,11 +205,6 @@ func (h *Handler) showJobs(w http.ResponseWriter, r *http.Request) {
 	}
 	if !valid {
 		h.fail(w, r, store.ErrNotFound)
-		return
-	}
-	counts, err := h.Jobs.Counts(ctx, sc.TenantID(), 100)
-	if err != nil {
-		h.fail(w, r, err)
 		return
 	}
 	page, err := h.Jobs.List(ctx, sc.TenantID(), state, r.URL.Query().Get("after"), 50)
@@ -211,11 +216,20 @@ func (h *Handler) showJobs(w http.ResponseWriter, r *http.Request) {
 	for _, s := range jobs.States {
 		v.States = append(v.States, pages.JobStateTab{State: string(s), Count: counts[s], Capped: counts[s] >= 100})
 	}
-	for _, j := range page.Jobs {
-		row := pages.JobRow{ID: strconv.FormatInt(j.ID, 10), Kind: j.Kind, Attempt: j.Attempt, MaxAttempts: j.MaxAttempts,
-			Created: p.DateTime(j.CreatedAt), Scheduled: p.DateTime(j.ScheduledAt),
-			CanRetry:  j.State != rivertype.JobStateRunning && j.State != rivertype.JobStateAvailable,
+	names, err := jobs.Describe(ctx, h.Store, sc.TenantID(), page.Jobs)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for i, j := range page.Jobs {
+		row := pages.JobRow{ID: strconv.FormatInt(j.ID, 10), Kind: j.Kind, Name: p.T(names[i].Key, names[i].Args...),
+			Attempt: j.Attempt, MaxAttempts: j.MaxAttempts, Created: p.DateTime(j.CreatedAt), Scheduled: p.DateTime(j.ScheduledAt),
+			CanRetry:  jobs.Retriable(j.State),
+			Failed:    j.State == rivertype.JobStateRetryable || j.State == rivertype.JobStateDiscarded,
 			CanCancel: j.State != rivertype.JobStateCompleted && j.State != rivertype.JobStateCancelled && j.State != rivertype.JobStateDiscarded}
+		if n := names[i].TicketNumber; n > 0 {
+			row.TicketURL = "/w/" + sc.Workspace.Slug + "/t/" + strconv.FormatInt(n, 10)
+		}
 		if n := len(j.Errors); n > 0 {
 			row.LastError = j.Errors[n-1].Error
 		}
@@ -247,6 +261,10 @@ func (h *Handler) jobAction(w http.ResponseWriter, r *http.Request, fn func(ctx 
 		return
 	}
 	if err := fn(ctx, sc.TenantID(), id); err != nil {
+		if h.flashProblem(r, err) {
+			seeOther(w, r, back+"?state="+url.QueryEscape(r.PostFormValue("state")))
+			return
+		}
 		h.fail(w, r, err)
 		return
 	}

@@ -17,8 +17,8 @@ import (
 	"github.com/shopdesk/shopdesk/web/pages"
 )
 
-// escalationRows is how many warning and breach actions the policy form offers.
-const escalationRows = 3
+// escalationRows bounds the warning and breach actions one policy form may post.
+const escalationRows = 20
 
 func (h *Handler) showSLA(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -176,6 +176,19 @@ func (h *Handler) savePolicyForm(w http.ResponseWriter, r *http.Request, id uuid
 	in := policyInputOf(r)
 	saved := id
 	err := inputProblems(r)
+	if err == nil && rowEdit(r) {
+		sid := ""
+		if id != uuid.Nil {
+			sid = id.String()
+		}
+		v, err := h.policyForm(r, sid, in, map[string]string{})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.render(w, r, http.StatusOK, pages.PolicyForm(v))
+		return
+	}
 	if err == nil {
 		saved, err = h.Automation.SavePolicy(ctx, sc, id, in)
 	}

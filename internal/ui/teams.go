@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,6 +42,9 @@ func (h *Handler) teamsView(r *http.Request) (pages.TeamsView, error) {
 	for _, c := range cals {
 		v.Calendars = append(v.Calendars, components.Option{Value: c.ID.String(), Label: c.Name})
 	}
+	if v.Marketplaces, err = h.Automation.Marketplaces(ctx, sc); err != nil {
+		return pages.TeamsView{}, err
+	}
 	for _, t := range teams {
 		row := pages.TeamRow{ID: t.ID.String(), Name: t.Name, Tier: strconv.Itoa(int(t.Tier)), Assignment: t.Assignment}
 		if t.CalendarID.Valid {
@@ -48,8 +52,7 @@ func (h *Handler) teamsView(r *http.Request) (pages.TeamsView, error) {
 		}
 		for _, m := range t.Members {
 			row.Members = append(row.Members, pages.TeamMemberRow{UserID: m.UserID.String(), Name: m.Name, Email: m.Email, Availability: m.Availability,
-				Capacity: capacityText(m.Capacity), Languages: strings.Join(m.Languages, ", "), Marketplaces: strings.Join(m.Marketplaces, ", "),
-				Channels: strings.Join(m.Channels, ", ")})
+				Capacity: capacityText(m.Capacity), Languages: m.Languages, Marketplaces: m.Marketplaces, Channels: m.Channels})
 		}
 		v.Teams = append(v.Teams, row)
 	}
@@ -168,6 +171,8 @@ func (h *Handler) saveTeam(w http.ResponseWriter, r *http.Request) {
 	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/teams")
 }
 
+// setTeamMember adds a person to one team or edits their place in it. A refused form comes back
+// with what was entered and the reason at the field it concerns.
 func (h *Handler) setTeamMember(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sc := currentScope(ctx)
@@ -176,20 +181,30 @@ func (h *Handler) setTeamMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user, _ := uuid.Parse(r.PostFormValue("user_id"))
+	in := automation.MemberInput{Languages: formList(r, "languages"), Marketplaces: formList(r, "marketplaces"), Channels: formList(r, "channels")}
 	err := inputProblems(r)
 	capacity, ok := parseCapacity(r.PostFormValue("capacity"))
 	if err == nil && !ok {
 		err = validate.Errors{"capacity": "teams.capacity_invalid"}
+	} else if err == nil && user == uuid.Nil {
+		err = validate.Errors{"user": "teams.member_unknown"}
 	} else if err == nil {
-		err = h.Automation.SetTeamMember(ctx, sc, id, user, automation.MemberInput{Capacity: capacity,
-			Languages: splitList(r.PostFormValue("languages")), Marketplaces: splitList(r.PostFormValue("marketplaces")),
-			Channels: splitList(r.PostFormValue("channels"))})
-		if err == nil && r.PostFormValue("availability") != "" {
-			err = h.Automation.SetAvailability(ctx, sc, user, r.PostFormValue("availability"))
-		}
+		in.Capacity = capacity
+		err = h.Automation.SetTeamMember(ctx, sc, id, user, in)
 	}
-	if h.flashProblem(r, err) {
-		seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/teams")
+	if fe, ok := fieldErrors(ctx, err); ok {
+		v, verr := h.teamsView(r)
+		if verr != nil {
+			h.fail(w, r, verr)
+			return
+		}
+		key := pages.MemberFormKey(id.String(), user.String())
+		if !teamHasMember(v, id.String(), user.String()) {
+			key = pages.MemberFormKey(id.String(), "new")
+		}
+		v.Member = pages.MemberForm{Key: key, UserID: r.PostFormValue("user_id"), Capacity: r.PostFormValue("capacity"),
+			Languages: in.Languages, Marketplaces: in.Marketplaces, Channels: in.Channels, Errors: fe}
+		h.render(w, r, http.StatusUnprocessableEntity, pages.Teams(v))
 		return
 	}
 	if err != nil {
@@ -198,6 +213,34 @@ func (h *Handler) setTeamMember(w http.ResponseWriter, r *http.Request) {
 	}
 	h.flash(r, "success", "teams.saved")
 	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/teams")
+}
+
+func teamHasMember(v pages.TeamsView, teamID, userID string) bool {
+	for _, t := range v.Teams {
+		if t.ID != teamID {
+			continue
+		}
+		for _, m := range t.Members {
+			if m.UserID == userID {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// formList reads a multiple select (one value per entry); a comma-separated entry, as older forms
+// posted, is split too.
+func formList(r *http.Request, name string) []string {
+	var out []string
+	for _, v := range r.PostForm[name] {
+		for _, p := range splitList(v) {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // flashProblem shows a form problem of a one-line form as the next page's error message.

@@ -103,10 +103,8 @@ func New(d Deps) *Handler {
 // inherits them; so does checkInput, the input rule every POST body passes (see input.go).
 func (h *Handler) Routes(r chi.Router) {
 	r.Use(limitPages, rememberSession, h.sessions.LoadAndSave, h.loadUser, h.language)
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) { h.fail(w, r, store.ErrNotFound) })
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
-	})
+	r.NotFound(h.notFound)
+	r.MethodNotAllowed(h.methodNotAllowed)
 	// Everything but the live event stream answers within the timeout.
 	timeout := middleware.Timeout(30 * time.Second)
 	r.Group(func(r chi.Router) {
@@ -139,6 +137,9 @@ func (h *Handler) Routes(r chi.Router) {
 
 	r.Route("/w/{workspace}", func(r chi.Router) {
 		r.Use(h.requireUser, h.workspace, h.forgetCountsOnChange)
+		// A sub-router answers its own unknown paths: set here so they get the workspace's frame.
+		r.NotFound(h.notFound)
+		r.MethodNotAllowed(h.methodNotAllowed)
 		r.Get("/events", h.events)
 		r.Group(func(r chi.Router) {
 			r.Use(timeout, h.checkInput)
@@ -208,6 +209,7 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Get("/settings/rules", h.showRules)
 				r.Get("/settings/rules/new", h.newRule)
 				r.Post("/settings/rules", h.createRule)
+				r.Post("/settings/rules/try", h.tryRule)
 				r.Get("/settings/rules/{ruleID}", h.showRule)
 				r.Post("/settings/rules/{ruleID}", h.saveRule)
 				r.Post("/settings/rules/{ruleID}/enabled", h.setRuleEnabled)

@@ -29,6 +29,10 @@ type RuleFormView struct {
 	ValueHints []string
 	DryTicket  string
 	DryRun     *DryRunView
+	// Tried is set when the unsaved form was tried ("Try on recent tickets"): one result a ticket.
+	Tried     bool
+	TryTicket string
+	Tries     []DryRunView
 }
 
 // ConditionRow is one condition line of a form.

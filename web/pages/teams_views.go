@@ -4,13 +4,16 @@ import "github.com/shopdesk/shopdesk/web/components"
 
 // TeamsView lists teams (tiers) with their members and routing.
 type TeamsView struct {
-	Shell     components.Shell
-	Slug      string
-	Teams     []TeamRow
-	People    []components.Option
-	Calendars []components.Option
-	Errors    map[string]string
-	Values    map[string]string
+	Shell        components.Shell
+	Slug         string
+	Teams        []TeamRow
+	People       []components.Option
+	Calendars    []components.Option
+	Marketplaces []string
+	Errors       map[string]string
+	Values       map[string]string
+	// A member form refused on save: which one (MemberFormKey) and what it held, shown at its fields.
+	Member MemberForm
 }
 
 // TeamRow is one team.
@@ -19,7 +22,38 @@ type TeamRow struct {
 	Members                                []TeamMemberRow
 }
 
-// TeamMemberRow is one member of a team with what routing weighs.
+// TeamMemberRow is one member of a team with what routing weighs in that team.
 type TeamMemberRow struct {
-	UserID, Name, Email, Availability, Capacity, Languages, Marketplaces, Channels string
+	UserID, Name, Email, Availability, Capacity string
+	Languages, Marketplaces, Channels           []string
+}
+
+// MemberForm is a member form as posted: Key is MemberFormKey(team, user) ("new" for the add form).
+type MemberForm struct {
+	Key, UserID, Capacity             string
+	Languages, Marketplaces, Channels []string
+	Errors                            map[string]string
+}
+
+// MemberFormKey names one member form on the page.
+func MemberFormKey(teamID, userID string) string { return teamID + "/" + userID }
+
+func (v TeamsView) memberForm(teamID string, m TeamMemberRow) MemberForm {
+	key := MemberFormKey(teamID, m.UserID)
+	if v.Member.Key == key {
+		return v.Member
+	}
+	capacity := m.Capacity
+	if capacity == "—" {
+		capacity = ""
+	}
+	return MemberForm{Key: key, UserID: m.UserID, Capacity: capacity, Languages: m.Languages, Marketplaces: m.Marketplaces, Channels: m.Channels}
+}
+
+func (v TeamsView) newMemberForm(teamID string) MemberForm {
+	key := MemberFormKey(teamID, "new")
+	if v.Member.Key == key {
+		return v.Member
+	}
+	return MemberForm{Key: key}
 }

@@ -145,9 +145,10 @@ type JobStateTab struct {
 
 // JobRow is one job.
 type JobRow struct {
-	ID, Kind, Created, Scheduled, LastError string
-	Attempt, MaxAttempts                    int
-	CanRetry, CanCancel                     bool
+	ID, Kind, Name, TicketURL, Created, Scheduled, LastError string
+	Attempt, MaxAttempts                                     int
+	// Failed jobs offer "Retry", cancelled ones "Run again"; others neither.
+	CanRetry, Failed, CanCancel bool
 }
 
 // MailView is the mail settings page.

@@ -56,7 +56,7 @@ func (q *Queries) MembershipDelete(ctx context.Context, arg MembershipDeletePara
 }
 
 const membershipGet = `-- name: MembershipGet :one
-SELECT tenant_id, user_id, role, created_at, availability, channels FROM memberships WHERE tenant_id = $1 AND user_id = $2
+SELECT tenant_id, user_id, role, created_at, availability FROM memberships WHERE tenant_id = $1 AND user_id = $2
 `
 
 type MembershipGetParams struct {
@@ -73,7 +73,6 @@ func (q *Queries) MembershipGet(ctx context.Context, arg MembershipGetParams) (M
 		&i.Role,
 		&i.CreatedAt,
 		&i.Availability,
-		&i.Channels,
 	)
 	return i, err
 }

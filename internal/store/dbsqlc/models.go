@@ -207,7 +207,6 @@ type Membership struct {
 	Role         string
 	CreatedAt    time.Time
 	Availability string
-	Channels     []string
 }
 
 type Message struct {
@@ -465,6 +464,7 @@ type TeamMember struct {
 	Capacity     []byte
 	Languages    []string
 	Marketplaces []string
+	Channels     []string
 }
 
 type Tenant struct {

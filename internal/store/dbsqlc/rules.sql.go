@@ -31,6 +31,40 @@ func (q *Queries) HumanReplySince(ctx context.Context, arg HumanReplySinceParams
 	return column_1, err
 }
 
+const memberMayWorkChannel = `-- name: MemberMayWorkChannel :one
+SELECT CASE
+    WHEN EXISTS (SELECT 1 FROM team_members x WHERE x.tenant_id = $1 AND x.user_id = $2
+                 AND x.team_id = $3::uuid)
+    THEN EXISTS (SELECT 1 FROM team_members x WHERE x.tenant_id = $1 AND x.user_id = $2
+                 AND x.team_id = $3::uuid AND (cardinality(x.channels) = 0 OR $4::text = ANY (x.channels)))
+    ELSE NOT EXISTS (SELECT 1 FROM team_members x WHERE x.tenant_id = $1 AND x.user_id = $2)
+      OR EXISTS (SELECT 1 FROM team_members x WHERE x.tenant_id = $1 AND x.user_id = $2
+                 AND (cardinality(x.channels) = 0 OR $4::text = ANY (x.channels)))
+END::boolean AS allowed
+`
+
+type MemberMayWorkChannelParams struct {
+	TenantID uuid.UUID
+	UserID   uuid.UUID
+	TeamID   uuid.NullUUID
+	Channel  string
+}
+
+// Channel access (migration 000020): a ticket of a team the person is in follows their channels in
+// that team; any other ticket is open to a person in no team, or to one with the channel (or no
+// limit) in at least one of their teams. An empty list means all channels.
+func (q *Queries) MemberMayWorkChannel(ctx context.Context, arg MemberMayWorkChannelParams) (bool, error) {
+	row := q.db.QueryRow(ctx, memberMayWorkChannel,
+		arg.TenantID,
+		arg.UserID,
+		arg.TeamID,
+		arg.Channel,
+	)
+	var allowed bool
+	err := row.Scan(&allowed)
+	return allowed, err
+}
+
 const membershipSetAvailability = `-- name: MembershipSetAvailability :execrows
 UPDATE memberships SET availability = $1 WHERE tenant_id = $2 AND user_id = $3
 `
@@ -43,24 +77,6 @@ type MembershipSetAvailabilityParams struct {
 
 func (q *Queries) MembershipSetAvailability(ctx context.Context, arg MembershipSetAvailabilityParams) (int64, error) {
 	result, err := q.db.Exec(ctx, membershipSetAvailability, arg.Availability, arg.TenantID, arg.UserID)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
-const membershipSetChannels = `-- name: MembershipSetChannels :execrows
-UPDATE memberships SET channels = $1 WHERE tenant_id = $2 AND user_id = $3
-`
-
-type MembershipSetChannelsParams struct {
-	Channels []string
-	TenantID uuid.UUID
-	UserID   uuid.UUID
-}
-
-func (q *Queries) MembershipSetChannels(ctx context.Context, arg MembershipSetChannelsParams) (int64, error) {
-	result, err := q.db.Exec(ctx, membershipSetChannels, arg.Channels, arg.TenantID, arg.UserID)
 	if err != nil {
 		return 0, err
 	}
@@ -409,7 +425,7 @@ func (q *Queries) TeamByTier(ctx context.Context, arg TeamByTierParams) (Team, e
 }
 
 const teamCandidates = `-- name: TeamCandidates :many
-SELECT tm.user_id, tm.capacity, tm.languages, tm.marketplaces, m.availability, m.channels,
+SELECT tm.user_id, tm.capacity, tm.languages, tm.marketplaces, m.availability, tm.channels,
     (SELECT count(*) FROM tickets t WHERE t.tenant_id = tm.tenant_id AND t.assignee_id = tm.user_id
         AND t.status IN ('open', 'pending') AND t.merged_into IS NULL)::integer AS load_all,
     (SELECT count(*) FROM tickets t WHERE t.tenant_id = tm.tenant_id AND t.assignee_id = tm.user_id
@@ -606,10 +622,10 @@ func (q *Queries) TeamMemberRemove(ctx context.Context, arg TeamMemberRemovePara
 }
 
 const teamMemberSet = `-- name: TeamMemberSet :exec
-INSERT INTO team_members (tenant_id, team_id, user_id, capacity, languages, marketplaces)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO team_members (tenant_id, team_id, user_id, capacity, languages, marketplaces, channels)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (tenant_id, team_id, user_id) DO UPDATE SET capacity = excluded.capacity,
-    languages = excluded.languages, marketplaces = excluded.marketplaces
+    languages = excluded.languages, marketplaces = excluded.marketplaces, channels = excluded.channels
 `
 
 type TeamMemberSetParams struct {
@@ -619,6 +635,7 @@ type TeamMemberSetParams struct {
 	Capacity     []byte
 	Languages    []string
 	Marketplaces []string
+	Channels     []string
 }
 
 func (q *Queries) TeamMemberSet(ctx context.Context, arg TeamMemberSetParams) error {
@@ -629,12 +646,13 @@ func (q *Queries) TeamMemberSet(ctx context.Context, arg TeamMemberSetParams) er
 		arg.Capacity,
 		arg.Languages,
 		arg.Marketplaces,
+		arg.Channels,
 	)
 	return err
 }
 
 const teamMembers = `-- name: TeamMembers :many
-SELECT tm.user_id, tm.capacity, tm.languages, tm.marketplaces, m.availability, m.channels, u.name, u.email
+SELECT tm.user_id, tm.capacity, tm.languages, tm.marketplaces, m.availability, tm.channels, u.name, u.email
 FROM team_members tm
 JOIN memberships m ON m.tenant_id = tm.tenant_id AND m.user_id = tm.user_id
 JOIN users u ON u.id = tm.user_id

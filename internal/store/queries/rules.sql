@@ -80,16 +80,16 @@ UPDATE teams SET name = @name, tier = @tier, assignment = @assignment, calendar_
 WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: TeamMemberSet :exec
-INSERT INTO team_members (tenant_id, team_id, user_id, capacity, languages, marketplaces)
-VALUES (@tenant_id, @team_id, @user_id, @capacity, @languages, @marketplaces)
+INSERT INTO team_members (tenant_id, team_id, user_id, capacity, languages, marketplaces, channels)
+VALUES (@tenant_id, @team_id, @user_id, @capacity, @languages, @marketplaces, @channels)
 ON CONFLICT (tenant_id, team_id, user_id) DO UPDATE SET capacity = excluded.capacity,
-    languages = excluded.languages, marketplaces = excluded.marketplaces;
+    languages = excluded.languages, marketplaces = excluded.marketplaces, channels = excluded.channels;
 
 -- name: TeamMemberRemove :execrows
 DELETE FROM team_members WHERE tenant_id = @tenant_id AND team_id = @team_id AND user_id = @user_id;
 
 -- name: TeamMembers :many
-SELECT tm.user_id, tm.capacity, tm.languages, tm.marketplaces, m.availability, m.channels, u.name, u.email
+SELECT tm.user_id, tm.capacity, tm.languages, tm.marketplaces, m.availability, tm.channels, u.name, u.email
 FROM team_members tm
 JOIN memberships m ON m.tenant_id = tm.tenant_id AND m.user_id = tm.user_id
 JOIN users u ON u.id = tm.user_id
@@ -99,7 +99,7 @@ ORDER BY u.name, tm.user_id;
 -- name: TeamCandidates :many
 -- A team's members with what routing weighs: availability, channel access, skills, and how many
 -- open tickets each holds (in the ticket's channel and in all).
-SELECT tm.user_id, tm.capacity, tm.languages, tm.marketplaces, m.availability, m.channels,
+SELECT tm.user_id, tm.capacity, tm.languages, tm.marketplaces, m.availability, tm.channels,
     (SELECT count(*) FROM tickets t WHERE t.tenant_id = tm.tenant_id AND t.assignee_id = tm.user_id
         AND t.status IN ('open', 'pending') AND t.merged_into IS NULL)::integer AS load_all,
     (SELECT count(*) FROM tickets t WHERE t.tenant_id = tm.tenant_id AND t.assignee_id = tm.user_id
@@ -128,8 +128,19 @@ SELECT team_id FROM team_members WHERE tenant_id = @tenant_id AND user_id = @use
 -- name: MembershipSetAvailability :execrows
 UPDATE memberships SET availability = @availability WHERE tenant_id = @tenant_id AND user_id = @user_id;
 
--- name: MembershipSetChannels :execrows
-UPDATE memberships SET channels = @channels WHERE tenant_id = @tenant_id AND user_id = @user_id;
+-- name: MemberMayWorkChannel :one
+-- Channel access (migration 000020): a ticket of a team the person is in follows their channels in
+-- that team; any other ticket is open to a person in no team, or to one with the channel (or no
+-- limit) in at least one of their teams. An empty list means all channels.
+SELECT CASE
+    WHEN EXISTS (SELECT 1 FROM team_members x WHERE x.tenant_id = @tenant_id AND x.user_id = @user_id
+                 AND x.team_id = sqlc.narg(team_id)::uuid)
+    THEN EXISTS (SELECT 1 FROM team_members x WHERE x.tenant_id = @tenant_id AND x.user_id = @user_id
+                 AND x.team_id = sqlc.narg(team_id)::uuid AND (cardinality(x.channels) = 0 OR @channel::text = ANY (x.channels)))
+    ELSE NOT EXISTS (SELECT 1 FROM team_members x WHERE x.tenant_id = @tenant_id AND x.user_id = @user_id)
+      OR EXISTS (SELECT 1 FROM team_members x WHERE x.tenant_id = @tenant_id AND x.user_id = @user_id
+                 AND (cardinality(x.channels) = 0 OR @channel::text = ANY (x.channels)))
+END::boolean AS allowed;
 
 -- name: HumanReplySince :one
 SELECT EXISTS (SELECT 1 FROM messages WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND kind = 'outbound'
