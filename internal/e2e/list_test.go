@@ -142,6 +142,7 @@ func TestInboxListReadableAndPhone(t *testing.T) {
 func i64s(n int64) string { return strconv.FormatInt(n, 10) }
 
 // jsString quotes s as a JavaScript string literal.
+// jsString quotes a Go string as a JavaScript string literal.
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)

@@ -22,19 +22,6 @@ func change(id, value string) chromedp.Action[chromedp.Void] {
 		`; el.dispatchEvent(new Event("change", { bubbles: true })); })()`)
 }
 
-func jsString(s string) string {
-	b := []byte{'"'}
-	for _, r := range s {
-		switch r {
-		case '"', '\\':
-			b = append(b, '\\', byte(r))
-		default:
-			b = append(b, string(r)...)
-		}
-	}
-	return string(append(b, '"'))
-}
-
 // An agent sets priority, assignee and a tag on a ticket without a page load: each control saves
 // on change, says "Saved", and the timeline and SLA box follow in the same answer (an urgent
 // ticket falls under the "Urgent" policy). Assigning someone who does not work the channel is
