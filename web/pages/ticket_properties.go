@@ -58,6 +58,14 @@ func propAttrs(t TicketView, field string, note PropNote) templ.Attributes {
 	return a
 }
 
+// storedAttrs are a text property's attributes: its htmx save and the stored value it returns to
+// when a change is refused.
+func storedAttrs(t TicketView, field string, note PropNote, stored string) templ.Attributes {
+	a := propAttrs(t, field, note)
+	a["data-stored"] = stored
+	return a
+}
+
 func (t TicketView) team() string {
 	if !t.Detail.Ticket.TeamID.Valid {
 		return ""
