@@ -16,7 +16,6 @@ import (
 // dry-runs it against a ticket, enables it; a matching mail arrives through the real pipeline and
 // the ticket shows urgent, the tag, the pre-sale SLA and the rule's audit line.
 func TestAdminBuildsARule(t *testing.T) {
-	t.Parallel()
 	app := apptest.Start(t)
 	ctx := context.Background()
 	admin := app.Workspace(t, "rules", "admin@rules.test")
