@@ -160,6 +160,14 @@ func TestFormats(t *testing.T) {
 	require.Equal(t, "1.234.567", NewPrinter("ro", nil).Number(1234567))
 	require.Equal(t, "-1.000", NewPrinter("ro", nil).Number(-1000))
 	require.Equal(t, "999", NewPrinter("en", nil).Number(999))
+	require.Equal(t, "3.1%", NewPrinter("en", nil).Percent(0.031, 1))
+	require.Equal(t, "3.1%", NewPrinter("ko", nil).Percent(0.031, 1))
+	require.Equal(t, "3,1\u00a0%", NewPrinter("ro", nil).Percent(0.031, 1))
+	require.Equal(t, "0\u00a0%", NewPrinter("ro", nil).Percent(0, 0))
+	require.Equal(t, "1.234,5", NewPrinter("ro", nil).Decimal(1234.5, 1))
+	require.Equal(t, "1,234.50", NewPrinter("en", nil).Decimal(1234.5, 2))
+	require.Equal(t, "-0.5", NewPrinter("en", nil).Decimal(-0.5, 1))
+	require.Equal(t, "0.0", NewPrinter("en", nil).Decimal(-0.01, 1))
 }
 
 func TestFallbacks(t *testing.T) {
