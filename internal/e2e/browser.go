@@ -97,10 +97,13 @@ type Person struct {
 }
 
 // NewPerson opens a fresh browser context. accept-language sets the browser's language.
-func (b *Browser) NewPerson(name string) *Person {
+func (b *Browser) NewPerson(name string) *Person { return b.NewPersonFor(name, 3*time.Minute) }
+
+// NewPersonFor opens a fresh browser context that lives at most d, for walks over many pages.
+func (b *Browser) NewPersonFor(name string, d time.Duration) *Person {
 	ctx, cancel := chromedp.NewContext(b.root, chromedp.WithNewBrowserContext())
 	b.t.Cleanup(cancel)
-	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelT := context.WithTimeout(ctx, d)
 	b.t.Cleanup(cancelT)
 	if err := chromedp.Do(ctx); err != nil {
 		b.t.Fatalf("start browser for %s: %v", name, err)

@@ -92,6 +92,6 @@ func TestAdminBuildsARule(t *testing.T) {
 	require.Contains(t, p.Text(`.ticket-meta`), "pre-sale")
 	require.Contains(t, p.Text(`[data-testid=sla-policy]`), "Pre-sale")
 	require.Contains(t, p.Text(`[data-testid=sla-first_response]`), "2h")
-	require.Contains(t, p.Text(`[data-testid=thread]`), "Rule fired “Pre-sale by subject”: Subject contains “before I buy” ✓ → Set priority urgent, Add tag pre-sale")
+	require.Contains(t, p.Text(`[data-testid=thread]`), "Rule fired “Pre-sale by subject”: Subject contains “before I buy” ✓ → Set priority Urgent, Add tag pre-sale")
 	p.Screenshot("ticket-after-rule")
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -48,7 +49,7 @@ func speaks(lang string) chromedp.Action[chromedp.Void] {
 
 // adminIn signs the demo admin in with the browser asking for lang.
 func adminIn(b *Browser, app *apptest.App, lang string) *Person {
-	p := b.NewPerson("admin-" + lang)
+	p := b.NewPersonFor("admin-"+lang, 15*time.Minute)
 	p.Do(speaks(lang))
 	signIn(p, app.URL, "admin@demo.test", seed.DemoPassword)
 	return p

@@ -12,7 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 )
 
 // Languages are the shipped interface languages; English first, as the fallback.
@@ -338,4 +340,23 @@ func (p *Printer) Duration(d time.Duration) string {
 	default:
 		return p.T("duration.m", m)
 	}
+}
+
+// Country is a country's name in the printer's language, from its ISO 3166 code ("KR" is
+// "South Korea", "대한민국", "Coreea de Sud"); an unknown code is returned as given.
+func (p *Printer) Country(code string) string {
+	r, err := language.ParseRegion(code)
+	if err != nil {
+		return code
+	}
+	if name := display.Regions(language.Make(p.lang)).Name(r); name != "" {
+		return name
+	}
+	return code
+}
+
+// Sort orders names as the printer's language orders them (Korean by Hangul, Romanian with its
+// diacritics in place).
+func (p *Printer) Sort(names []string) {
+	collate.New(language.Make(p.lang)).SortStrings(names)
 }

@@ -47,9 +47,9 @@ func (h *Handler) showSLA(w http.ResponseWriter, r *http.Request) {
 			join = " " + i18n.T(ctx, "rules.or") + " "
 		}
 		clock := i18n.T(ctx, "sla.clock_"+pol.FirstResponseClock)
-		v.Policies = append(v.Policies, pages.PolicyRow{ID: pol.ID.String(), Name: pol.Name, Conditions: strings.Join(conds, join),
+		v.Policies = append(v.Policies, pages.PolicyRow{ID: pol.ID.String(), Name: pages.PresetText(ctx, pol.Name), Conditions: strings.Join(conds, join),
 			First: automation.TargetText(pol.FirstResponse), Next: automation.TargetText(pol.NextResponse), Resolution: automation.TargetText(pol.Resolution),
-			Clock: clock, HardDeadline: pol.HardDeadline, Position: pol.Position, Enabled: pol.Enabled})
+			Clock: clock, HardDeadline: pages.PresetText(ctx, pol.HardDeadline), Position: pol.Position, Enabled: pol.Enabled})
 	}
 	for _, pr := range sla.Presets {
 		if have[pr.Key] {
@@ -59,11 +59,11 @@ func (h *Handler) showSLA(w http.ResponseWriter, r *http.Request) {
 		if pr.Business {
 			target += " (" + i18n.T(ctx, "sla.clock_business") + ")"
 		}
-		v.Presets = append(v.Presets, pages.PresetRow{Key: pr.Key, Name: pr.Name, Target: target, HardDeadline: pr.HardDeadline})
+		v.Presets = append(v.Presets, pages.PresetRow{Key: pr.Key, Name: pages.PresetText(ctx, pr.Name), Target: target, HardDeadline: pages.PresetText(ctx, pr.HardDeadline)})
 	}
 	for _, m := range metrics {
 		for _, wdw := range m.Windows {
-			v.Metrics = append(v.Metrics, pages.MetricRow{Marketplace: m.Name, Window: i18n.T(ctx, "sla.days", wdw.Days),
+			v.Metrics = append(v.Metrics, pages.MetricRow{Marketplace: m.Name, Window: i18n.N(ctx, "sla.days", wdw.Days),
 				Answered: strconv.Itoa(wdw.Answered), Late: strconv.Itoa(wdw.Late), LateRate: i18n.FromContext(ctx).Percent(wdw.LateRate, 1),
 				AvgResponse: durationText(ctx, wdw.AvgResponse), Open: strconv.Itoa(wdw.Open),
 				Projected:   i18n.T(ctx, "sla.projected_value", i18n.FromContext(ctx).Percent(wdw.ProjLateRate, 1)),

@@ -12,8 +12,12 @@ import (
 	"github.com/shopdesk/shopdesk/internal/i18n"
 )
 
-// eventDetail renders an event's data compactly ("from open to resolved", "#12").
-func eventDetail(data []byte) string {
+// eventFields name the value set of an event's from/to, so they show as labels, not enum words.
+var eventFields = map[string]string{"status": "status", "priority": "priority", "channel": "channel"}
+
+// eventDetail renders an event's data compactly ("from open to resolved", "#12"), known values
+// in the reader's language.
+func eventDetail(ctx context.Context, kind string, data []byte, person func(string) string) string {
 	var m map[string]any
 	if json.Unmarshal(data, &m) != nil || len(m) == 0 {
 		return ""
@@ -24,6 +28,15 @@ func eventDetail(data []byte) string {
 	from, hasFrom := m["from"]
 	to, hasTo := m["to"]
 	if hasFrom && hasTo {
+		if kind == "assigned" {
+			return fmt.Sprintf(": %v → %v", person(show(from)), person(show(to)))
+		}
+		if kind == "team" {
+			return fmt.Sprintf(": %v → %v", someTeam(ctx, show(from)), someTeam(ctx, show(to)))
+		}
+		if field, ok := eventFields[kind]; ok {
+			return fmt.Sprintf(": %v → %v", ValueText(ctx, field, show(from)), ValueText(ctx, field, show(to)))
+		}
 		return fmt.Sprintf(": %v → %v", show(from), show(to))
 	}
 	keys := make([]string, 0, len(m))
@@ -79,7 +92,7 @@ func ruleFiredText(ctx context.Context, data []byte) string {
 	for _, c := range ev.Conditions {
 		s := i18n.T(ctx, "rules.field."+c.Field) + " " + i18n.T(ctx, "rules.op."+c.Op)
 		if c.Value != "" {
-			s += " “" + c.Value + "”"
+			s += " “" + ValueText(ctx, c.Field, c.Value) + "”"
 		}
 		if c.Matched {
 			s += " ✓"
@@ -91,7 +104,7 @@ func ruleFiredText(ctx context.Context, data []byte) string {
 	for _, a := range ev.Actions {
 		s := i18n.T(ctx, "rules.action."+a.Type)
 		if _, err := uuid.Parse(a.Value); a.Value != "" && err != nil {
-			s += " " + a.Value
+			s += " " + ValueText(ctx, a.Type, a.Value)
 		}
 		acts = append(acts, s)
 	}
@@ -111,16 +124,37 @@ func slaEventText(ctx context.Context, kind string, data []byte) string {
 	_ = json.Unmarshal(data, &ev)
 	out := i18n.T(ctx, "event."+kind) + ": " + i18n.T(ctx, "sla.metric."+ev.Metric)
 	if ev.Policy != "" {
-		out += " (" + ev.Policy + ")"
+		out += " (" + PresetText(ctx, ev.Policy) + ")"
 	}
 	return out
 }
 
 // byText says which automation made a change ("rule: Pre-sale first").
-func byText(data []byte) string {
+// byText says who made a change: the customer, a rule or an SLA policy ("rule:Name", "sla:Name").
+func byText(ctx context.Context, data []byte) string {
 	var ev struct{ By string }
 	if json.Unmarshal(data, &ev) != nil || ev.By == "" {
 		return ""
 	}
+	who, name, _ := strings.Cut(ev.By, ":")
+	switch who {
+	case "customer":
+		return " · " + i18n.T(ctx, "event.by_customer")
+	case "rule":
+		return " · " + i18n.T(ctx, "event.by_rule", name)
+	case "sla":
+		if name == "" {
+			return " · " + i18n.T(ctx, "event.by_sla_unnamed")
+		}
+		return " · " + i18n.T(ctx, "event.by_sla", PresetText(ctx, name))
+	}
 	return " · " + strings.Replace(ev.By, ":", ": ", 1)
+}
+
+// someTeam keeps an id out of the timeline: a team event names no team the page knows.
+func someTeam(ctx context.Context, v string) string {
+	if _, err := uuid.Parse(v); err == nil {
+		return i18n.T(ctx, "event.a_team")
+	}
+	return v
 }

@@ -592,11 +592,11 @@ func Hours(v HoursView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Input(components.Field{Name: "name", Label: i18n.T(ctx, "rules.name"), Error: v.NewErrors["name"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Input(components.Field{Name: "name", ID: "new-name", Label: i18n.T(ctx, "rules.name"), Error: v.NewErrors["name"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Input(components.Field{Name: "time_zone", Label: i18n.T(ctx, "common.time_zone"), Value: v.Values["time_zone"], List: "time-zones", Error: v.NewErrors["time_zone"]}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Input(components.Field{Name: "time_zone", ID: "new-time_zone", Label: i18n.T(ctx, "common.time_zone"), Value: v.Values["time_zone"], List: "time-zones", Error: v.NewErrors["time_zone"]}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -321,7 +321,22 @@ func (t TicketView) eventText(ctx context.Context, kind string, data []byte) str
 	case "reply_superseded":
 		return i18n.T(ctx, "event."+kind)
 	}
-	return i18n.T(ctx, "event."+kind) + eventDetail(data) + byText(data)
+	person := func(v string) string {
+		id, err := uuid.Parse(v)
+		if err != nil {
+			return v
+		}
+		if name, ok := t.Detail.Names[id]; ok {
+			return name
+		}
+		for _, m := range t.Detail.Members {
+			if m.UserID == id {
+				return m.Name
+			}
+		}
+		return i18n.T(ctx, "event.former_member")
+	}
+	return i18n.T(ctx, "event."+kind) + eventDetail(ctx, kind, data, person) + byText(ctx, data)
 }
 
 func i64(n int64) string { return strconv.FormatInt(n, 10) }

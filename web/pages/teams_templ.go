@@ -138,19 +138,19 @@ func Teams(v TeamsView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Input(components.Field{Name: "name", Label: i18n.T(ctx, "rules.name"), Value: t.Name}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Input(components.Field{Name: "name", ID: "team-" + t.ID + "-name", Label: i18n.T(ctx, "rules.name"), Value: t.Name}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Select(components.Field{Name: "tier", Label: i18n.T(ctx, "teams.tier_label"), Value: t.Tier}, tierOptions(ctx)).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Select(components.Field{Name: "tier", ID: "team-" + t.ID + "-tier", Label: i18n.T(ctx, "teams.tier_label"), Value: t.Tier}, tierOptions(ctx)).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Select(components.Field{Name: "assignment", Label: i18n.T(ctx, "teams.assignment"), Value: t.Assignment}, assignmentOptions(ctx)).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Select(components.Field{Name: "assignment", ID: "team-" + t.ID + "-assignment", Label: i18n.T(ctx, "teams.assignment"), Value: t.Assignment}, assignmentOptions(ctx)).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Select(components.Field{Name: "calendar_id", Label: i18n.T(ctx, "sla.calendar"), Value: t.CalendarID}, v.Calendars).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Select(components.Field{Name: "calendar_id", ID: "team-" + t.ID + "-calendar_id", Label: i18n.T(ctx, "sla.calendar"), Value: t.CalendarID}, v.Calendars).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -415,27 +415,27 @@ func Teams(v TeamsView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Select(components.Field{Name: "user_id", Label: i18n.T(ctx, "teams.member")}, v.People).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Select(components.Field{Name: "user_id", ID: "team-" + t.ID + "-user_id", Label: i18n.T(ctx, "teams.member")}, v.People).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Select(components.Field{Name: "availability", Label: i18n.T(ctx, "teams.availability"), Value: "online"}, availabilityOptions(ctx)).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Select(components.Field{Name: "availability", ID: "team-" + t.ID + "-availability", Label: i18n.T(ctx, "teams.availability"), Value: "online"}, availabilityOptions(ctx)).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Input(components.Field{Name: "capacity", Label: i18n.T(ctx, "teams.capacity"), Help: i18n.T(ctx, "teams.capacity_help")}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Input(components.Field{Name: "capacity", ID: "team-" + t.ID + "-capacity", Label: i18n.T(ctx, "teams.capacity"), Help: i18n.T(ctx, "teams.capacity_help")}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Input(components.Field{Name: "languages", Label: i18n.T(ctx, "teams.languages"), Help: "en, ko, ro"}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Input(components.Field{Name: "languages", ID: "team-" + t.ID + "-languages", Label: i18n.T(ctx, "teams.languages"), Help: "en, ko, ro"}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Input(components.Field{Name: "marketplaces", Label: i18n.T(ctx, "teams.marketplaces")}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Input(components.Field{Name: "marketplaces", ID: "team-" + t.ID + "-marketplaces", Label: i18n.T(ctx, "teams.marketplaces")}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Input(components.Field{Name: "channels", Label: i18n.T(ctx, "teams.channels"), Help: i18n.T(ctx, "teams.channels_help")}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Input(components.Field{Name: "channels", ID: "team-" + t.ID + "-channels", Label: i18n.T(ctx, "teams.channels"), Help: i18n.T(ctx, "teams.channels_help")}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
