@@ -5,6 +5,8 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -102,4 +104,19 @@ func TestAccessibility(t *testing.T) {
 	if len(problems) > 0 {
 		t.Errorf("%d accessibility problems:\n%s", len(problems), strings.Join(problems, "\n"))
 	}
+}
+
+// The composer's file input speaks the reader's language: the native one would say "Choose file /
+// No file chosen" in the browser's language whatever the person chose.
+func TestFileInputInTheReadersLanguage(t *testing.T) {
+	app := demoApp(t)
+	b := NewBrowser(t)
+	p := adminIn(b, app, "ko")
+	p.Do(chromedp.Navigate(app.URL+"/w/demo/t/2"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=composer]`)))
+	require.Equal(t, "선택한 파일 없음", p.Text(`[data-file-names]`))
+	require.Equal(t, "파일 첨부", p.Text(`.file-button`))
+	file := filepath.Join(t.TempDir(), "영수증.txt")
+	require.NoError(t, os.WriteFile(file, []byte("receipt"), 0o644))
+	p.Do(chromedp.SetUploadFiles(chromedp.CSS(`[data-file-input]`), []string{file}))
+	p.Until(`document.querySelector("[data-file-names]").textContent === "영수증.txt"`)
 }
