@@ -59,7 +59,7 @@ func TestAdminBuildsARule(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=dry-run-matched]`)),
 	)
 	require.Contains(t, p.Text(`[data-testid=dry-run-result]`), "Subject contains “before I buy”")
-	require.Contains(t, p.Text(`[data-testid=dry-run-result]`), "Set priority urgent")
+	require.Contains(t, p.Text(`[data-testid=dry-run-result]`), "Set priority Urgent")
 	p.Screenshot("dry-run")
 	unchanged, err := app.Conversations.Ticket(ctx, admin, sample.Number)
 	require.NoError(t, err)
