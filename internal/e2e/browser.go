@@ -6,20 +6,34 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 )
 
-// Browser is one Chromium process; each NewPerson gets its own browser context (own cookies), as
-// two people on two machines would.
+// Browser is the test binary's one Chromium process, seen from one test; each NewPerson gets its
+// own browser context (own cookies), as two people on two machines would.
 type Browser struct {
 	root context.Context
 	t    *testing.T
 }
 
-// NewBrowser starts Chromium, or skips the test when it is missing outside CI.
+// shared is the one Chromium every browser test uses: starting Chromium per test cost seconds of a
+// 2-core machine each time, and parallel Chromiums starved each other into timeouts. It starts on
+// the first NewBrowser and stops in TestMain (closeBrowser) after every test has run.
+var shared struct {
+	once   sync.Once
+	root   context.Context
+	cancel func()
+	dir    string
+	err    error
+}
+
+// NewBrowser returns the shared Chromium, starting it on first use, or skips the test when
+// Chromium is missing outside CI. Browser tests run serially (no t.Parallel) so they never fight
+// over the one browser's CPU.
 func NewBrowser(t *testing.T) *Browser {
 	t.Helper()
 	if testing.Short() {
@@ -32,6 +46,19 @@ func NewBrowser(t *testing.T) *Browser {
 		}
 		t.Skip("chromium is not installed; `make deps` installs it (CI=true turns this skip into a failure)")
 	}
+	shared.once.Do(func() { shared.err = startBrowser(path) })
+	if shared.err != nil {
+		t.Fatalf("start chromium: %v", shared.err)
+	}
+	return &Browser{root: shared.root, t: t}
+}
+
+func startBrowser(path string) error {
+	dir, err := os.MkdirTemp("", "shopdesk-chromium-")
+	if err != nil {
+		return err
+	}
+	shared.dir = dir
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
@@ -41,18 +68,25 @@ func NewBrowser(t *testing.T) *Browser {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(dir),
 		chromedp.WindowSize(1280, 800),
 	)
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	// The first context starts the browser; each person then gets a browser context of its own.
 	root, cancelRoot := chromedp.NewContext(alloc)
-	t.Cleanup(cancelRoot)
-	if err := chromedp.Do(root); err != nil {
-		t.Fatalf("start chromium: %v", err)
+	shared.root = root
+	shared.cancel = func() { cancelRoot(); cancelAlloc() }
+	return chromedp.Do(root)
+}
+
+// closeBrowser stops the shared Chromium, if a test started it; TestMain calls it after m.Run.
+func closeBrowser() {
+	if shared.cancel != nil {
+		shared.cancel()
 	}
-	return &Browser{root: root, t: t}
+	if shared.dir != "" {
+		_ = os.RemoveAll(shared.dir)
+	}
 }
 
 // Person is one browser context (its own cookies) with one tab.
@@ -63,10 +97,13 @@ type Person struct {
 }
 
 // NewPerson opens a fresh browser context. accept-language sets the browser's language.
-func (b *Browser) NewPerson(name string) *Person {
+func (b *Browser) NewPerson(name string) *Person { return b.NewPersonFor(name, 3*time.Minute) }
+
+// NewPersonFor opens a fresh browser context that lives at most d, for walks over many pages.
+func (b *Browser) NewPersonFor(name string, d time.Duration) *Person {
 	ctx, cancel := chromedp.NewContext(b.root, chromedp.WithNewBrowserContext())
 	b.t.Cleanup(cancel)
-	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelT := context.WithTimeout(ctx, d)
 	b.t.Cleanup(cancelT)
 	if err := chromedp.Do(ctx); err != nil {
 		b.t.Fatalf("start browser for %s: %v", name, err)

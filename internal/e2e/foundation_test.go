@@ -15,12 +15,11 @@ import (
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { pgtest.Main(m, closeBrowser) }
 
 // The foundation's whole journey: sign up a workspace, invite a person, accept the invitation in
 // another browser, sign in as them, switch to Korean, sign out.
 func TestSignUpInviteAcceptKoreanSignOut(t *testing.T) {
-	t.Parallel()
 	app := apptest.Start(t)
 	b := NewBrowser(t)
 

@@ -27,7 +27,6 @@ func signIn(p *Person, base, email, password string) {
 // Two agents on one ticket: presence, a reply appearing live, the collision warning, merge and
 // undo, and a bulk assignment — all in real Chromium with two browser contexts.
 func TestTwoAgentsOnOneTicket(t *testing.T) {
-	t.Parallel()
 	app := apptest.Start(t)
 	app.Connect("email")
 	ctx := context.Background()
@@ -149,7 +148,6 @@ func snapshot(t *testing.T, app *apptest.App, sc tenant.Scope, numbers ...int64)
 // TestInboxScreens renders the demo inbox and a ticket in all three languages, for people to look
 // at (SHOPDESK_SCREENSHOTS keeps them) and to catch a page that fails to render in one language.
 func TestInboxScreens(t *testing.T) {
-	t.Parallel()
 	app := apptest.Start(t)
 	_, err := seed.DemoWith(context.Background(), app.DB.Store, app.Jobs)
 	require.NoError(t, err)

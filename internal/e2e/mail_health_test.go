@@ -15,7 +15,6 @@ import (
 // An admin sees on Settings → Mail what waits to be processed and the quarantine grouped by
 // reason, and retries all messages of one reason with one click.
 func TestMailHealthAndRetryAll(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	app := apptest.Start(t)
 	sc := app.Workspace(t, "healthshop", "admin@healthshop.test")

@@ -14,7 +14,6 @@ import (
 // An admin connects a real mailbox (Dovecot) in the browser: a wrong port comes back with its
 // field message, then the account is added and "Test connection" shows both servers' answers.
 func TestAdminConnectsAMailbox(t *testing.T) {
-	t.Parallel()
 	mt := mailtest.Start(t)
 	app := apptest.StartWith(t, nil, func(a *apptest.App) { a.Email.RootCAs = mt.RootCAs })
 	app.Workspace(t, "mailshop", "admin@mailshop.test")

@@ -16,7 +16,6 @@ import (
 // the customer card stays the target's, undo restores both. Then the customers themselves are
 // merged on the customer page and that is undone too. Snoozed tickets show their wake-up time.
 func TestMergeKeepsCustomersApart(t *testing.T) {
-	t.Parallel()
 	app := apptest.Start(t)
 	ctx := context.Background()
 	admin := app.Workspace(t, "shop", "admin@shop.test")

@@ -25,7 +25,6 @@ func acceptLanguage(lang string) chromedp.Action[chromedp.Void] {
 
 // Forgot password, the mail read on the development mail sink's page, a new password, sign-in.
 func TestForgotPasswordThroughTheMailSink(t *testing.T) {
-	t.Parallel()
 	app := apptest.Start(t)
 	app.Workspace(t, "alpha", "admin@alpha.test")
 	b := NewBrowser(t)

@@ -16,7 +16,6 @@ import (
 // dry-runs it against a ticket, enables it; a matching mail arrives through the real pipeline and
 // the ticket shows urgent, the tag, the pre-sale SLA and the rule's audit line.
 func TestAdminBuildsARule(t *testing.T) {
-	t.Parallel()
 	app := apptest.Start(t)
 	ctx := context.Background()
 	admin := app.Workspace(t, "rules", "admin@rules.test")
@@ -62,7 +61,7 @@ func TestAdminBuildsARule(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=dry-run-matched]`)),
 	)
 	require.Contains(t, p.Text(`[data-testid=dry-run-result]`), "Subject contains “before I buy”")
-	require.Contains(t, p.Text(`[data-testid=dry-run-result]`), "Set priority urgent")
+	require.Contains(t, p.Text(`[data-testid=dry-run-result]`), "Set priority Urgent")
 	p.Screenshot("dry-run")
 	unchanged, err := app.Conversations.Ticket(ctx, admin, sample.Number)
 	require.NoError(t, err)

@@ -19,7 +19,6 @@ import (
 // A reply nothing connected can deliver is refused with the reason and the draft kept; the admin
 // gets the link to connect a mailbox, the agent (who cannot open that page) does not.
 func TestReplyWithoutChannelIsRefused(t *testing.T) {
-	t.Parallel()
 	app := apptest.Start(t)
 	ctx := context.Background()
 	admin := app.Workspace(t, "nochan", "admin@nochan.test")
@@ -60,7 +59,6 @@ func TestReplyWithoutChannelIsRefused(t *testing.T) {
 // edits and resends another; a reply Postfix accepted and later returned flips to failed, and
 // the first-response chip is no longer "met".
 func TestFailingRepliesInTheBrowser(t *testing.T) {
-	t.Parallel()
 	mt := mailtest.Start(t)
 	app := apptest.StartWith(t, map[string]string{"SHOPDESK_SEND_RETRY_WINDOW": "8s", "SHOPDESK_MAIL_POLL": "1h"},
 		func(a *apptest.App) { a.Email.RootCAs = mt.RootCAs })

@@ -8,10 +8,13 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
+	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 )
 
 // Languages are the shipped interface languages; English first, as the fallback.
@@ -266,4 +269,94 @@ func Match(userSetting, acceptLanguage, workspaceDefault string) string {
 		return workspaceDefault
 	}
 	return "en"
+}
+
+// Texts lists every message of lang by key, each with all its forms (one for a plain message, one
+// per plural category otherwise); the language tests compare rendered pages against them.
+func Texts(lang string) map[string][]string {
+	out := map[string][]string{}
+	for key, m := range catalogs[lang] {
+		if m.plural == nil {
+			out[key] = []string{m.text}
+			continue
+		}
+		for _, cat := range PluralCategories(lang) {
+			if s := m.plural[cat]; s != "" {
+				out[key] = append(out[key], s)
+			}
+		}
+	}
+	return out
+}
+
+// Decimal formats x with the given number of fraction digits, the language's digit grouping and
+// decimal mark (Romanian "1.234,5", English and Korean "1,234.5").
+func (p *Printer) Decimal(x float64, digits int) string {
+	s := strconv.FormatFloat(x, 'f', digits, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	neg := strings.HasPrefix(whole, "-")
+	n, _ := strconv.ParseInt(strings.TrimPrefix(whole, "-"), 10, 64)
+	out := p.Number(n)
+	if neg && (n != 0 || strings.Trim(frac, "0") != "") {
+		out = "-" + out
+	}
+	if frac == "" {
+		return out
+	}
+	if p.lang == "ro" {
+		return out + "," + frac
+	}
+	return out + "." + frac
+}
+
+// Percent formats a fraction (0.031) as a percentage with the given fraction digits, as CLDR
+// writes it: "3.1%" in English and Korean, "3,1 %" (no-break space) in Romanian.
+func (p *Printer) Percent(fraction float64, digits int) string {
+	s := p.Decimal(fraction*100, digits)
+	if p.lang == "ro" {
+		return s + "\u00a0%"
+	}
+	return s + "%"
+}
+
+// Duration writes a span the short way lists and chips use, rounded to the minute: "2h 8m",
+// "2시간 8분", "2 h 8 min"; two days and more as days and hours.
+func (p *Printer) Duration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	if d < 0 {
+		d = -d
+	}
+	h := int(d / time.Hour)
+	m := int((d % time.Hour) / time.Minute)
+	switch {
+	case h >= 48 && h%24 == 0:
+		return p.T("duration.d", h/24)
+	case h >= 48:
+		return p.T("duration.d_h", h/24, h%24)
+	case h > 0 && m == 0:
+		return p.T("duration.h", h)
+	case h > 0:
+		return p.T("duration.h_m", h, m)
+	default:
+		return p.T("duration.m", m)
+	}
+}
+
+// Country is a country's name in the printer's language, from its ISO 3166 code ("KR" is
+// "South Korea", "대한민국", "Coreea de Sud"); an unknown code is returned as given.
+func (p *Printer) Country(code string) string {
+	r, err := language.ParseRegion(code)
+	if err != nil {
+		return code
+	}
+	if name := display.Regions(language.Make(p.lang)).Name(r); name != "" {
+		return name
+	}
+	return code
+}
+
+// Sort orders names as the printer's language orders them (Korean by Hangul, Romanian with its
+// diacritics in place).
+func (p *Printer) Sort(names []string) {
+	collate.New(language.Make(p.lang)).SortStrings(names)
 }

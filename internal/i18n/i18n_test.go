@@ -160,6 +160,14 @@ func TestFormats(t *testing.T) {
 	require.Equal(t, "1.234.567", NewPrinter("ro", nil).Number(1234567))
 	require.Equal(t, "-1.000", NewPrinter("ro", nil).Number(-1000))
 	require.Equal(t, "999", NewPrinter("en", nil).Number(999))
+	require.Equal(t, "3.1%", NewPrinter("en", nil).Percent(0.031, 1))
+	require.Equal(t, "3.1%", NewPrinter("ko", nil).Percent(0.031, 1))
+	require.Equal(t, "3,1\u00a0%", NewPrinter("ro", nil).Percent(0.031, 1))
+	require.Equal(t, "0\u00a0%", NewPrinter("ro", nil).Percent(0, 0))
+	require.Equal(t, "1.234,5", NewPrinter("ro", nil).Decimal(1234.5, 1))
+	require.Equal(t, "1,234.50", NewPrinter("en", nil).Decimal(1234.5, 2))
+	require.Equal(t, "-0.5", NewPrinter("en", nil).Decimal(-0.5, 1))
+	require.Equal(t, "0.0", NewPrinter("en", nil).Decimal(-0.01, 1))
 }
 
 func TestFallbacks(t *testing.T) {
@@ -169,4 +177,29 @@ func TestFallbacks(t *testing.T) {
 	require.Equal(t, "no.such_key", p.T("no.such_key"))
 	require.Equal(t, "받은 편지함", NewPrinter("ko", nil).T("nav.inbox"))
 	require.Equal(t, "en", FromContext(t.Context()).Lang())
+}
+
+func TestCountriesAndOrder(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "South Korea", NewPrinter("en", nil).Country("KR"))
+	require.Equal(t, "대한민국", NewPrinter("ko", nil).Country("KR"))
+	require.Equal(t, "Coreea de Sud", NewPrinter("ro", nil).Country("KR"))
+	names := []string{"Suedia", "Austria", "Țările de Jos", "Elveția"}
+	NewPrinter("ro", nil).Sort(names)
+	require.Equal(t, []string{"Austria", "Elveția", "Suedia", "Țările de Jos"}, names)
+}
+
+// Romanian plural wording: "1 tichet", "3 tichete", "20 de tichete" (the "de" of CLDR's
+// 'other' for numbers whose last two digits are not 1-19).
+func TestRomanianPluralWording(t *testing.T) {
+	t.Parallel()
+	p := NewPrinter("ro", nil)
+	for n, want := range map[int]string{1: "1 zi", 3: "3 zile", 19: "19 zile", 20: "20 de zile", 101: "101 zile", 120: "120 de zile"} {
+		require.Equal(t, want, p.N("time.days", n), "%d", n)
+	}
+	// Abbreviated units take no "de": "20 min", "20 h".
+	require.Equal(t, "20 min", p.N("time.minutes", 20))
+	require.Equal(t, "20 h", p.N("time.hours", 20))
+	require.Equal(t, "20일", NewPrinter("ko", nil).N("time.days", 20))
+	require.Equal(t, "3,1\u00a0%", p.Percent(0.031, 1))
 }

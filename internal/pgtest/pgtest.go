@@ -41,9 +41,13 @@ var (
 )
 
 // Main runs the package's tests and stops the throwaway server afterwards. Use it as
-// `func TestMain(m *testing.M) { pgtest.Main(m) }`.
-func Main(m *testing.M) {
+// `func TestMain(m *testing.M) { pgtest.Main(m) }`; after runs once the tests are done (the
+// browser tests stop their shared Chromium there), before the server stops.
+func Main(m *testing.M, after ...func()) {
 	code := m.Run()
+	for _, f := range after {
+		f()
+	}
 	if server != nil && server.Started {
 		_ = server.Stop(true)
 	}

@@ -109,7 +109,7 @@ func TestAutomationPages(t *testing.T) {
 		"availability": {"online"}, "capacity": {"email: 3, *: 5"}, "languages": {"en, ko"}})
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
 	teamsPage := c.Get("/w/pages/settings/teams").Body
-	require.True(t, strings.Contains(teamsPage, "*: 5, email: 3"), "capacity shown")
+	require.True(t, strings.Contains(teamsPage, "Email: 3, other channels: 5"), "capacity shown")
 
 	// A person sets themselves away from the user menu.
 	require.Contains(t, c.Get("/w/pages/inbox").Body, "Online here")

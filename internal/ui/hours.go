@@ -24,9 +24,19 @@ func (h *Handler) hoursView(r *http.Request, current uuid.UUID) (pages.HoursView
 	if err != nil {
 		return pages.HoursView{}, nil, err
 	}
-	countries := []components.Option{{Value: "", Label: "—"}}
+	// Country names in the reader's language, in the language's order.
+	pr := i18n.FromContext(ctx)
+	byName := map[string]string{}
+	var names []string
 	for _, c := range holiday.Countries() {
-		countries = append(countries, components.Option{Value: c.Code, Label: c.Name})
+		name := pr.Country(c.Code)
+		byName[name] = c.Code
+		names = append(names, name)
+	}
+	pr.Sort(names)
+	countries := []components.Option{{Value: "", Label: "—"}}
+	for _, name := range names {
+		countries = append(countries, components.Option{Value: byName[name], Label: name})
 	}
 	v := pages.HoursView{Shell: h.shell(r, i18n.T(ctx, "settings.hours"), "settings"), Slug: sc.Workspace.Slug, Countries: countries,
 		TimeZones: timeZones, Values: map[string]string{"time_zone": sc.Workspace.TimeZone}}

@@ -31,7 +31,7 @@ func uuidParam(r *http.Request, name string) (uuid.UUID, error) {
 func conditionText(ctx context.Context, c rule.Condition) string {
 	s := i18n.T(ctx, "rules.field."+c.Field) + " " + i18n.T(ctx, "rules.op."+c.Op)
 	if c.Value != "" {
-		s += " “" + c.Value + "”"
+		s += " “" + pages.ValueText(ctx, c.Field, c.Value) + "”"
 	}
 	return s
 }
@@ -42,6 +42,8 @@ func actionText(ctx context.Context, a rule.Action, labels map[string]string) st
 		v := a.Value
 		if l, ok := labels[v]; ok {
 			v = l
+		} else {
+			v = pages.ValueText(ctx, a.Type, v)
 		}
 		s += " " + v
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -46,47 +47,38 @@ func (h *Handler) showSLA(w http.ResponseWriter, r *http.Request) {
 			join = " " + i18n.T(ctx, "rules.or") + " "
 		}
 		clock := i18n.T(ctx, "sla.clock_"+pol.FirstResponseClock)
-		v.Policies = append(v.Policies, pages.PolicyRow{ID: pol.ID.String(), Name: pol.Name, Conditions: strings.Join(conds, join),
+		v.Policies = append(v.Policies, pages.PolicyRow{ID: pol.ID.String(), Name: pages.PresetText(ctx, pol.Name), Conditions: strings.Join(conds, join),
 			First: automation.TargetText(pol.FirstResponse), Next: automation.TargetText(pol.NextResponse), Resolution: automation.TargetText(pol.Resolution),
-			Clock: clock, HardDeadline: pol.HardDeadline, Position: pol.Position, Enabled: pol.Enabled})
+			Clock: clock, HardDeadline: pages.PresetText(ctx, pol.HardDeadline), Position: pol.Position, Enabled: pol.Enabled})
 	}
 	for _, pr := range sla.Presets {
 		if have[pr.Key] {
 			continue
 		}
-		target := fmt.Sprintf("%s %s", i18n.T(ctx, "sla.metric.first_response"), targetMinutes(pr.First))
+		target := fmt.Sprintf("%s %s", i18n.T(ctx, "sla.metric.first_response"), i18n.FromContext(ctx).Duration(time.Duration(pr.First)*time.Minute))
 		if pr.Business {
 			target += " (" + i18n.T(ctx, "sla.clock_business") + ")"
 		}
-		v.Presets = append(v.Presets, pages.PresetRow{Key: pr.Key, Name: pr.Name, Target: target, HardDeadline: pr.HardDeadline})
+		v.Presets = append(v.Presets, pages.PresetRow{Key: pr.Key, Name: pages.PresetText(ctx, pr.Name), Target: target, HardDeadline: pages.PresetText(ctx, pr.HardDeadline)})
 	}
 	for _, m := range metrics {
 		for _, wdw := range m.Windows {
-			v.Metrics = append(v.Metrics, pages.MetricRow{Marketplace: m.Name, Window: i18n.T(ctx, "sla.days", wdw.Days),
-				Answered: strconv.Itoa(wdw.Answered), Late: strconv.Itoa(wdw.Late), LateRate: percent(wdw.LateRate),
-				AvgResponse: durationText(wdw.AvgResponse), Open: strconv.Itoa(wdw.Open),
-				Projected:   i18n.T(ctx, "sla.projected_value", percent(wdw.ProjLateRate)),
+			v.Metrics = append(v.Metrics, pages.MetricRow{Marketplace: m.Name, Window: i18n.N(ctx, "sla.days", wdw.Days),
+				Answered: strconv.Itoa(wdw.Answered), Late: strconv.Itoa(wdw.Late), LateRate: i18n.FromContext(ctx).Percent(wdw.LateRate, 1),
+				AvgResponse: durationText(ctx, wdw.AvgResponse), Open: strconv.Itoa(wdw.Open),
+				Projected:   i18n.T(ctx, "sla.projected_value", i18n.FromContext(ctx).Percent(wdw.ProjLateRate, 1)),
 				LatePercent: int(wdw.LateRate * 100), ProjPercent: int(wdw.ProjLateRate * 100), Danger: wdw.ProjLateRate > 0.04})
 		}
 	}
 	h.render(w, r, http.StatusOK, pages.SLA(v))
 }
 
-func targetMinutes(m int32) string {
-	if m%60 == 0 {
-		return fmt.Sprintf("%dh", m/60)
-	}
-	return fmt.Sprintf("%dm", m)
-}
-
-func percent(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" }
-
-func durationText(d time.Duration) string {
+// durationText is an average in the reader's language, or a dash when there is none.
+func durationText(ctx context.Context, d time.Duration) string {
 	if d == 0 {
 		return "—"
 	}
-	d = d.Round(time.Minute)
-	return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
+	return i18n.FromContext(ctx).Duration(d)
 }
 
 func policyInputOf(r *http.Request) automation.PolicyInput {

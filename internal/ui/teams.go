@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -52,7 +53,7 @@ func (h *Handler) teamsView(r *http.Request) (pages.TeamsView, error) {
 		}
 		for _, m := range t.Members {
 			row.Members = append(row.Members, pages.TeamMemberRow{UserID: m.UserID.String(), Name: m.Name, Email: m.Email, Availability: m.Availability,
-				Capacity: capacityText(m.Capacity), Languages: m.Languages, Marketplaces: m.Marketplaces, Channels: m.Channels})
+				Capacity: capacityText(ctx, m.Capacity), Languages: m.Languages, Marketplaces: m.Marketplaces, Channels: m.Channels})
 		}
 		v.Teams = append(v.Teams, row)
 	}
@@ -60,7 +61,9 @@ func (h *Handler) teamsView(r *http.Request) (pages.TeamsView, error) {
 }
 
 // capacityText writes {"email": 2, "*": 5} as "email: 2, *: 5".
-func capacityText(b []byte) string {
+// capacityText shows a member's open-ticket limits per channel with the channels' names; "*" is
+// every other channel.
+func capacityText(ctx context.Context, b []byte) string {
 	var m map[string]int
 	if json.Unmarshal(b, &m) != nil || len(m) == 0 {
 		return "—"
@@ -69,10 +72,17 @@ func capacityText(b []byte) string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	// Named channels first, "every other channel" last.
+	sort.Slice(keys, func(i, j int) bool {
+		return (keys[i] != "*" && keys[j] == "*") || (keys[i] != "*" && keys[j] != "*" && keys[i] < keys[j])
+	})
 	var parts []string
 	for _, k := range keys {
-		parts = append(parts, k+": "+strconv.Itoa(m[k]))
+		name := pages.ValueText(ctx, "channel", k)
+		if k == "*" {
+			name = i18n.T(ctx, "teams.other_channels")
+		}
+		parts = append(parts, name+": "+strconv.Itoa(m[k]))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -310,4 +320,13 @@ func (h *Handler) removeTeamMember(w http.ResponseWriter, r *http.Request) {
 	}
 	h.flash(r, "success", "teams.saved")
 	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/teams")
+}
+
+// channelsText names channels in the reader's language.
+func channelsText(ctx context.Context, chs []string) string {
+	names := make([]string, len(chs))
+	for i, ch := range chs {
+		names[i] = pages.ValueText(ctx, "channel", ch)
+	}
+	return strings.Join(names, ", ")
 }

@@ -32,6 +32,16 @@ type Flash struct{ Kind, Message string }
 type Field struct {
 	Name, Label, Type, Value, Help, Error, Autocomplete, List string
 	Required, ReadOnly                                        bool
+	// ID is the element id when the page has several forms with the same field names (ids must be
+	// unique for labels and help text to reach the right field); the name otherwise.
+	ID string
+}
+
+func (f Field) id() string {
+	if f.ID != "" {
+		return f.ID
+	}
+	return f.Name
 }
 
 // Option is one choice of a Select.
@@ -55,13 +65,13 @@ func (f Field) inputType() string {
 func (f Field) describedBy() string {
 	ids := ""
 	if f.Help != "" {
-		ids = f.Name + "-help"
+		ids = f.id() + "-help"
 	}
 	if f.Error != "" {
 		if ids != "" {
 			ids += " "
 		}
-		ids += f.Name + "-error"
+		ids += f.id() + "-error"
 	}
 	return ids
 }

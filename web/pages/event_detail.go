@@ -302,3 +302,11 @@ func parseTime(s string) (time.Time, bool) {
 	t, err := time.Parse(time.RFC3339, s)
 	return t, err == nil
 }
+
+// someTeam keeps an id out of the timeline: a team event names no team the page knows.
+func someTeam(ctx context.Context, v string) string {
+	if _, err := uuid.Parse(v); err == nil {
+		return i18n.T(ctx, "event.a_team")
+	}
+	return v
+}

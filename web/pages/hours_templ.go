@@ -569,7 +569,7 @@ func Hours(v HoursView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Input(components.Field{Name: "name", Label: i18n.T(ctx, "rules.name"), Error: v.NewErrors["name"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Input(components.Field{Name: "name", ID: "new-name", Label: i18n.T(ctx, "rules.name"), Error: v.NewErrors["name"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -765,9 +765,9 @@ func listRow(v InboxView, it conversation.ListItem) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var43 string
-			templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "ticket.wakes_in", shortDuration(max(it.SnoozedUntil.Sub(v.Now), time.Minute))))
+			templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "ticket.wakes_in", shortDuration(ctx, max(it.SnoozedUntil.Sub(v.Now), time.Minute))))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/inbox_list.templ`, Line: 114, Col: 225}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/inbox_list.templ`, Line: 114, Col: 230}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var43))
 			if templ_7745c5c3_Err != nil {

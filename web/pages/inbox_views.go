@@ -149,13 +149,9 @@ func (t TicketView) waitingOn(m conversation.Message) bool {
 	return false
 }
 
-// targetLabel is a target's size: "12h", "90m".
-func targetLabel(minutes int32) string {
-	switch {
-	case minutes%60 == 0:
-		return fmt.Sprintf("%dh", minutes/60)
-	}
-	return fmt.Sprintf("%dm", minutes)
+// targetLabel is a target's size in the reader's language: "12h", "1h 30m".
+func targetLabel(ctx context.Context, minutes int32) string {
+	return i18n.FromContext(ctx).Duration(time.Duration(minutes) * time.Minute)
 }
 
 func dueTitle(ctx context.Context, due *time.Time) string {
@@ -236,27 +232,18 @@ func dueLabel(ctx context.Context, due *time.Time, now time.Time) (string, strin
 	}
 	d := due.Sub(now)
 	if d < 0 {
-		return i18n.T(ctx, "sla.overdue", shortDuration(-d)), "sla-overdue"
+		return i18n.T(ctx, "sla.overdue", shortDuration(ctx, -d)), "sla-overdue"
 	}
 	class := "sla-ok"
 	if d < conversation.BreachingWindow {
 		class = "sla-warning"
 	}
-	return i18n.T(ctx, "sla.left", shortDuration(d)), class
+	return i18n.T(ctx, "sla.left", shortDuration(ctx, d)), class
 }
 
-func shortDuration(d time.Duration) string {
-	d = d.Round(time.Minute)
-	h := int(d / time.Hour)
-	m := int((d % time.Hour) / time.Minute)
-	switch {
-	case h >= 48:
-		return fmt.Sprintf("%dd %dh", h/24, h%24)
-	case h > 0:
-		return fmt.Sprintf("%dh %dm", h, m)
-	default:
-		return fmt.Sprintf("%dm", m)
-	}
+// shortDuration is a chip's span in the reader's language: "2h 8m", "2시간 8분", "2 h 8 min".
+func shortDuration(ctx context.Context, d time.Duration) string {
+	return i18n.FromContext(ctx).Duration(d)
 }
 
 // relTime is "5 min" style for lists; the exact time sits in the title attribute.

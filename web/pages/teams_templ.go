@@ -138,19 +138,19 @@ func Teams(v TeamsView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Input(components.Field{Name: "name", Label: i18n.T(ctx, "rules.name"), Value: t.Name}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Input(components.Field{Name: "name", ID: "team-" + t.ID + "-name", Label: i18n.T(ctx, "rules.name"), Value: t.Name}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Select(components.Field{Name: "tier", Label: i18n.T(ctx, "teams.tier_label"), Value: t.Tier}, tierOptions(ctx)).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Select(components.Field{Name: "tier", ID: "team-" + t.ID + "-tier", Label: i18n.T(ctx, "teams.tier_label"), Value: t.Tier}, tierOptions(ctx)).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Select(components.Field{Name: "assignment", Label: i18n.T(ctx, "teams.assignment"), Value: t.Assignment}, assignmentOptions(ctx)).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Select(components.Field{Name: "assignment", ID: "team-" + t.ID + "-assignment", Label: i18n.T(ctx, "teams.assignment"), Value: t.Assignment}, assignmentOptions(ctx)).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Select(components.Field{Name: "calendar_id", Label: i18n.T(ctx, "sla.calendar"), Value: t.CalendarID}, v.Calendars).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Select(components.Field{Name: "calendar_id", ID: "team-" + t.ID + "-calendar_id", Label: i18n.T(ctx, "sla.calendar"), Value: t.CalendarID}, v.Calendars).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
