@@ -62,6 +62,18 @@ func valueOptions(values []string, extra ...string) []components.Option {
 	return out
 }
 
+// marketplaceOptions are valueOptions for marketplaces: a channel's own code (a web shop's
+// orders have no marketplace domain) shows as the channel's name.
+func marketplaceOptions(ctx context.Context, values []string, extra ...string) []components.Option {
+	out := valueOptions(values, extra...)
+	for i, o := range out {
+		if slices.Contains(conversation.Channels, o.Value) {
+			out[i].Label = channelLabel(ctx, o.Value)
+		}
+	}
+	return out
+}
+
 // channelNames writes a member's channels in the reader's words; none means every channel.
 func channelNames(ctx context.Context, chs []string) string {
 	if len(chs) == 0 {

@@ -658,7 +658,7 @@ func memberForm(v TeamsView, t TeamRow, f MemberForm, isNew bool) templ.Componen
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.Picker(components.PickerField{ID: "marketplaces-" + f.Key, Name: "marketplaces", Label: i18n.T(ctx, "teams.marketplaces"), Values: f.Marketplaces, Multiple: true, Help: i18n.T(ctx, "teams.marketplaces_help"), Error: f.Errors["marketplaces"]}, valueOptions(v.Marketplaces, f.Marketplaces...)).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Picker(components.PickerField{ID: "marketplaces-" + f.Key, Name: "marketplaces", Label: i18n.T(ctx, "teams.marketplaces"), Values: f.Marketplaces, Multiple: true, Help: i18n.T(ctx, "teams.marketplaces_help"), Error: f.Errors["marketplaces"]}, marketplaceOptions(ctx, v.Marketplaces, f.Marketplaces...)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
