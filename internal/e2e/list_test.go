@@ -52,6 +52,12 @@ func TestInboxListReadableAndPhone(t *testing.T) {
 		return v
 	}
 	row := `[data-testid=row-` + i64s(amazon.Number) + `]`
+	// overflowing names the elements that stick out past the viewport's right edge.
+	overflowing := func() string {
+		v, err := chromedp.Run(p.Ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > innerWidth + 1 && e.getClientRects().length && ![...e.children].some(c => c.getBoundingClientRect().right > innerWidth + 1)).slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\s+/).join(".") : "") + " right=" + Math.round(e.getBoundingClientRect().right)).join(", ")`))
+		require.NoError(t, err)
+		return v
+	}
 
 	// 1440 px: the whole name, the buyer's question in place of the wrapper subject, the order.
 	p.Do(chromedp.EmulateViewport(1440, 900), chromedp.Navigate(app.URL+"/w/shop/inbox?view=open"), chromedp.WaitVisible(chromedp.CSS(row)))
@@ -113,7 +119,7 @@ func TestInboxListReadableAndPhone(t *testing.T) {
 	// 390 px: the list takes the width, the views open from a menu, nothing overflows.
 	p.Do(chromedp.EmulateViewport(390, 844), chromedp.Navigate(app.URL+"/w/shop/inbox?view=open"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=views-menu]`)))
 	p.Until(`document.readyState === "complete"`)
-	require.True(t, eval(`document.documentElement.scrollWidth <= 390`), "the inbox fits 390 px")
+	require.True(t, eval(`document.documentElement.scrollWidth <= 390`), "the inbox fits 390 px; sticking out: %s", overflowing())
 	require.True(t, eval(`document.querySelector(".ticket-list").getBoundingClientRect().width >= 380`), "the list takes the width")
 	require.Equal(t, "none", style(`#inbox-views`, "display"))
 	p.Screenshot("inbox-390")
