@@ -80,7 +80,7 @@ func TestBellCountsAMentionLive(t *testing.T) {
 
 	// The account page: a searchable time-zone picker and the way to this workspace's own settings,
 	// which lead back to its inbox.
-	pb.Do(chromedp.Navigate(app.URL+"/account"), chromedp.WaitVisible(chromedp.CSS(`select[data-picker][name=time_zone]`)))
+	pb.Do(chromedp.Navigate(app.URL+"/account"), chromedp.WaitReady(chromedp.CSS(`select[data-picker][name=time_zone]`)))
 	pb.Screenshot("account")
 	pb.Do(chromedp.Click(chromedp.CSS(`[data-testid=member-settings-bells]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid=signatures]`)))
 	pb.Screenshot("member-settings")

@@ -83,7 +83,9 @@ func TestSavedViewKeepsItsFilters(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "page", current)
 
-	// The bulk bar's tag field suggests too.
+	// The bulk bar's tag field suggests too (it shows once a row is selected and "tag" chosen).
+	p.Do(chromedp.Click(chromedp.CSS(`[data-row] input[type=checkbox]`)))
+	p.Do(chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector("[data-testid=bulk-action]"); s.value = "tag"; s.dispatchEvent(new Event("change", { bubbles: true })); })()`))
 	p.Do(chromedp.SendKeys(chromedp.CSS(`[data-testid=bulk-tag]`), "ret"))
 	p.Until(`!!document.querySelector('#bulk-tag-suggestions option[value="returns"]')`)
 }
