@@ -125,6 +125,22 @@ func idParam(r *http.Request, name string) (int64, error) {
 
 func ticketNumber(r *http.Request) (int64, error) { return idParam(r, "number") }
 
+// knownTicket reads the ticket number of the path and checks the ticket exists in the workspace:
+// an unknown ticket is a 404 before any form is read, for every ticket route alike. It answers
+// the request itself when it returns false.
+func (h *Handler) knownTicket(w http.ResponseWriter, r *http.Request) (tenant.Scope, int64, bool) {
+	sc := currentScope(r.Context())
+	n, err := ticketNumber(r)
+	if err == nil {
+		_, err = h.Conversations.Ticket(r.Context(), sc, n)
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return sc, 0, false
+	}
+	return sc, n, true
+}
+
 func (h *Handler) ticketView(r *http.Request) (pages.TicketView, error) {
 	ctx := r.Context()
 	sc := currentScope(ctx)
@@ -195,19 +211,13 @@ func (h *Handler) ticketURL(r *http.Request, n int64) string {
 // ticketAction runs one change and returns to the ticket (or to the ticket fn names, such as a
 // merge target); a rule violation comes back as a message on the page.
 func (h *Handler) ticketAction(w http.ResponseWriter, r *http.Request, fn func(sc tenant.Scope, n int64) (int64, error), okKey string) {
-	sc := currentScope(r.Context())
-	n, err := ticketNumber(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	// An unknown ticket is a 404 before any validation of the form, for every action alike.
-	if _, err := h.Conversations.Ticket(r.Context(), sc, n); err != nil {
-		h.fail(w, r, err)
+	sc, n, ok := h.knownTicket(w, r)
+	if !ok {
 		return
 	}
 	var to int64
-	if err = inputProblems(r); err == nil {
+	err := inputProblems(r)
+	if err == nil {
 		to, err = fn(sc, n)
 	}
 	if errors.Is(err, errAnswered) {
@@ -419,14 +429,8 @@ func (h *Handler) bulk(w http.ResponseWriter, r *http.Request) {
 // mergeCandidates is the merge search's result list (a fragment for the ticket page's search box).
 func (h *Handler) mergeCandidates(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	sc := currentScope(ctx)
-	n, err := ticketNumber(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if _, err := h.Conversations.Ticket(ctx, sc, n); err != nil {
-		h.fail(w, r, err)
+	sc, n, ok := h.knownTicket(w, r)
+	if !ok {
 		return
 	}
 	q := r.URL.Query().Get("q")

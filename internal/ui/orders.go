@@ -14,14 +14,8 @@ import (
 // order, the number on several marketplaces) comes back under the field with what was typed.
 func (h *Handler) linkOrder(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	sc := currentScope(ctx)
-	n, err := ticketNumber(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if _, err := h.Conversations.Ticket(ctx, sc, n); err != nil {
-		h.fail(w, r, err)
+	sc, n, ok := h.knownTicket(w, r)
+	if !ok {
 		return
 	}
 	form := &pages.OrderLinkForm{}
@@ -34,7 +28,7 @@ func (h *Handler) linkOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form.Number = r.PostFormValue("order_number")
-	err = h.Conversations.LinkOrder(ctx, sc, n, form.Number, r.PostFormValue("order_marketplace"))
+	err := h.Conversations.LinkOrder(ctx, sc, n, form.Number, r.PostFormValue("order_marketplace"))
 	if amb, ok := errors.AsType[*conversation.AmbiguousOrderError](err); ok {
 		form.Marketplaces = amb.Marketplaces
 		form.Error = i18n.T(ctx, "order_link.pick_marketplace", form.Number)

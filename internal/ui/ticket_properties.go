@@ -32,22 +32,16 @@ func (h *Handler) property(w http.ResponseWriter, r *http.Request, field string,
 		}, okKey)
 		return
 	}
-	ctx := r.Context()
-	sc := currentScope(ctx)
-	n, err := ticketNumber(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if _, err := h.Conversations.Ticket(ctx, sc, n); err != nil {
-		h.fail(w, r, err)
+	sc, n, ok := h.knownTicket(w, r)
+	if !ok {
 		return
 	}
 	if field == "undo" {
 		field = "status"
 	}
 	note := pages.PropNote{Field: field}
-	if err = inputProblems(r); err == nil {
+	err := inputProblems(r)
+	if err == nil {
 		note, err = fn(sc, n)
 		note.Field = field
 	}
