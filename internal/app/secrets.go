@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/shopdesk/shopdesk/internal/channel/email"
+	"github.com/shopdesk/shopdesk/internal/channel/marketplace"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/secret"
 	"github.com/shopdesk/shopdesk/internal/store"
@@ -32,12 +33,21 @@ func runSecrets(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	defer pool.Close()
-	n, err := email.Rotate(ctx, store.New(pool), keys, func(done, total int) {
-		if done == total || done%100 == 0 {
-			fmt.Fprintf(stderr, "\rre-sealing secrets: %d/%d workspaces", done, total)
+	progress := func(what string) func(done, total int) {
+		return func(done, total int) {
+			if done == total || done%100 == 0 {
+				fmt.Fprintf(stderr, "\rre-sealing %s: %d/%d workspaces", what, done, total)
+			}
 		}
-	})
+	}
+	n, err := email.Rotate(ctx, store.New(pool), keys, progress("mailbox secrets"))
 	fmt.Fprintln(stderr)
+	if err == nil {
+		var m int
+		m, err = marketplace.Rotate(ctx, store.New(pool), keys, progress("marketplace credentials"))
+		fmt.Fprintln(stderr)
+		n += m
+	}
 	if err != nil {
 		return fmt.Errorf("%w (secrets already re-sealed stay re-sealed; fix the cause and run it again)", err)
 	}

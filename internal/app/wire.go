@@ -13,6 +13,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/channel/email"
+	"github.com/shopdesk/shopdesk/internal/channel/marketplace"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/ingest"
@@ -36,6 +37,7 @@ type Parts struct {
 	Automation    *automation.Engine
 	Ingest        *ingest.Service
 	Email         *email.Service
+	Marketplaces  *marketplace.Service
 	Sender        *email.Sender
 	Senders       *conversation.Senders
 	Jobs          *jobs.Client
@@ -84,6 +86,7 @@ func WireWith(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger
 		return nil, err
 	}
 	p.Email = email.NewService(p.Store, keys)
+	p.Marketplaces = marketplace.NewService(p.Store, keys)
 	p.Sender = &email.Sender{Accounts: p.Email, InboundDomain: cfg.InboundDomain, Slugs: func(ctx context.Context, id uuid.UUID) (string, error) {
 		ws, err := p.Tenants.ByID(ctx, id)
 		return ws.Slug, err

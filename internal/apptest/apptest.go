@@ -21,6 +21,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/channel/email"
+	"github.com/shopdesk/shopdesk/internal/channel/marketplace"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/ingest"
@@ -47,6 +48,7 @@ type App struct {
 	Conversations *conversation.Service
 	Ingest        *ingest.Service
 	Email         *email.Service
+	Marketplaces  *marketplace.Service
 	Sender        *email.Sender
 	// Senders routes replies by channel (Connect adds a test channel).
 	Senders    *conversation.Senders
@@ -114,6 +116,7 @@ func start(t testing.TB, env map[string]string, before func(*App), clock *Clock)
 	a.Ingest, a.Email, a.Sender, a.Automation = parts.Ingest, parts.Email, parts.Sender, parts.Automation
 	a.MailSink = parts.MailSink
 	a.Senders = parts.Senders
+	a.Marketplaces = parts.Marketplaces
 	if before != nil {
 		before(a)
 	}

@@ -111,18 +111,38 @@ func (s *Service) AcceptFor(ctx context.Context, tenantID uuid.UUID, source stri
 // processing jobs and the advanced cursor together. accountID 0 means no account (the gateway's
 // workspace address).
 func (s *Service) AcceptTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tenantID uuid.UUID, source string, accountID int64, raw []byte) (id int64, duplicate bool, err error) {
-	id, duplicate, err = storeRaw(ctx, q, tenantID, source, accountID, raw)
+	id, duplicate, err = storeRaw(ctx, q, tenantID, source, accountID, 0, raw)
 	if err != nil || duplicate {
 		return id, duplicate, err
 	}
 	return id, false, s.queue(ctx, tx, tenantID, ProcessArgs{TenantID: tenantID, ID: id})
 }
 
+// AcceptForMarketplace is Accept for mail that arrived at a marketplace account's forwarding
+// address. The account hears of it in the same transaction: mail arriving at all is what tells a
+// seller that forwarding from the marketplace works (the silence alarm watches for its absence).
+func (s *Service) AcceptForMarketplace(ctx context.Context, tenantID uuid.UUID, source string, marketplaceAccountID int64, raw []byte) (id int64, duplicate bool, err error) {
+	err = s.st.InTenantTx(ctx, tenantID, func(q *dbsqlc.Queries, tx pgx.Tx) error {
+		if id, duplicate, err = storeRaw(ctx, q, tenantID, source, 0, marketplaceAccountID, raw); err != nil {
+			return err
+		}
+		if err := q.MarketplaceAccountHeard(ctx, dbsqlc.MarketplaceAccountHeardParams{TenantID: tenantID, ID: marketplaceAccountID, At: time.Now()}); err != nil {
+			return fmt.Errorf("ingest: marketplace account %d: %w", marketplaceAccountID, err)
+		}
+		if duplicate {
+			return nil
+		}
+		return s.queue(ctx, tx, tenantID, ProcessArgs{TenantID: tenantID, ID: id})
+	})
+	return id, duplicate, err
+}
+
 // storeRaw keeps the bytes of one message; the same bytes twice are one row (duplicate).
-func storeRaw(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, source string, accountID int64, raw []byte) (id int64, duplicate bool, err error) {
+func storeRaw(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, source string, accountID, marketplaceAccountID int64, raw []byte) (id int64, duplicate bool, err error) {
 	sum := sha256.Sum256(raw)
 	id, err = q.InboundAccept(ctx, dbsqlc.InboundAcceptParams{TenantID: tenantID, Source: source, RawSha256: sum[:], Raw: raw,
-		AccountID: pgtype.Int8{Int64: accountID, Valid: accountID != 0}})
+		AccountID:            pgtype.Int8{Int64: accountID, Valid: accountID != 0},
+		MarketplaceAccountID: pgtype.Int8{Int64: marketplaceAccountID, Valid: marketplaceAccountID != 0}})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, true, nil
 	}
@@ -137,7 +157,7 @@ func storeRaw(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.UUID, source
 func (s *Service) AcceptBatchTx(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tenantID uuid.UUID, source string, accountID int64, raws [][]byte) (int, error) {
 	var ids []int64
 	for _, raw := range raws {
-		id, duplicate, err := storeRaw(ctx, q, tenantID, source, accountID, raw)
+		id, duplicate, err := storeRaw(ctx, q, tenantID, source, accountID, 0, raw)
 		if err != nil {
 			return 0, err
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/shopdesk/shopdesk/internal/channel/marketplace"
 	"github.com/shopdesk/shopdesk/internal/ingest"
 	"github.com/shopdesk/shopdesk/internal/replytoken"
 	"github.com/shopdesk/shopdesk/internal/store"
@@ -21,8 +22,9 @@ import (
 )
 
 // Gateway is the inbound SMTP server behind each workspace's forwarding addresses:
-// <slug>@domain (the workspace), <slug>+<account token>@domain (one account, e.g. where Amazon's
-// buyer messages are forwarded) and <slug>+r-<reply token>@domain (a customer answering a reply).
+// <slug>@domain (the workspace), <slug>+<account token>@domain (one mailbox),
+// <slug>+<marketplace>-<token>@domain (one marketplace account: where Amazon's or Walmart's buyer
+// messages are forwarded) and <slug>+r-<reply token>@domain (a customer answering a reply).
 // Unknown recipients are refused at RCPT time; accepted mail is stored raw and processed by the
 // same pipeline as IMAP.
 type Gateway struct {
@@ -59,9 +61,10 @@ func (g *Gateway) NewSession(c *smtp.Conn) (smtp.Session, error) {
 }
 
 type delivery struct {
-	tenantID  uuid.UUID
-	accountID int64
-	rcpt      string
+	tenantID      uuid.UUID
+	accountID     int64 // a mailbox's forwarding address
+	marketplaceID int64 // a marketplace account's forwarding address
+	rcpt          string
 }
 
 type gatewaySession struct {
@@ -117,6 +120,15 @@ func (g *Gateway) resolve(ctx context.Context, to string) (delivery, error) {
 		if _, ok := replytoken.Ticket(g.Accounts.keys, ws.ID, addr); !ok {
 			return delivery{}, store.ErrNotFound
 		}
+	case marketplace.IsToken(tag):
+		err := g.Accounts.st.InTenantTx(ctx, ws.ID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+			a, err := marketplace.ByToken(ctx, q, ws.ID, tag)
+			d.marketplaceID = a.ID
+			return err
+		})
+		if err != nil {
+			return delivery{}, err
+		}
 	default:
 		err := g.Accounts.st.InTenantTx(ctx, ws.ID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
 			a, err := q.EmailAccountByToken(ctx, dbsqlc.EmailAccountByTokenParams{TenantID: ws.ID, ForwardToken: tag})
@@ -150,7 +162,13 @@ func (s *gatewaySession) Data(r io.Reader) error {
 		}
 		done[d.tenantID] = true
 		msg := append([]byte("Return-Path: <"+s.from+">\r\nDelivered-To: "+d.rcpt+"\r\n"), raw...)
-		if _, _, err := s.g.Ingest.AcceptFor(ctx, d.tenantID, "gateway:"+d.rcpt, d.accountID, msg); err != nil {
+		var err error
+		if d.marketplaceID != 0 {
+			_, _, err = s.g.Ingest.AcceptForMarketplace(ctx, d.tenantID, "gateway:"+d.rcpt, d.marketplaceID, msg)
+		} else {
+			_, _, err = s.g.Ingest.AcceptFor(ctx, d.tenantID, "gateway:"+d.rcpt, d.accountID, msg)
+		}
+		if err != nil {
 			s.g.Logger.ErrorContext(ctx, "gateway: store message", "rcpt", d.rcpt, "remote", s.remote, "error", err)
 			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Temporary failure, try again later"}
 		}

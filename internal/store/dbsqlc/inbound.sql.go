@@ -14,18 +14,19 @@ import (
 )
 
 const inboundAccept = `-- name: InboundAccept :one
-INSERT INTO inbound_messages (tenant_id, source, raw_sha256, raw, account_id)
-VALUES ($1, $2, $3, $4, $5)
+INSERT INTO inbound_messages (tenant_id, source, raw_sha256, raw, account_id, marketplace_account_id)
+VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (tenant_id, raw_sha256) DO NOTHING
 RETURNING id
 `
 
 type InboundAcceptParams struct {
-	TenantID  uuid.UUID
-	Source    string
-	RawSha256 []byte
-	Raw       []byte
-	AccountID pgtype.Int8
+	TenantID             uuid.UUID
+	Source               string
+	RawSha256            []byte
+	Raw                  []byte
+	AccountID            pgtype.Int8
+	MarketplaceAccountID pgtype.Int8
 }
 
 func (q *Queries) InboundAccept(ctx context.Context, arg InboundAcceptParams) (int64, error) {
@@ -35,6 +36,7 @@ func (q *Queries) InboundAccept(ctx context.Context, arg InboundAcceptParams) (i
 		arg.RawSha256,
 		arg.Raw,
 		arg.AccountID,
+		arg.MarketplaceAccountID,
 	)
 	var id int64
 	err := row.Scan(&id)
@@ -86,7 +88,7 @@ func (q *Queries) InboundFinish(ctx context.Context, arg InboundFinishParams) er
 }
 
 const inboundGet = `-- name: InboundGet :one
-SELECT tenant_id, id, source, received_at, raw_sha256, raw, state, error, message_id, ticket_id, processed_at, account_id, notified_at FROM inbound_messages WHERE tenant_id = $1 AND id = $2
+SELECT tenant_id, id, source, received_at, raw_sha256, raw, state, error, message_id, ticket_id, processed_at, account_id, notified_at, marketplace_account_id FROM inbound_messages WHERE tenant_id = $1 AND id = $2
 `
 
 type InboundGetParams struct {
@@ -111,6 +113,7 @@ func (q *Queries) InboundGet(ctx context.Context, arg InboundGetParams) (Inbound
 		&i.ProcessedAt,
 		&i.AccountID,
 		&i.NotifiedAt,
+		&i.MarketplaceAccountID,
 	)
 	return i, err
 }

@@ -141,19 +141,20 @@ type EmailCursor struct {
 }
 
 type InboundMessage struct {
-	TenantID    uuid.UUID
-	ID          int64
-	Source      string
-	ReceivedAt  time.Time
-	RawSha256   []byte
-	Raw         []byte
-	State       string
-	Error       string
-	MessageID   string
-	TicketID    pgtype.Int8
-	ProcessedAt *time.Time
-	AccountID   pgtype.Int8
-	NotifiedAt  *time.Time
+	TenantID             uuid.UUID
+	ID                   int64
+	Source               string
+	ReceivedAt           time.Time
+	RawSha256            []byte
+	Raw                  []byte
+	State                string
+	Error                string
+	MessageID            string
+	TicketID             pgtype.Int8
+	ProcessedAt          *time.Time
+	AccountID            pgtype.Int8
+	NotifiedAt           *time.Time
+	MarketplaceAccountID pgtype.Int8
 }
 
 type Invitation struct {
@@ -191,6 +192,29 @@ type LoginThrottle struct {
 	Failures    int32
 	WindowStart time.Time
 	LockedUntil *time.Time
+}
+
+type MarketplaceAccount struct {
+	TenantID            uuid.UUID
+	ID                  int64
+	Marketplace         string
+	Name                string
+	Sites               []string
+	Language            string
+	ForwardToken        string
+	ReplyAccountID      pgtype.Int8
+	SenderPatterns      []string
+	Credentials         []byte
+	CredentialsExpireAt *time.Time
+	Status              string
+	StatusReason        string
+	StatusAt            *time.Time
+	SilenceAlarmHours   int32
+	SilenceNoticedAt    *time.Time
+	FirstMessageAt      *time.Time
+	LastMessageAt       *time.Time
+	LastOrderAt         *time.Time
+	CreatedAt           time.Time
 }
 
 type MemberPref struct {

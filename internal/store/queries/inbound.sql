@@ -1,6 +1,6 @@
 -- name: InboundAccept :one
-INSERT INTO inbound_messages (tenant_id, source, raw_sha256, raw, account_id)
-VALUES (@tenant_id, @source, @raw_sha256, @raw, sqlc.narg(account_id))
+INSERT INTO inbound_messages (tenant_id, source, raw_sha256, raw, account_id, marketplace_account_id)
+VALUES (@tenant_id, @source, @raw_sha256, @raw, sqlc.narg(account_id), sqlc.narg(marketplace_account_id))
 ON CONFLICT (tenant_id, raw_sha256) DO NOTHING
 RETURNING id;
 
