@@ -123,6 +123,6 @@ func WireWith(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger
 	p.Live = live.New(pool, logger)
 	go p.Live.Run(ctx)
 	p.Handler = server.New(server.Deps{Config: cfg, Logger: logger, Store: p.Store, Auth: p.Auth, Tenants: p.Tenants,
-		Jobs: jobs.NewAdmin(p.Jobs), Conversations: p.Conversations, Live: p.Live, Ingest: p.Ingest, Email: p.Email, Automation: p.Automation, MailSink: p.MailSink})
+		Jobs: jobs.NewAdmin(p.Jobs), Conversations: p.Conversations, Live: p.Live, Ingest: p.Ingest, Email: p.Email, Marketplaces: p.Marketplaces, Automation: p.Automation, MailSink: p.MailSink})
 	return p, nil
 }

@@ -355,6 +355,19 @@ func (p *Printer) Country(code string) string {
 	return code
 }
 
+// LanguageName is a language's name in the printer's language, from its BCP 47 tag ("de" is
+// "German", "독일어", "germană"); an unknown tag is returned as given.
+func (p *Printer) LanguageName(tag string) string {
+	t, err := language.Parse(tag)
+	if err != nil {
+		return tag
+	}
+	if name := display.Languages(language.Make(p.lang)).Name(t); name != "" {
+		return name
+	}
+	return tag
+}
+
 // Sort orders names as the printer's language orders them (Korean by Hangul, Romanian with its
 // diacritics in place).
 func (p *Printer) Sort(names []string) {

@@ -23,6 +23,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/apptest"
 	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/channel/email"
+	"github.com/shopdesk/shopdesk/internal/channel/marketplace"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/i18n"
 	"github.com/shopdesk/shopdesk/internal/jobs"
@@ -92,44 +93,49 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/t/{number}/order":                             {answer: answerForm, fields: "order_number order_marketplace"},
 	"/w/{workspace}/t/{number}/order/unlink":                      {answer: answerNone},
 
-	"/w/{workspace}/settings/workspace":                              {answer: answerForm, fields: "workspace_name time_zone language"},
-	"/w/{workspace}/settings/people/invite":                          {answer: answerForm, fields: "email role"},
-	"/w/{workspace}/settings/people/{userID}/role":                   {answer: answerFlash, fields: "role", valid: "role=agent"},
-	"/w/{workspace}/settings/people/{userID}/remove":                 {answer: answerNone},
-	"/w/{workspace}/settings/invitations/{invitationID}/revoke":      {answer: answerNone},
-	"/w/{workspace}/settings/mail/quarantine/{inboundID}/retry":      {answer: answerNone},
-	"/w/{workspace}/settings/mail/quarantine/retry-reason":           {answer: answerFlash, fields: "reason"},
-	"/w/{workspace}/settings/mail/accounts":                          {answer: answerForm, fields: accountFields},
-	"/w/{workspace}/settings/mail/accounts/{accountID}/edit":         {answer: answerForm, fields: accountFields},
-	"/w/{workspace}/settings/mail/accounts/{accountID}/test":         {answer: answerNone},
-	"/w/{workspace}/settings/mail/accounts/{accountID}/pause":        {answer: answerNone},
-	"/w/{workspace}/settings/mail/accounts/{accountID}/resume":       {answer: answerNone},
-	"/w/{workspace}/settings/mail/accounts/{accountID}/delete":       {answer: answerNone},
-	"/w/{workspace}/settings/rules":                                  {answer: answerForm, fields: ruleFields, valid: validRule, ids: "act_value_0=team act_value_1=policy act_value_2=user"},
-	"/w/{workspace}/settings/rules/try":                              {answer: answerForm, fields: ruleFields + " dry_ticket rule_id", valid: validRule, ids: "act_value_0=team act_value_1=policy act_value_2=user"},
-	"/w/{workspace}/settings/rules/{ruleID}":                         {answer: answerForm, fields: ruleFields, valid: validRule, ids: "act_value_0=team act_value_1=policy act_value_2=user"},
-	"/w/{workspace}/settings/rules/{ruleID}/enabled":                 {answer: answerNone, fields: "enabled"},
-	"/w/{workspace}/settings/rules/{ruleID}/delete":                  {answer: answerNone},
-	"/w/{workspace}/settings/sla":                                    {answer: answerForm, fields: policyFields, valid: validPolicy, ids: "calendar_id=calendar breach_value_0=team"},
-	"/w/{workspace}/settings/sla/presets/{preset}":                   {answer: answerNone},
-	"/w/{workspace}/settings/sla/{policyID}":                         {answer: answerForm, fields: policyFields, valid: validPolicy, ids: "calendar_id=calendar"},
-	"/w/{workspace}/settings/sla/{policyID}/delete":                  {answer: answerNone},
-	"/w/{workspace}/settings/hours":                                  {answer: answerForm, fields: "name time_zone"},
-	"/w/{workspace}/settings/hours/{calendarID}":                     {answer: answerForm, fields: "name time_zone holidays closures add_country day_0 day_1 day_2 day_3 day_4 day_5 day_6"},
-	"/w/{workspace}/settings/teams":                                  {answer: answerForm, fields: "name tier assignment calendar_id", valid: "name=Hostile&tier=1&assignment=manual", ids: "calendar_id=calendar"},
-	"/w/{workspace}/settings/teams/{teamID}":                         {answer: answerFlash, fields: "name tier assignment calendar_id", valid: "name=Hostile&tier=1&assignment=manual", ids: "calendar_id=calendar"},
-	"/w/{workspace}/settings/teams/{teamID}/members":                 {answer: answerForm, fields: "user_id capacity languages marketplaces channels", valid: "capacity=5&user_id={user}", ids: "user_id=user"},
-	"/w/{workspace}/settings/teams/{teamID}/members/{userID}/remove": {answer: answerNone},
-	"/w/{workspace}/settings/jobs/{jobID}/retry":                     {answer: answerFlash, fields: "state"},
-	"/w/{workspace}/settings/jobs/{jobID}/cancel":                    {answer: answerFlash, fields: "state"},
-	"/w/{workspace}/settings/tags":                                   {answer: answerForm, fields: "kind name"},
-	"/w/{workspace}/settings/tags/creators":                          {answer: answerForm, fields: "create_role"},
-	"/w/{workspace}/settings/tags/{labelID}/rename":                  {answer: answerForm, fields: "name"},
-	"/w/{workspace}/settings/tags/{labelID}/merge":                   {answer: answerForm, fields: "into", valid: "into={label2}", ids: "into=label"},
-	"/w/{workspace}/settings/tags/{labelID}/delete":                  {answer: answerForm, fields: "confirm"},
+	"/w/{workspace}/settings/workspace":                                {answer: answerForm, fields: "workspace_name time_zone language"},
+	"/w/{workspace}/settings/people/invite":                            {answer: answerForm, fields: "email role"},
+	"/w/{workspace}/settings/people/{userID}/role":                     {answer: answerFlash, fields: "role", valid: "role=agent"},
+	"/w/{workspace}/settings/people/{userID}/remove":                   {answer: answerNone},
+	"/w/{workspace}/settings/invitations/{invitationID}/revoke":        {answer: answerNone},
+	"/w/{workspace}/settings/mail/quarantine/{inboundID}/retry":        {answer: answerNone},
+	"/w/{workspace}/settings/mail/quarantine/retry-reason":             {answer: answerFlash, fields: "reason"},
+	"/w/{workspace}/settings/mail/accounts":                            {answer: answerForm, fields: accountFields},
+	"/w/{workspace}/settings/mail/accounts/{accountID}/edit":           {answer: answerForm, fields: accountFields},
+	"/w/{workspace}/settings/mail/accounts/{accountID}/test":           {answer: answerNone},
+	"/w/{workspace}/settings/mail/accounts/{accountID}/pause":          {answer: answerNone},
+	"/w/{workspace}/settings/mail/accounts/{accountID}/resume":         {answer: answerNone},
+	"/w/{workspace}/settings/mail/accounts/{accountID}/delete":         {answer: answerNone},
+	"/w/{workspace}/settings/channels/{marketplace}":                   {answer: answerForm, fields: marketFields, valid: validMarket, ids: "reply_account=mailbox"},
+	"/w/{workspace}/settings/channels/{marketplace}/{marketID}":        {answer: answerForm, fields: marketFields, valid: validMarket, ids: "reply_account=mailbox"},
+	"/w/{workspace}/settings/channels/{marketplace}/{marketID}/delete": {answer: answerNone},
+	"/w/{workspace}/settings/rules":                                    {answer: answerForm, fields: ruleFields, valid: validRule, ids: "act_value_0=team act_value_1=policy act_value_2=user"},
+	"/w/{workspace}/settings/rules/try":                                {answer: answerForm, fields: ruleFields + " dry_ticket rule_id", valid: validRule, ids: "act_value_0=team act_value_1=policy act_value_2=user"},
+	"/w/{workspace}/settings/rules/{ruleID}":                           {answer: answerForm, fields: ruleFields, valid: validRule, ids: "act_value_0=team act_value_1=policy act_value_2=user"},
+	"/w/{workspace}/settings/rules/{ruleID}/enabled":                   {answer: answerNone, fields: "enabled"},
+	"/w/{workspace}/settings/rules/{ruleID}/delete":                    {answer: answerNone},
+	"/w/{workspace}/settings/sla":                                      {answer: answerForm, fields: policyFields, valid: validPolicy, ids: "calendar_id=calendar breach_value_0=team"},
+	"/w/{workspace}/settings/sla/presets/{preset}":                     {answer: answerNone},
+	"/w/{workspace}/settings/sla/{policyID}":                           {answer: answerForm, fields: policyFields, valid: validPolicy, ids: "calendar_id=calendar"},
+	"/w/{workspace}/settings/sla/{policyID}/delete":                    {answer: answerNone},
+	"/w/{workspace}/settings/hours":                                    {answer: answerForm, fields: "name time_zone"},
+	"/w/{workspace}/settings/hours/{calendarID}":                       {answer: answerForm, fields: "name time_zone holidays closures add_country day_0 day_1 day_2 day_3 day_4 day_5 day_6"},
+	"/w/{workspace}/settings/teams":                                    {answer: answerForm, fields: "name tier assignment calendar_id", valid: "name=Hostile&tier=1&assignment=manual", ids: "calendar_id=calendar"},
+	"/w/{workspace}/settings/teams/{teamID}":                           {answer: answerFlash, fields: "name tier assignment calendar_id", valid: "name=Hostile&tier=1&assignment=manual", ids: "calendar_id=calendar"},
+	"/w/{workspace}/settings/teams/{teamID}/members":                   {answer: answerForm, fields: "user_id capacity languages marketplaces channels", valid: "capacity=5&user_id={user}", ids: "user_id=user"},
+	"/w/{workspace}/settings/teams/{teamID}/members/{userID}/remove":   {answer: answerNone},
+	"/w/{workspace}/settings/jobs/{jobID}/retry":                       {answer: answerFlash, fields: "state"},
+	"/w/{workspace}/settings/jobs/{jobID}/cancel":                      {answer: answerFlash, fields: "state"},
+	"/w/{workspace}/settings/tags":                                     {answer: answerForm, fields: "kind name"},
+	"/w/{workspace}/settings/tags/creators":                            {answer: answerForm, fields: "create_role"},
+	"/w/{workspace}/settings/tags/{labelID}/rename":                    {answer: answerForm, fields: "name"},
+	"/w/{workspace}/settings/tags/{labelID}/merge":                     {answer: answerForm, fields: "into", valid: "into={label2}", ids: "into=label"},
+	"/w/{workspace}/settings/tags/{labelID}/delete":                    {answer: answerForm, fields: "confirm"},
 }
 
 const (
+	marketFields  = "name sites language reply_account sender_patterns silence_hours"
+	validMarket   = "name=Valid+store&sites=amazon.de&silence_hours=48"
 	accountFields = "name address from_name signature imap_host imap_port imap_tls imap_username imap_password imap_folders imap_idle " +
 		"smtp_host smtp_port smtp_tls smtp_username smtp_password auth_kind"
 	validRule = "name=Hostile&trigger=message_received&match=all&act_type_0=assign_team&act_value_0=Alpha+team" +
@@ -362,6 +368,8 @@ func hostileFixtures(t *testing.T, f *fixture) hostileEnv {
 	require.NoError(t, err)
 	acct, err := app.Email.Create(ctx, f.a, email.Form{Name: "Alpha store", Address: "shop@alpha.test"})
 	require.NoError(t, err)
+	market, err := app.Marketplaces.Create(ctx, f.a, marketplace.Form{Marketplace: "amazon", Name: "Alpha Amazon", Sites: []string{"amazon.com"}})
+	require.NoError(t, err)
 	rules, err := app.Automation.Rules(ctx, f.a)
 	require.NoError(t, err)
 	policies, err := app.Automation.Policies(ctx, f.a)
@@ -394,14 +402,15 @@ func hostileFixtures(t *testing.T, f *fixture) hostileEnv {
 		"jobID": strconv.FormatInt(job.Job.ID, 10), "inboundID": strconv.FormatInt(inboundID, 10), "accountID": strconv.FormatInt(acct.ID, 10),
 		"ruleID": rules[0].ID.String(), "policyID": policies[0].ID.String(), "calendarID": cals[0].ID.String(), "teamID": team.String(),
 		"preset": "tiktok", "user": f.agentA.UserID.String(), "customerID": d.Customer.ID.String(), "customer2": d2.Customer.ID.String(),
-		"viewID": view.String(), "labelID": aTags[0].ID.String(), "label2": aTags[1].ID.String()}
+		"viewID": view.String(), "labelID": aTags[0].ID.String(), "label2": aTags[1].ID.String(),
+		"marketplace": "amazon", "marketID": strconv.FormatInt(market.ID, 10)}
 	bravo := map[string]string{"workspace": "alpha", "token": bToken, "number": f.bTicket, "messageID": f.bMessage, "mergeID": f.bMerge,
 		"userID": f.b.UserID.String(), "invitationID": f.bInvitation, "jobID": f.bJob, "inboundID": f.bInbound, "accountID": f.bAccount,
 		"ruleID": f.bRule, "policyID": f.bPolicy, "calendarID": f.bCalendar, "teamID": f.bTeam, "preset": "no-such-preset", "customerID": f.bCustomer,
 		// Id fields of forms.
 		"viewID": bView.String(), "labelID": bTags[0].ID.String(),
 		"user": f.b.UserID.String(), "ticket": f.bTicket, "team": f.bTeam, "calendar": f.bCalendar, "policy": f.bPolicy, "customer": f.bCustomer,
-		"label": bTags[0].ID.String()}
+		"label": bTags[0].ID.String(), "marketplace": "ebay", "marketID": f.bMarket, "mailbox": f.bAccount}
 	return hostileEnv{alpha: alpha, bravo: bravo}
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/apptest"
 	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/channel/email"
+	"github.com/shopdesk/shopdesk/internal/channel/marketplace"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/pgtest"
@@ -57,6 +58,7 @@ type fixture struct {
 	bTicket, bMessage string
 	bMerge, bInbound  string
 	bAccount          string
+	bMarket           string
 	bRule, bPolicy    string
 	bCalendar, bTeam  string
 	bCustomer         string
@@ -106,6 +108,9 @@ func setup(t *testing.T) *fixture {
 	acct, err := app.Email.Create(context.Background(), f.b, email.Form{Name: "Bravo secret store", Address: "shop@bravo.test"})
 	require.NoError(t, err)
 	f.bAccount = strconv.FormatInt(acct.ID, 10)
+	market, err := app.Marketplaces.Create(context.Background(), f.b, marketplace.Form{Marketplace: "amazon", Name: "Bravo secret Amazon", Sites: []string{"amazon.com"}})
+	require.NoError(t, err)
+	f.bMarket = strconv.FormatInt(market.ID, 10)
 	// Bravo's rules, SLA policies and calendar come with the workspace; its team is made here.
 	rules, err := app.Automation.Rules(context.Background(), f.b)
 	require.NoError(t, err)
@@ -131,7 +136,7 @@ func fill(route string, f *fixture, slug string) (method, path string) {
 	path = strings.TrimSuffix(path, "/*")
 	r := strings.NewReplacer("{workspace}", slug, "{userID}", f.b.UserID.String(),
 		"{invitationID}", f.bInvitation, "{jobID}", f.bJob, "{number}", f.bTicket, "{messageID}", f.bMessage,
-		"{mergeID}", f.bMerge, "{attachmentID}", "1", "{inboundID}", f.bInbound, "{accountID}", f.bAccount,
+		"{mergeID}", f.bMerge, "{attachmentID}", "1", "{inboundID}", f.bInbound, "{accountID}", f.bAccount, "{marketplace}", "amazon", "{marketID}", f.bMarket,
 		"{ruleID}", f.bRule, "{policyID}", f.bPolicy, "{calendarID}", f.bCalendar, "{teamID}", f.bTeam, "{preset}", "tiktok", "{customerID}", f.bCustomer)
 	return method, r.Replace(path)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/channel/email"
+	"github.com/shopdesk/shopdesk/internal/channel/marketplace"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/i18n"
@@ -56,6 +57,8 @@ type Deps struct {
 	Ingest *ingest.Service
 	// Email manages the workspace's email accounts.
 	Email *email.Service
+	// Marketplaces manages the workspace's marketplace accounts (Settings → Channels).
+	Marketplaces *marketplace.Service
 	// Automation is rules, SLA policies, business hours and teams.
 	Automation *automation.Engine
 	// MailSink, in development without a relay, is where outgoing mail is kept; its page is
@@ -194,6 +197,12 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Post("/settings/people/{userID}/remove", h.removeMember)
 				r.Post("/settings/invitations/{invitationID}/revoke", h.revokeInvitation)
 				r.Get("/settings/mail", h.showMail)
+				r.Get("/settings/channels", h.showChannels)
+				r.Get("/settings/channels/{marketplace}", h.showMarketplace)
+				r.Post("/settings/channels/{marketplace}", h.createMarketplaceAccount)
+				r.Get("/settings/channels/{marketplace}/{marketID}", h.showMarketplaceAccount)
+				r.Post("/settings/channels/{marketplace}/{marketID}", h.saveMarketplaceAccount)
+				r.Post("/settings/channels/{marketplace}/{marketID}/delete", h.deleteMarketplaceAccount)
 				r.Post("/settings/mail/quarantine/retry-reason", h.retryReason)
 				r.Post("/settings/mail/quarantine/{inboundID}/retry", h.retryInbound)
 				r.Get("/settings/mail/quarantine/{inboundID}/raw", h.rawInbound)

@@ -50,7 +50,6 @@ func TestAccountForm(t *testing.T) {
 		{"eBay replies by API", marketplace.Form{Marketplace: "ebay", Name: "Store", Sites: []string{"EBAY_US"}, ReplyAccountID: itoa(mailbox.ID)}, "reply_account"},
 		{"mailbox that cannot send", marketplace.Form{Marketplace: "amazon", Name: "EU", Sites: []string{"amazon.de"}, ReplyAccountID: itoa(noSMTP.ID)}, "reply_account"},
 		{"another workspace's mailbox", marketplace.Form{Marketplace: "amazon", Name: "EU", Sites: []string{"amazon.de"}, ReplyAccountID: itoa(foreign.ID)}, "reply_account"},
-		{"patterns only for Walmart", marketplace.Form{Marketplace: "amazon", Name: "EU", Sites: []string{"amazon.de"}, SenderPatterns: "*@relay.walmart.com"}, "sender_patterns"},
 		{"pattern wider than a domain", marketplace.Form{Marketplace: "walmart", Name: "US", Sites: []string{"walmart.com"}, SenderPatterns: "*@*"}, "sender_patterns"},
 		{"silence out of range", marketplace.Form{Marketplace: "amazon", Name: "EU", Sites: []string{"amazon.de"}, SilenceHours: "0"}, "silence_hours"},
 	} {
@@ -61,9 +60,10 @@ func TestAccountForm(t *testing.T) {
 	}
 
 	eu, err := a.Marketplaces.Create(ctx, sc, marketplace.Form{Marketplace: "amazon", Name: "Amazon EU",
-		Sites: []string{"amazon.de", "amazon.fr", "amazon.de"}, Language: "de", ReplyAccountID: itoa(mailbox.ID)})
+		Sites: []string{"amazon.de", "amazon.fr", "amazon.de"}, Language: "de", ReplyAccountID: itoa(mailbox.ID), SenderPatterns: "*@example.com"})
 	require.NoError(t, err)
 	require.Equal(t, []string{"amazon.de", "amazon.fr"}, eu.Sites)
+	require.Empty(t, eu.SenderPatterns, "sender patterns are Walmart's only")
 	require.Equal(t, int32(marketplace.DefaultSilenceHours), eu.SilenceAlarmHours)
 	require.True(t, marketplace.IsToken(eu.ForwardToken), eu.ForwardToken)
 	_, err = a.Marketplaces.Create(ctx, sc, marketplace.Form{Marketplace: "amazon", Name: "Amazon EU", Sites: []string{"amazon.it"}})
