@@ -17,11 +17,11 @@ const (
 	ReasonBodyChanged       Reason = "body_changed"      // the body hash does not match
 	ReasonSignatureInvalid  Reason = "signature_invalid" // headers changed, or signed with another key
 	ReasonSignatureUnusable Reason = "signature_unusable"
-	ReasonNotAligned        Reason = "not_aligned"      // valid signatures, none by the From domain's organisation
-	ReasonNoDMARC           Reason = "no_dmarc"         // the From domain publishes no DMARC policy
-	ReasonProviderFailed    Reason = "provider_failed"  // a trusted provider reported a failure
-	ReasonOtherDomain       Reason = "other_domain"     // From is authenticated but not under the domain asked about
-	ReasonTemporary         Reason = "dns_unavailable"  // a lookup failed for now; Verify also returns ErrTemporary
+	ReasonNotAligned        Reason = "not_aligned"     // valid signatures, none by the From domain's organisation
+	ReasonNoDMARC           Reason = "no_dmarc"        // the From domain publishes no DMARC policy
+	ReasonProviderFailed    Reason = "provider_failed" // a trusted provider reported a failure
+	ReasonOtherDomain       Reason = "other_domain"    // From is authenticated but not under the domain asked about
+	ReasonTemporary         Reason = "dns_unavailable" // a lookup failed for now; Verify also returns ErrTemporary
 )
 
 // MessageKey is the i18n catalog key of the reason in plain words.
