@@ -60,11 +60,10 @@ func ParseOverrides(r io.Reader) (Overrides, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		name, value, ok := strings.Cut(line, " ")
-		if !ok {
-			name, value, ok = strings.Cut(line, "\t")
+		name, value, ok := line, "", false
+		if i := strings.IndexAny(line, " \t"); i >= 0 {
+			name, value, ok = line[:i], strings.TrimSpace(line[i+1:]), true
 		}
-		value = strings.TrimSpace(value)
 		name = canonicalName(name)
 		switch {
 		case !ok || value == "":
