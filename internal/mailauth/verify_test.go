@@ -104,6 +104,18 @@ func TestVerify(t *testing.T) {
 			aligned: []string{"walmart.com"}, domain: "walmart.com", want: true,
 		},
 		{
+			// The gateway prepends Return-Path and Delivered-To before storing the message.
+			name:    "GatewayHeadersPrepended",
+			raw:     append([]byte("Return-Path: <bounce@email.amazonses.com>\r\nDelivered-To: acme+amz1@in.shopdesk.test\r\n"), sign(relayMail(buyer), "amazon.com", mailauthtest.Selector)...),
+			aligned: []string{"amazon.com"}, domain: "amazon.com", want: true,
+		},
+		{
+			// A copy whose line ends were turned into LF still verifies (relaxed canonicalisation).
+			name:    "StoredWithLF",
+			raw:     bytes.ReplaceAll(sign(relayMail(buyer), "amazon.com", mailauthtest.Selector), []byte("\r\n"), []byte("\n")),
+			aligned: []string{"amazon.com"}, domain: "amazon.com", want: true,
+		},
+		{
 			name: "OtherMarketplace", raw: sign(relayMail(buyer), "amazon.com", mailauthtest.Selector),
 			aligned: []string{"amazon.com"}, domain: "amazon.de", want: false,
 		},
