@@ -24,7 +24,8 @@ const (
 	gmailEvilDKIM = "Authentication-Results: mx.google.com;\r\n" +
 		"       dkim=pass header.i=@evil.example header.s=s1 header.b=Ab12Cd34;\r\n" +
 		"       dmarc=pass header.from=evil.example\r\n"
-	outlookPass = "Authentication-Results: spf.protection.outlook.com; spf=pass (sender IP is 54.240.1.1)\r\n" +
+	// Microsoft 365 writes no authserv-id, so there is nothing an admin could trust.
+	outlookPass = "Authentication-Results: spf=pass (sender IP is 54.240.1.1)\r\n" +
 		" smtp.mailfrom=email.amazonses.com; dkim=pass (signature was verified)\r\n" +
 		" header.d=amazon.com;dmarc=pass action=none header.from=marketplace.amazon.com;compauth=pass\r\n" +
 		" reason=100\r\n"
@@ -45,7 +46,7 @@ func TestAuthenticationResults(t *testing.T) {
 	}{
 		{name: "GmailPass", fields: gmailPass, trusted: gmail, method: mailauth.MethodProvider},
 		{name: "GmailTrustedByAnotherCase", fields: gmailPass, trusted: []string{" MX.Google.com "}, method: mailauth.MethodProvider},
-		{name: "OutlookPass", fields: outlookPass, trusted: []string{"spf.protection.outlook.com"}, method: mailauth.MethodProvider},
+		{name: "NoAuthServID", fields: outlookPass, trusted: []string{"mx.microsoft.com", "spf=pass"}, reason: mailauth.ReasonNotSigned},
 		// dkim=pass alone: the alignment and the policy are checked here.
 		{name: "ProviderDKIMPassAligned", fields: gmailDKIMOnly, trusted: gmail, method: mailauth.MethodProvider},
 		{name: "NotTrustedOnTheGateway", fields: gmailPass, trusted: nil, reason: mailauth.ReasonNotSigned},

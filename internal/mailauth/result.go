@@ -8,20 +8,20 @@ type Reason string
 
 // Reasons, roughly in the order Verify finds them.
 const (
-	ReasonNone              Reason = ""                  // authenticated
-	ReasonMalformed         Reason = "malformed"         // the header cannot be read
-	ReasonNoFrom            Reason = "no_from"           // no From address to authenticate
-	ReasonAmbiguousFrom     Reason = "ambiguous_from"    // several From fields or addresses
-	ReasonNotSigned         Reason = "not_signed"        // no DKIM signature, no trusted provider verdict
-	ReasonKeyNotFound       Reason = "key_not_found"     // the signing domain publishes no such key
-	ReasonBodyChanged       Reason = "body_changed"      // the body hash does not match
-	ReasonSignatureInvalid  Reason = "signature_invalid" // headers changed, or signed with another key
-	ReasonSignatureUnusable Reason = "signature_unusable"
-	ReasonNotAligned        Reason = "not_aligned"     // valid signatures, none by the From domain's organisation
-	ReasonNoDMARC           Reason = "no_dmarc"        // the From domain publishes no DMARC policy
-	ReasonProviderFailed    Reason = "provider_failed" // a trusted provider reported a failure
-	ReasonOtherDomain       Reason = "other_domain"    // From is authenticated but not under the domain asked about
-	ReasonTemporary         Reason = "dns_unavailable" // a lookup failed for now; Verify also returns ErrTemporary
+	ReasonNone              Reason = ""                   // authenticated
+	ReasonMalformed         Reason = "malformed"          // the header cannot be read
+	ReasonNoFrom            Reason = "no_from"            // no From address to authenticate
+	ReasonAmbiguousFrom     Reason = "ambiguous_from"     // several From fields or addresses
+	ReasonNotSigned         Reason = "not_signed"         // no DKIM signature, no trusted provider verdict
+	ReasonKeyNotFound       Reason = "key_not_found"      // the signing domain publishes no such key
+	ReasonBodyChanged       Reason = "body_changed"       // the body hash does not match
+	ReasonSignatureInvalid  Reason = "signature_invalid"  // headers changed, or signed with another key
+	ReasonSignatureUnusable Reason = "signature_unusable" // expired, sha1, l= (part of the body), malformed
+	ReasonNotAligned        Reason = "not_aligned"        // valid signatures, none by the From domain's organisation
+	ReasonNoDMARC           Reason = "no_dmarc"           // the From domain publishes no DMARC policy
+	ReasonProviderFailed    Reason = "provider_failed"    // a trusted provider reported a failure
+	ReasonOtherDomain       Reason = "other_domain"       // From is authenticated but not under the domain asked about
+	ReasonTemporary         Reason = "dns_unavailable"    // a lookup failed for now; Verify also returns ErrTemporary
 )
 
 // MessageKey is the i18n catalog key of the reason in plain words.

@@ -30,10 +30,11 @@ type Verifier struct {
 // NewVerifier returns a Verifier asking res.
 func NewVerifier(res Resolver) *Verifier { return &Verifier{Resolver: res} }
 
-// Verify authenticates raw, a whole message as received (CRLF line ends, headers the gateway
-// prepends such as Return-Path and Delivered-To are harmless). trustedAuthServIDs names the
-// mailbox providers whose Authentication-Results count (IMAP route, e.g. "mx.google.com"); pass
-// none for mail that reached Shopdesk's own gateway, where such fields were written by others.
+// Verify authenticates raw, a whole message as received: the gateway's stored copy with its
+// prepended Return-Path and Delivered-To, or IMAP's BODY[] (unsigned fields above the signature and
+// LF line ends do no harm). trustedAuthServIDs names the mailbox providers whose
+// Authentication-Results count (IMAP route, e.g. "mx.google.com"); pass none for mail that reached
+// Shopdesk's own gateway, where such fields were written by others.
 //
 // A message that is not authenticated is no error: the Result says why. The error is ErrTemporary
 // (wrapped) only when a lookup failed for now and no other evidence settled the verdict; the caller

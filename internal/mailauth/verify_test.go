@@ -233,6 +233,25 @@ func TestVerify(t *testing.T) {
 		require.False(t, res.Authenticates("amazon.co"), "a label boundary, not a string prefix")
 	})
 
+	// Without Amazon's policy nothing says which signatures count for its addresses; a record that
+	// does not parse is no policy either.
+	t.Run("MarketplacePolicyMissing", func(t *testing.T) {
+		t.Parallel()
+		raw := sign(relayMail(buyer), "amazon.com", mailauthtest.Selector)
+		for _, policy := range [][]string{nil, {"v=DMARC1; p=sometimes"}, {"v=spf1 -all"}} {
+			r := testResolver(t)
+			delete(r.Records, "_dmarc.amazon.com")
+			if policy != nil {
+				r.Records["_dmarc.amazon.com"] = policy
+			}
+			res, err := mailauth.NewVerifier(r).Verify(context.Background(), raw, nil)
+			require.NoError(t, err)
+			require.Equal(t, mailauth.ReasonNoDMARC, res.Reason, "%q", policy)
+			require.False(t, res.Authenticates("amazon.com"))
+			require.True(t, res.Signatures[0].Pass, "the signature itself is fine")
+		}
+	})
+
 	t.Run("SignaturesListed", func(t *testing.T) {
 		t.Parallel()
 		v := setup(t)
