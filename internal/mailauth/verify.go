@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/mail"
 	"slices"
 	"strings"
@@ -21,6 +23,12 @@ var ErrTemporary = errors.New("authentication lookup unavailable")
 
 // maxSignatures bounds the work one message can cause (each signature costs a DNS lookup).
 const maxSignatures = 8
+
+// fromParser reads the From address whatever the display name's charset: net/mail alone refuses
+// an encoded word in ISO-2022-JP or Shift_JIS (Japanese buyers' names), and only the address counts.
+var fromParser = mail.AddressParser{WordDecoder: &mime.WordDecoder{
+	CharsetReader: func(_ string, r io.Reader) (io.Reader, error) { return r, nil },
+}}
 
 // Verifier checks messages against DNS through its Resolver.
 type Verifier struct {
@@ -56,7 +64,7 @@ func (v *Verifier) Verify(ctx context.Context, raw []byte, trustedAuthServIDs []
 		res.Reason = ReasonAmbiguousFrom
 		return res, nil
 	}
-	addrs, err := mail.ParseAddressList(froms[0])
+	addrs, err := fromParser.ParseList(froms[0])
 	if err != nil || len(addrs) == 0 {
 		res.Reason = ReasonNoFrom
 		return res, nil

@@ -116,6 +116,13 @@ func TestVerify(t *testing.T) {
 			aligned: []string{"amazon.com"}, domain: "amazon.com", want: true,
 		},
 		{
+			// Japanese buyers' names come as ISO-2022-JP encoded words, which net/mail cannot decode.
+			name: "JapaneseDisplayName",
+			raw: sign(replace(relayMail("k3j9x@marketplace.amazon.co.jp"), "Jane - Amazon Marketplace",
+				"=?ISO-2022-JP?B?GyRCOzNFRBsoQg==?= - Amazon Marketplace"), "amazon.co.jp", mailauthtest.Selector),
+			aligned: []string{"amazon.co.jp"}, domain: "amazon.co.jp", want: true,
+		},
+		{
 			name: "OtherMarketplace", raw: sign(relayMail(buyer), "amazon.com", mailauthtest.Selector),
 			aligned: []string{"amazon.com"}, domain: "amazon.de", want: false,
 		},
