@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/shopdesk/shopdesk/internal/failpoint"
+	"github.com/shopdesk/shopdesk/internal/mailauth"
 )
 
 // Environments Shopdesk knows. Production refuses demo seeding and insists on TLS-ready settings.
@@ -66,6 +67,10 @@ type Config struct {
 	Failpoints map[string]int
 	// SendRetryWindow is how long a reply's transient send failures are retried before it fails.
 	SendRetryWindow time.Duration
+	// DNSOverrides is the file of TXT records (test DKIM keys, DMARC policies) answered before DNS
+	// when marketplace mail is authenticated; never set in production. Build the resolver with
+	// mailauth.NewResolver.
+	DNSOverrides string
 }
 
 // Var documents one environment variable; README's configuration table is written from this list.
@@ -101,6 +106,7 @@ var Vars = []Var{
 	{"SHOPDESK_RELAY_URL", "(development mail sink; required in production)", "Outbound relay for system mail (invitations, password resets, notices): smtp://[user:password@]host[:587] (STARTTLS) or smtps://[user:password@]host[:465]."},
 	{"SHOPDESK_MAIL_FROM", "Shopdesk <no-reply@host of SHOPDESK_BASE_URL>", "From address of system mail, e.g. Shopdesk <no-reply@example.com>."},
 	{"SHOPDESK_SEND_RETRY_WINDOW", "1h", "How long a reply whose sending fails temporarily (4xx, no connection) is retried before it shows as failed."},
+	{"SHOPDESK_DNS_OVERRIDES", "(none)", "Not in production: a file of DNS TXT records (one a line: the name, a space, the value) answered before DNS when marketplace mail's DKIM and DMARC are checked; the simulator's and tests' test keys."},
 }
 
 // FieldError names the variable that holds a bad value.
@@ -320,6 +326,15 @@ func Load(getenv func(string) string, needDB, needSecret bool) (Config, error) {
 			bad("SHOPDESK_FAILPOINTS", "%v", err)
 		} else {
 			c.Failpoints = fp
+		}
+	}
+	if v := getenv("SHOPDESK_DNS_OVERRIDES"); v != "" {
+		if c.Env == EnvProduction {
+			bad("SHOPDESK_DNS_OVERRIDES", "is refused in production: its test keys would let anyone pass as Amazon or Walmart; unset it")
+		} else if _, err := mailauth.LoadOverrides(v); err != nil {
+			bad("SHOPDESK_DNS_OVERRIDES", "%v", err)
+		} else {
+			c.DNSOverrides = v
 		}
 	}
 	if len(errs) > 0 {

@@ -2,6 +2,8 @@ package config
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -121,6 +123,43 @@ func TestLoad(t *testing.T) {
 		require.Equal(t, "no-reply@help.example.com", c.MailFrom.Address)
 		require.Equal(t, "json", c.LogFormat)
 		require.Equal(t, "https://help.example.com", c.BaseURL.String())
+	})
+
+	// Test keys published through an overrides file would let anyone pass as a marketplace.
+	t.Run("DNSOverrides", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		good := filepath.Join(dir, "dns.txt")
+		require.NoError(t, os.WriteFile(good, []byte("# test keys\n_dmarc.amazon.com v=DMARC1; p=reject\n"), 0o600))
+		bad := filepath.Join(dir, "bad.txt")
+		require.NoError(t, os.WriteFile(bad, []byte("_dmarc.amazon.com v=DMARC1; p=reject\n\nno-value\n"), 0o600))
+
+		m := valid()
+		m["SHOPDESK_DNS_OVERRIDES"] = good
+		c, err := Load(env(m), true, true)
+		require.NoError(t, err)
+		require.Equal(t, good, c.DNSOverrides)
+
+		m["SHOPDESK_DNS_OVERRIDES"] = bad
+		_, err = Load(env(m), true, true)
+		require.ErrorContains(t, err, "SHOPDESK_DNS_OVERRIDES")
+		require.ErrorContains(t, err, "line 3")
+
+		m["SHOPDESK_DNS_OVERRIDES"] = filepath.Join(dir, "missing.txt")
+		_, err = Load(env(m), true, true)
+		require.ErrorContains(t, err, "SHOPDESK_DNS_OVERRIDES")
+
+		m = valid()
+		m["SHOPDESK_ENV"] = "production"
+		m["SHOPDESK_BASE_URL"] = "https://help.example.com"
+		m["SHOPDESK_RELAY_URL"] = "smtps://smtp.example.com"
+		m["SHOPDESK_DNS_OVERRIDES"] = good
+		_, err = Load(env(m), true, true)
+		var errs Errors
+		require.True(t, errors.As(err, &errs), "got %v", err)
+		require.Len(t, errs, 1, "%v", err)
+		require.Equal(t, "SHOPDESK_DNS_OVERRIDES", errs[0].Name)
+		require.Contains(t, errs[0].Msg, "refused in production")
 	})
 
 	t.Run("SecretNotNeededForMigrate", func(t *testing.T) {
