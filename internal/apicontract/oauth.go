@@ -42,6 +42,7 @@ type OAuth struct {
 	refreshLife    time.Duration
 	consentUser    string
 	refreshGrants  int
+	refreshTries   int
 	codeGrants     int
 	refreshLatency time.Duration
 }
@@ -93,6 +94,13 @@ func (o *OAuth) RefreshGrants() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.refreshGrants
+}
+
+// RefreshAttempts is how many refresh-token grants were asked for, refused ones included.
+func (o *OAuth) RefreshAttempts() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.refreshTries
 }
 
 // CodeGrants is how many authorization codes were exchanged.
@@ -249,6 +257,7 @@ func (o *OAuth) token(w http.ResponseWriter, r *http.Request) {
 			time.Sleep(latency)
 		}
 		o.mu.Lock()
+		o.refreshTries++
 		g := o.refresh[f.Get("refresh_token")]
 		if g == nil || g.revoked || g.clientID != id || !now.Before(g.expires) {
 			o.mu.Unlock()

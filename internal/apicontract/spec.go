@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -38,14 +39,20 @@ type Spec struct {
 	Doc      *openapi3.T
 }
 
+var loaded sync.Map // name → func() (*Spec, error)
+
 // LoadSpec reads an embedded description by name (one of the constants above). OpenAPI 3 is used
-// as it is; Swagger 2.0 is converted with openapi2conv.
+// as it is; Swagger 2.0 is converted with openapi2conv. A description is parsed once per process
+// (the large ones take a good part of a second) and shared: servers only read it.
 func LoadSpec(name string) (*Spec, error) {
-	data, err := specFS.ReadFile(path.Join("specs", name))
-	if err != nil {
-		return nil, fmt.Errorf("apicontract: read spec %s: %w", name, err)
-	}
-	return ParseSpec(name, data)
+	once, _ := loaded.LoadOrStore(name, sync.OnceValues(func() (*Spec, error) {
+		data, err := specFS.ReadFile(path.Join("specs", name))
+		if err != nil {
+			return nil, fmt.Errorf("apicontract: read spec %s: %w", name, err)
+		}
+		return ParseSpec(name, data)
+	}))
+	return once.(func() (*Spec, error))()
 }
 
 // ParseSpec reads a description from bytes.

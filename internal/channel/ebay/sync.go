@@ -8,12 +8,15 @@ import (
 	"time"
 )
 
-// Cursor is how far an account's sync has read, per conversation type: the creation time of the
-// newest latest-message seen. It is JSON, stored with the account and advanced in the same
-// transaction as the messages it covered.
+// Cursor is how far an account's sync has read: per conversation type, the time (our clock) at
+// which the last complete read started, and the messages already returned inside the overlap
+// window behind it, so a message is returned once even though the window is read twice. It is
+// JSON, stored with the account and advanced in the same transaction as the messages it covered.
 type Cursor struct {
 	FromMembers time.Time `json:"from_members,omitzero"`
 	FromEbay    time.Time `json:"from_ebay,omitzero"`
+	// Seen maps message ids returned inside the overlap window to their creation time.
+	Seen map[string]time.Time `json:"seen,omitempty"`
 }
 
 // ParseCursor reads a stored cursor; empty is the start.
@@ -36,16 +39,16 @@ func (c Cursor) Bytes() []byte {
 
 // SyncOptions tune Fetch.
 type SyncOptions struct {
-	// Overlap is read again behind the cursor, for messages eBay files late and clocks that
-	// disagree (default 10 minutes); the caller drops repeats by messageId.
+	// Overlap is read again behind the watermark, for messages eBay lists late and clocks that
+	// disagree (default 10 minutes).
 	Overlap time.Duration
 	// FirstWindow is how far back the first sync reads (default 14 days).
 	FirstWindow time.Duration
 	// Seller is the account's eBay username: its messages are marked Outbound (replies the seller
-	// wrote on eBay itself).
+	// wrote on eBay itself, or ours).
 	Seller string
 	// MaxPages bounds the pages of one list read (default 40 × 50 conversations); FROM_EBAY has no
-	// time filter, so it is read whole each time.
+	// time filter, so its list is read whole each time.
 	MaxPages int
 }
 
@@ -65,12 +68,11 @@ func (o *SyncOptions) defaults() {
 type Fetched struct {
 	Conversation Conversation
 	Message      Message
-	// Outbound marks a message the seller sent (on eBay or through us).
+	// Outbound marks a message the seller sent.
 	Outbound bool
 }
 
-// SyncResult is one Fetch: the messages to store (oldest first, possibly some already stored:
-// dedupe on MessageID) and the cursor to store with them.
+// SyncResult is one Fetch: the new messages (oldest first) and the cursor to store with them.
 type SyncResult struct {
 	Messages []Fetched
 	Next     Cursor
@@ -78,32 +80,33 @@ type SyncResult struct {
 	Conversations int
 }
 
-// Fetch reads what is new since the cursor (channels.md 1.3): conversations of each type whose
-// latest message is newer than the cursor minus the overlap are read whole, and their messages
-// from that point on are returned. FROM_MEMBERS lists are asked from that point (start_time);
-// FROM_EBAY lists cannot be, so they are read whole and filtered. A message added to a
-// conversation older than the cursor moves its latest message past the cursor, so it is found;
-// the next Fetch starts after it (less the overlap, which the caller's dedupe absorbs), so it is
-// returned again only inside the overlap. On any error nothing is returned: retrying with the
-// same cursor is safe.
+// Fetch reads what is new since the cursor (channels.md 1.3). For each conversation type, the
+// conversations whose latest message is newer than the watermark minus the overlap are read
+// whole, and their messages from that point on that the cursor has not seen are returned.
+// FROM_MEMBERS lists are asked from that point (start_time); FROM_EBAY lists cannot be, so they
+// are read whole and filtered. A message added to a conversation older than the watermark moves
+// the conversation's latest message past it, so it is found, and returned once: the next Fetch
+// reads it again inside the overlap but knows it. Store the messages deduplicated on MessageID
+// all the same (a crash between this and the commit repeats a Fetch). On any error nothing is
+// returned: retrying with the same cursor is safe.
 func (c *Client) Fetch(ctx context.Context, auth Auth, cur Cursor, opt SyncOptions) (SyncResult, error) {
 	opt.defaults()
-	now := c.now()
-	res := SyncResult{Next: cur}
+	res := SyncResult{Next: Cursor{FromMembers: cur.FromMembers, FromEbay: cur.FromEbay, Seen: map[string]time.Time{}}}
+	seen := func(id string) bool { _, ok := cur.Seen[id]; return ok }
 	for _, typ := range []string{FromMembers, FromEbay} {
+		started := c.now()
 		mark := cur.FromMembers
 		if typ == FromEbay {
 			mark = cur.FromEbay
 		}
 		since := mark.Add(-opt.Overlap)
 		if mark.IsZero() {
-			since = now.Add(-opt.FirstWindow)
+			since = started.Add(-opt.FirstWindow)
 		}
 		convs, err := c.changedConversations(ctx, auth, typ, since, opt.MaxPages)
 		if err != nil {
 			return SyncResult{}, err
 		}
-		newest := mark
 		for _, conv := range convs {
 			msgs, err := c.messagesSince(ctx, auth, conv, since, opt.MaxPages)
 			if err != nil {
@@ -111,22 +114,37 @@ func (c *Client) Fetch(ctx context.Context, auth Auth, cur Cursor, opt SyncOptio
 			}
 			res.Conversations++
 			for _, m := range msgs {
+				if seen(m.MessageID) {
+					continue
+				}
 				res.Messages = append(res.Messages, Fetched{Conversation: conv, Message: m,
 					Outbound: opt.Seller != "" && m.SenderUsername == opt.Seller})
 			}
-			if l := conv.Latest(); l.After(newest) {
-				newest = l
-			}
-		}
-		// The cursor never runs ahead of our clock: a message dated in the future by a skewed
-		// clock must not hide the ones that follow it.
-		if newest.After(now) {
-			newest = now
 		}
 		if typ == FromMembers {
-			res.Next.FromMembers = newest
+			res.Next.FromMembers = started
 		} else {
-			res.Next.FromEbay = newest
+			res.Next.FromEbay = started
+		}
+	}
+	// Remember what the next read's overlap will cover again.
+	keepFrom := res.Next.FromMembers
+	if res.Next.FromEbay.Before(keepFrom) {
+		keepFrom = res.Next.FromEbay
+	}
+	keepFrom = keepFrom.Add(-opt.Overlap)
+	for id, at := range cur.Seen {
+		if at.After(keepFrom) {
+			res.Next.Seen[id] = at
+		}
+	}
+	for _, f := range res.Messages {
+		at := f.Message.Created()
+		if at.IsZero() {
+			at = c.now()
+		}
+		if at.After(keepFrom) {
+			res.Next.Seen[f.Message.MessageID] = at
 		}
 	}
 	slices.SortStableFunc(res.Messages, func(a, b Fetched) int { return a.Message.Created().Compare(b.Message.Created()) })
