@@ -58,7 +58,7 @@ type grant struct {
 func newOAuth(now func() time.Time) *OAuth {
 	return &OAuth{now: now, apps: map[string]App{}, codes: map[string]*grant{},
 		refresh: map[string]*grant{}, access: map[string]*grant{},
-		accessLife: 2 * time.Hour, refreshLife: 18 * 30 * 24 * time.Hour, consentUser: "seller_one"}
+		accessLife: 2 * time.Hour, refreshLife: 47304000 * time.Second, consentUser: "seller_one"}
 }
 
 // Register adds an application.

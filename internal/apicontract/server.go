@@ -254,9 +254,10 @@ func (s *Server) validateRequest(r *http.Request, route *routers.Route, params m
 	}
 	vr := r.Clone(r.Context())
 	vr.Body = io.NopCloser(bytes.NewReader(body))
-	input := &openapi3filter.RequestValidationInput{Request: vr, PathParams: params, Route: route,
-		Options: &openapi3filter.Options{MultiError: true, AuthenticationFunc: credentialPresent,
-			RejectWhenRequestBodyNotSpecified: true}}
+	opts := &openapi3filter.Options{MultiError: true, AuthenticationFunc: credentialPresent,
+		RejectWhenRequestBodyNotSpecified: true}
+	opts.WithCustomSchemaErrorFunc(schemaError)
+	input := &openapi3filter.RequestValidationInput{Request: vr, PathParams: params, Route: route, Options: opts}
 	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
 		return err.Error()
 	}
@@ -340,10 +341,17 @@ func (s *Server) validateResponse(r *http.Request, route *routers.Route, params 
 		Body:                   io.NopCloser(bytes.NewReader(rec.body.Bytes())),
 		Options:                &openapi3filter.Options{MultiError: true},
 	}
+	in.Options.WithCustomSchemaErrorFunc(schemaError)
 	if err := openapi3filter.ValidateResponse(r.Context(), in); err != nil {
 		return err.Error()
 	}
 	return ""
+}
+
+// schemaError names the failing value's place and the reason, without the schema dump kin-openapi
+// adds by default (hundreds of lines for eBay's documented enums).
+func schemaError(err *openapi3.SchemaError) string {
+	return fmt.Sprintf("at %q: %s", "/"+strings.Join(err.JSONPointer(), "/"), err.Reason)
 }
 
 type recorder struct {

@@ -284,7 +284,7 @@ func TestContractRefusesInvalidRequests(t *testing.T) {
 		{name: "NoAuthorization", method: http.MethodGet, path: "/commerce/message/v1/conversation?conversation_type=FROM_MEMBERS",
 			headers: map[string]string{"Authorization": ""}, want: "Authorization: Bearer"},
 		{name: "WrongBodyType", method: http.MethodPost, path: "/commerce/message/v1/send_message",
-			body: `{"conversationId":"c-1","messageText":42}`, want: `Error at "/messageText": value must be a string`},
+			body: `{"conversationId":"c-1","messageText":42}`, want: `at "/messageText": value must be a string`},
 		{name: "UnknownBodyField", method: http.MethodPost, path: "/commerce/message/v1/send_message",
 			body: `{"conversationId":"c-1","messageText":"hi","messagetext":"hi"}`, want: `"messagetext"`},
 		{name: "NoContentTypeHeader", method: http.MethodPost, path: "/commerce/message/v1/update_conversation",
