@@ -91,7 +91,9 @@ func TestDeletionSignature(t *testing.T) {
 			require.NoError(t, err)
 			return sign(t, other, kid, []byte(deletionBody))
 		}, deletionBody},
-		{"UnknownKeyID", func(t *testing.T, key *ecdsa.PrivateKey) string { return sign(t, key, "no-such-key", []byte(deletionBody)) }, deletionBody},
+		{"UnknownKeyID", func(t *testing.T, key *ecdsa.PrivateKey) string {
+			return sign(t, key, "no-such-key", []byte(deletionBody))
+		}, deletionBody},
 		{"NotBase64", func(*testing.T, *ecdsa.PrivateKey) string { return "%%%" }, deletionBody},
 		{"NoKeyID", func(*testing.T, *ecdsa.PrivateKey) string {
 			return base64.StdEncoding.EncodeToString([]byte(`{"alg":"ecdsa","signature":"MEUCIQ=="}`))
