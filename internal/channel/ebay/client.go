@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -151,12 +150,12 @@ func (c *Client) send(ctx context.Context, token string, cl call) (int, error) {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, transportError(ctx, cl.op, err)
+		return 0, transportError(cl.op, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 	if err != nil {
-		return resp.StatusCode, transportError(ctx, cl.op, err)
+		return resp.StatusCode, transportError(cl.op, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 || cl.want != 0 && resp.StatusCode != cl.want {
 		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
@@ -174,11 +173,9 @@ func (c *Client) send(ctx context.Context, token string, cl call) (int, error) {
 	return resp.StatusCode, nil
 }
 
-// transportError classifies a call that got no complete answer: the caller's own cancellation
-// stays what it is; timeouts, resets and refused connections are transient.
-func transportError(ctx context.Context, op string, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
-		return fmt.Errorf("ebay: %s: %w", op, err)
-	}
+// transportError classifies a call that got no complete answer: timeouts, resets, refused
+// connections and the caller's own cancellation are transient (errors.Is still finds
+// context.Canceled in it). For sendMessage it means "maybe sent": see FindSent.
+func transportError(op string, err error) error {
 	return &Error{Kind: Transient, Op: op, Err: err}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shopdesk/shopdesk/internal/channel/ebay"
+	"github.com/shopdesk/shopdesk/internal/channel/ebay/ebaysim"
 )
 
 func TestChallengeResponse(t *testing.T) {
@@ -68,6 +69,18 @@ func TestDeletionSignature(t *testing.T) {
 		require.Equal(t, ebay.Deletion{NotificationID: "49feeaeb-4982-42d9-a377-9645b8479411_33f7e043-fed8-442b-9d44-791923bd9a6d",
 			EventDate: "2021-03-19T20:43:59.462Z", Username: "test_user", UserID: "ma8vp1jySJC",
 			EIASToken: "nY+sHZ2PrBmdj6wVnY+sEZ2PrA2dj6wJnY+gAZGEpwmdj6x9nY+seQ=="}, d)
+	})
+
+	t.Run("SimulatorsNotification", func(t *testing.T) {
+		t.Parallel()
+		b, key, v := setup(t)
+		body, header, err := ebaysim.DeletionNotification(key, kid, "n-1", "buyer_gone", "u-77", b.clock.Now())
+		require.NoError(t, err)
+		require.NoError(t, v.Verify(t.Context(), header, body))
+		d, err := ebay.ParseDeletion(body)
+		require.NoError(t, err)
+		require.Equal(t, "buyer_gone", d.Username)
+		require.Equal(t, "u-77", d.UserID)
 	})
 
 	t.Run("PrettyPrintedBodyOfASignedPayload", func(t *testing.T) {

@@ -1,6 +1,7 @@
 package ebay
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,11 +83,15 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// KindOf classifies any error a client call returned; errors that are not *Error (a cancelled
-// context, a bug) are Permanent so nothing loops on them.
+// KindOf classifies any error a client call returned. A cancelled or timed-out context is
+// Transient (the job was stopped, not refused); other errors that are not *Error (a reply
+// refused before sending, a bug) are Permanent so nothing loops on them.
 func KindOf(err error) Kind {
 	if e, ok := errors.AsType[*Error](err); ok {
 		return e.Kind
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return Transient
 	}
 	return Permanent
 }

@@ -114,12 +114,12 @@ func (c *Client) token(ctx context.Context, op string, form url.Values) (tokenAn
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return tokenAnswer{}, transportError(ctx, op, err)
+		return tokenAnswer{}, transportError(op, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return tokenAnswer{}, transportError(ctx, op, err)
+		return tokenAnswer{}, transportError(op, err)
 	}
 	var a tokenAnswer
 	_ = json.Unmarshal(data, &a)

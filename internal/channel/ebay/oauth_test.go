@@ -125,6 +125,16 @@ func TestTokens(t *testing.T) {
 		require.Equal(t, 1, b.srv.OAuth.RefreshGrants())
 	})
 
+	t.Run("ExpiredRefreshTokenIsRevokedWithoutAsking", func(t *testing.T) {
+		t.Parallel()
+		b := newBundle(t)
+		b.clock.Add(548 * 24 * time.Hour)
+		err := list(t, b)
+		require.True(t, ebay.IsRevoked(err), "%v", err)
+		require.Contains(t, err.Error(), "the refresh token expired")
+		require.Equal(t, 0, b.srv.OAuth.RefreshAttempts())
+	})
+
 	t.Run("RevokedGrantIsTypedAndNotRetried", func(t *testing.T) {
 		t.Parallel()
 		b := newBundle(t)

@@ -2,6 +2,7 @@ package ebay
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -61,6 +62,14 @@ func (t *Tokens) AccessToken(ctx context.Context) (string, error) {
 		tok := t.grant.AccessToken
 		t.mu.Unlock()
 		return tok, nil
+	}
+	if exp := t.grant.RefreshExpiresAt; !exp.IsZero() && !t.client.now().Before(exp) {
+		// eBay would answer invalid_grant; no need to spend a refresh grant to hear it.
+		t.revoked = &Error{Kind: Revoked, Op: "token refresh", OAuthError: "invalid_grant",
+			Err: fmt.Errorf("the refresh token expired at %s", exp.UTC().Format(time.RFC3339))}
+		err := t.revoked
+		t.mu.Unlock()
+		return "", err
 	}
 	call := t.inflight
 	if call == nil {

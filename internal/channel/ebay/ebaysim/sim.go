@@ -7,6 +7,8 @@ package ebaysim
 
 import (
 	"crypto/ecdsa"
+	"crypto/rand"
+	"crypto/sha1" //nolint:gosec // see DeletionNotification
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -447,4 +449,29 @@ func orEmpty(m []Media) []Media {
 		return []Media{}
 	}
 	return m
+}
+
+// DeletionNotification is a Marketplace Account Deletion notification for an eBay user, signed
+// as eBay signs it (ECDSA over the SHA-1 of the compact JSON body, in an X-EBAY-SIGNATURE header
+// that names kid). Publish the key's public half with SetPublicKey under the same kid.
+func DeletionNotification(key *ecdsa.PrivateKey, kid, notificationID, username, userID string, at time.Time) (body []byte, signature string, err error) {
+	stamp := at.UTC().Format("2006-01-02T15:04:05.000Z")
+	body, err = json.Marshal(map[string]any{
+		"metadata": map[string]any{"topic": "MARKETPLACE_ACCOUNT_DELETION", "schemaVersion": "1.0", "deprecated": false},
+		"notification": map[string]any{"notificationId": notificationID, "eventDate": stamp, "publishDate": stamp,
+			"publishAttemptCount": 1, "data": map[string]any{"username": username, "userId": userID, "eiasToken": base64.StdEncoding.EncodeToString([]byte(userID))}},
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha1.Sum(body) //nolint:gosec // eBay's notification signatures are over SHA-1
+	sig, err := ecdsa.SignASN1(rand.Reader, key, sum[:])
+	if err != nil {
+		return nil, "", err
+	}
+	h, err := json.Marshal(map[string]string{"alg": "ecdsa", "kid": kid, "signature": base64.StdEncoding.EncodeToString(sig), "digest": "SHA1"})
+	if err != nil {
+		return nil, "", err
+	}
+	return body, base64.StdEncoding.EncodeToString(h), nil
 }
