@@ -305,6 +305,9 @@ func (s *Server) authorize(r *http.Request, route *routers.Route) (subject strin
 	}
 	var scopes []string
 	oauth := false
+	if route.Spec.Components == nil {
+		return "", 0, ""
+	}
 	for _, req := range reqs {
 		for name, sc := range req {
 			ref := route.Spec.Components.SecuritySchemes[name]
