@@ -257,6 +257,26 @@ func TestSendMessage(t *testing.T) {
 		require.Equal(t, "It left today.", m.MessageBody)
 	})
 
+	t.Run("TimeoutAfterEbayStoredTheReply", func(t *testing.T) {
+		t.Parallel()
+		b := newBundle(t)
+		b.sim.AddMessage("c-1", ebay.FromMembers, "buyer_a", "buyer_a", "Where is my parcel?", b.clock.Now().Add(-time.Hour))
+		impatient, err := ebay.New(ebay.Config{ClientID: appID, ClientSecret: appCert, RuName: ruName, Endpoints: ebay.Local(b.srv.URL),
+			Now: b.clock.Now, HTTPClient: &http.Client{Timeout: 300 * time.Millisecond}})
+		require.NoError(t, err)
+		tokens := impatient.Tokens(b.tokens.Grant())
+		b.sim.Fail("sendMessage", ebaysim.Failure{Delay: time.Second})
+
+		attempt := b.clock.Now()
+		_, err = impatient.SendMessage(t.Context(), tokens, ebay.Reply{ConversationID: "c-1", Text: "It left today."})
+		require.Equal(t, ebay.Transient, ebay.KindOf(err), "%v", err)
+
+		_, found, err := impatient.FindSent(t.Context(), tokens, "c-1", seller, "It left today.", attempt.Add(-2*time.Minute))
+		require.NoError(t, err)
+		require.True(t, found, "the reply arrived: the retry must not send it again")
+		require.Len(t, b.sim.Messages("c-1"), 2)
+	})
+
 	t.Run("UpdateConversation", func(t *testing.T) {
 		t.Parallel()
 		b := newBundle(t)

@@ -51,10 +51,12 @@ type conversation struct {
 	times                         []time.Time
 }
 
-// Failure is a queued error answer.
+// Failure is a queued error answer. With Status 0 and a Delay, the operation is carried out and
+// its answer held back for Delay: a client that gives up first does not know it succeeded.
 type Failure struct {
 	Status     int
 	RetryAfter string // the Retry-After header, when set
+	Delay      time.Duration
 }
 
 // Sim is one seller's eBay.
@@ -108,6 +110,11 @@ func (s *Sim) failing(op string, h http.HandlerFunc) http.HandlerFunc {
 		s.mu.Unlock()
 		if f == nil {
 			h(w, r)
+			return
+		}
+		if f.Status == 0 {
+			h(w, r)
+			time.Sleep(f.Delay)
 			return
 		}
 		if f.RetryAfter != "" {
