@@ -1,7 +1,8 @@
 // Command benchinbox measures the inbox at scale: first page of "All open" and "Mine" in the
-// 200,000-ticket workspace, a ticket with 50 messages, and search, each as real HTTP requests
-// (session, middleware, database, rendering) at 1 and 16 concurrent users, plus EXPLAIN of the
-// list queries. It prepares the data set itself on first run (see prepare.go).
+// 200,000-ticket workspace, a ticket with 50 messages, search, the bell's panel, the
+// notifications page and a priority change (the htmx POST and its out-of-band answer), each as
+// real HTTP requests (session, middleware, database, rendering) at 1 and 16 concurrent users,
+// plus EXPLAIN of the list queries. It prepares the data set itself on first run (see prepare.go).
 //
 //	go run ./cmd/benchinbox                 # full scale, local PostgreSQL in .local/bench
 //	go run ./cmd/benchinbox -tickets 100000 -messages 500000 -big-tickets 20000 -workspaces 100
@@ -30,6 +31,7 @@ func main() {
 	prepareOnly := flag.Bool("prepare-only", false, "generate the data set and stop")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measuring phase to this file")
 	only := flag.String("only", "", "measure only the scenarios whose name contains this text (e.g. Search)")
+	saveDir := flag.String("save", "", "write one answer of each scenario to this directory (to see what a page carries)")
 	flag.Parse()
 	// Measure the handler as `shopdesk serve` runs it.
 	app.TuneGC()
@@ -57,7 +59,7 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(ctx, ownerURL, appURL, *duration, *only); err != nil {
+	if err := run(ctx, ownerURL, appURL, *duration, *only, *saveDir); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

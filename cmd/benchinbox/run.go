@@ -10,8 +10,10 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -34,9 +36,11 @@ type scenario struct {
 	who   string   // email signed in
 	// queries are the search texts behind paths, reported one by one
 	queries []string
+	// change, when set, makes the scenario POST: user u's i-th request (see priorityChanges).
+	change func(u, i int) (path string, form url.Values)
 }
 
-func run(ctx context.Context, ownerURL, appURL string, d time.Duration, only string) error {
+func run(ctx context.Context, ownerURL, appURL string, d time.Duration, only, saveDir string) error {
 	if d == 0 {
 		d = 10 * time.Second
 	}
@@ -106,16 +110,21 @@ func run(ctx context.Context, ownerURL, appURL string, d time.Duration, only str
 		WHERE w.slug LIKE 'scale-0%' GROUP BY w.slug HAVING count(*) BETWEEN 20 AND 200 ORDER BY count(*) LIMIT 1`).Scan(&smallSlug, &smallOpen); err != nil {
 		return err
 	}
-	// The bell: the "Mine" person has 2,000 notifications, 150 of them unread, so every page's
-	// unread count reads to its cap (100 index entries) — the worst case of the one count query.
+	admin := "agent001@" + seed.ScaleBigSlug + ".test"
+	// The bell: every person the scenarios sign in as in scale-big has 2,000 notifications, 150 of
+	// them unread, so every page's frame counts unread notifications to the bell's cap (100 index
+	// entries) — the worst case of that count, measured on every page.
 	if _, err := owner.Exec(ctx, `INSERT INTO notifications (tenant_id, user_id, kind, ticket_id, created_at, read_at)
 		SELECT $1, u.id, 'mention', t.id, now() - make_interval(mins => g), CASE WHEN g > 150 THEN now() END
 		FROM users u CROSS JOIN generate_series(1, 2000) g
 		CROSS JOIN LATERAL (SELECT id FROM tickets WHERE tenant_id = $1 ORDER BY id LIMIT 1) t
-		WHERE u.email = $2 AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.tenant_id = $1 AND n.user_id = u.id)`, bigID, mineEmail); err != nil {
+		WHERE u.email = ANY($2) AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.tenant_id = $1 AND n.user_id = u.id)`, bigID, []string{mineEmail, admin}); err != nil {
 		return fmt.Errorf("bench notifications: %w", err)
 	}
-	admin := "agent001@" + seed.ScaleBigSlug + ".test"
+	change, err := priorityChanges(ctx, owner, bigID)
+	if err != nil {
+		return err
+	}
 	base := "/w/" + seed.ScaleBigSlug
 	var ticketPaths []string
 	for _, n := range fifty {
@@ -127,21 +136,24 @@ func run(ctx context.Context, ownerURL, appURL string, d time.Duration, only str
 		searchPaths = append(searchPaths, base+"/search?q="+url.QueryEscape(q))
 	}
 	scenarios := []scenario{
-		{"All open, first page (" + seed.ScaleBigSlug + ")", []string{base + "/inbox?view=open"}, admin, nil},
-		{"Mine, first page (" + seed.ScaleBigSlug + ")", []string{base + "/inbox?view=mine"}, mineEmail, nil},
-		{"All open, first page (small workspace " + smallSlug + ")", []string{"/w/" + smallSlug + "/inbox?view=open"}, "agent001@" + smallSlug + ".test", nil},
-		{"Ticket with 50 messages", ticketPaths, admin, nil},
-		{"Search (8 queries in turn)", searchPaths, admin, searches},
+		{"All open, first page (" + seed.ScaleBigSlug + ")", []string{base + "/inbox?view=open"}, admin, nil, nil},
+		{"Mine, first page (" + seed.ScaleBigSlug + ")", []string{base + "/inbox?view=mine"}, mineEmail, nil, nil},
+		{"All open, first page (small workspace " + smallSlug + ")", []string{"/w/" + smallSlug + "/inbox?view=open"}, "agent001@" + smallSlug + ".test", nil, nil},
+		{"Ticket with 50 messages", ticketPaths, admin, nil, nil},
+		{"Search (8 queries in turn)", searchPaths, admin, searches, nil},
 		// Every page above carries the bell's unread count; these are the bell's own requests.
-		{"Bell panel, 150 unread (" + seed.ScaleBigSlug + ")", []string{base + "/notifications/panel"}, mineEmail, nil},
-		{"Notifications page, first of 2,000 (" + seed.ScaleBigSlug + ")", []string{base + "/notifications"}, mineEmail, nil},
+		{"Bell panel, 150 unread (" + seed.ScaleBigSlug + ")", []string{base + "/notifications/panel"}, mineEmail, nil, nil},
+		{"Notifications page, first of 2,000 (" + seed.ScaleBigSlug + ")", []string{base + "/notifications"}, mineEmail, nil, nil},
+		// The htmx POST of the ticket's priority control and its whole answer: the control, the
+		// timeline, SLA box and header out of band, with the rules and SLA run by the change.
+		{"Priority change, htmx POST (" + seed.ScaleBigSlug + ")", nil, admin, nil, change},
 	}
 
 	fmt.Printf("## Inbox at scale\n\n")
 	fmt.Printf("- machine: %d cores (%s/%s), %s; PostgreSQL: %s\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, cpuModel(), pgVersion(ctx, owner))
 	fmt.Printf("- data: %s tickets / %s messages in all; %s holds %d tickets (%d open); \"Mine\" = %s with %d open tickets; %s has %d open\n",
 		count(ctx, owner, "tickets"), count(ctx, owner, "messages"), seed.ScaleBigSlug, tickets, open, mineEmail, mineOpen, smallSlug, smallOpen)
-	fmt.Printf("- each measurement: %s of back-to-back HTTP GETs through the full stack (session, tenancy, database, templ rendering), after 2 s of warm-up\n\n", d)
+	fmt.Printf("- each measurement: %s of back-to-back HTTP requests through the full stack (session, tenancy, database, templ rendering), after 2 s of warm-up; every page counts its person's unread notifications (150, the bell's cap)\n\n", d)
 	var byQuery []result
 	fmt.Printf("| scenario | users | requests | p50 ms | p95 ms | req/s | KB/page |\n|---|---|---|---|---|---|---|\n")
 	for _, s := range scenarios {
@@ -152,9 +164,14 @@ func run(ctx context.Context, ownerURL, appURL string, d time.Duration, only str
 		if err != nil {
 			return fmt.Errorf("sign in as %s: %w", s.who, err)
 		}
+		if saveDir != "" {
+			if err := save(client, ts.URL, s, saveDir); err != nil {
+				return err
+			}
+		}
 		for _, users := range []int{1, 16} {
-			_ = measure(ctx, client, ts.URL, s.paths, users, 2*time.Second)
-			r := measure(ctx, client, ts.URL, s.paths, users, d)
+			_ = measure(ctx, client, ts.URL, s, users, 2*time.Second)
+			r := measure(ctx, client, ts.URL, s, users, d)
 			fmt.Printf("| %s | %d | %d | %.1f | %.1f | %.0f | %.0f |\n", s.name, users, r.n(), ms(r.p50()), ms(r.p95()), r.perSecond(), r.kilobytes())
 			if len(s.queries) > 0 {
 				byQuery = append(byQuery, r)
@@ -230,7 +247,31 @@ func (r result) kilobytes() float64 {
 	return float64(r.bytes) / float64(len(r.all)) / 1024
 }
 
-func measure(ctx context.Context, c *http.Client, base string, paths []string, users int, d time.Duration) result {
+// request is user u's i-th request of the scenario: its paths in turn, or its change.
+func (s scenario) request(base string, u, i int) (*http.Request, string) {
+	if s.change == nil {
+		p := s.paths[(u+i)%len(s.paths)]
+		req, _ := http.NewRequest(http.MethodGet, base+p, nil)
+		return req, p
+	}
+	p, form := s.change(u, i)
+	req, _ := http.NewRequest(http.MethodPost, base+p, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", base)
+	req.Header.Set("HX-Request", "true")
+	return req, p
+}
+
+// ok says the answer is the page or fragment asked for: a change's answer carries its
+// out-of-band parts.
+func (s scenario) ok(res *http.Response, body []byte) bool {
+	if res.StatusCode != http.StatusOK {
+		return false
+	}
+	return s.change == nil || strings.Contains(string(body), `hx-swap-oob`)
+}
+
+func measure(ctx context.Context, c *http.Client, base string, s scenario, users int, d time.Duration) result {
 	var mu sync.Mutex
 	r := result{byPath: map[string][]time.Duration{}, d: d}
 	deadline := time.Now().Add(d)
@@ -238,24 +279,22 @@ func measure(ctx context.Context, c *http.Client, base string, paths []string, u
 	var failures int
 	for u := range users {
 		wg.Go(func() {
-			i := u
-			for time.Now().Before(deadline) && ctx.Err() == nil {
-				p := paths[i%len(paths)]
-				i++
+			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
+				req, p := s.request(base, u, i)
 				start := time.Now()
-				res, err := c.Get(base + p)
-				var n int64
+				res, err := c.Do(req)
+				var body []byte
 				if err == nil {
-					n, _ = io.Copy(io.Discard, res.Body)
+					body, err = io.ReadAll(res.Body)
 					res.Body.Close()
 				}
 				el := time.Since(start)
 				mu.Lock()
-				if err != nil || res.StatusCode != http.StatusOK {
+				if err != nil || !s.ok(res, body) {
 					failures++
 				}
 				r.all = append(r.all, el)
-				r.bytes += n
+				r.bytes += int64(len(body))
 				r.byPath[p] = append(r.byPath[p], el)
 				mu.Unlock()
 			}
@@ -263,13 +302,76 @@ func measure(ctx context.Context, c *http.Client, base string, paths []string, u
 	}
 	wg.Wait()
 	if failures > 0 {
-		fmt.Fprintf(os.Stderr, "bench: %d failed requests on %s\n", failures, paths[0])
+		fmt.Fprintf(os.Stderr, "bench: %d failed requests on %s\n", failures, s.name)
 	}
 	slices.Sort(r.all)
 	for _, l := range r.byPath {
 		slices.Sort(l)
 	}
 	return r
+}
+
+// save writes one answer of the scenario to dir, to see what a page carries.
+func save(c *http.Client, base string, s scenario, dir string) error {
+	req, _ := s.request(base, 0, 0)
+	res, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return err
+	}
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '_'
+	}, s.name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, name+".html"), body, 0o644)
+}
+
+// priorityChanges picks 128 open tickets of the big workspace with short threads (8 for each
+// of 16 users, so no two users change the same ticket at once) and returns user u's i-th change:
+// its tickets in turn, each between high and normal from the priority it had.
+func priorityChanges(ctx context.Context, owner *pgxpool.Pool, tenantID uuid.UUID) (func(u, i int) (string, url.Values), error) {
+	const perUser, users = 8, 16
+	rows, err := owner.Query(ctx, `SELECT number, priority FROM tickets
+		WHERE tenant_id = $1 AND status = 'open' AND merged_into IS NULL AND message_count BETWEEN 2 AND 8
+		ORDER BY number LIMIT $2`, tenantID, perUser*users)
+	if err != nil {
+		return nil, err
+	}
+	type ticket struct {
+		Number   int64
+		Priority int16
+	}
+	ts, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ticket])
+	if err != nil {
+		return nil, err
+	}
+	if len(ts) < perUser*users {
+		return nil, fmt.Errorf("bench: %d open tickets with short threads in %s, want %d", len(ts), seed.ScaleBigSlug, perUser*users)
+	}
+	// Each user's goroutine owns its own tickets' current priority; the scenario's 1-user and
+	// 16-user runs continue from where the previous one left them.
+	current := make([]int16, len(ts))
+	for k, t := range ts {
+		current[k] = t.Priority
+	}
+	return func(u, i int) (string, url.Values) {
+		k := (u%users)*perUser + i%perUser
+		next := int16(1)
+		if current[k] == 1 {
+			next = 2
+		}
+		current[k] = next
+		return fmt.Sprintf("/w/%s/t/%d/priority", seed.ScaleBigSlug, ts[k].Number), url.Values{"priority": {strconv.Itoa(int(next))}}
+	}, nil
 }
 
 func signIn(base, email string) (*http.Client, error) {

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
@@ -48,6 +49,13 @@ type Detail struct {
 
 // Detail loads a ticket with its thread, customer and context, and marks it read for the viewer.
 func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (Detail, error) {
+	return s.DetailWith(ctx, sc, number, nil)
+}
+
+// DetailWith is Detail with other statements in its second round trip: also (may be nil) gets
+// the ticket and returns them (see store.Join), such as the composer's signature for its channel.
+// They run after the page view's read markers.
+func (s *Service) DetailWith(ctx context.Context, sc tenant.Scope, number int64, also func(Ticket) store.PipelineFunc) (Detail, error) {
 	var d Detail
 	tid := sc.TenantID()
 	// Two round trips: the ticket, then everything that depends only on it (store.InTenantPipeline).
@@ -60,6 +68,10 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 		t := d.Ticket
 		// Decided before the pipeline: its function runs twice and must issue the same statements.
 		cached, haveMembers := s.people.get(tid)
+		var more store.PipelineFunc
+		if also != nil {
+			more = also(t)
+		}
 		err = s.st.InTenantPipeline(ctx, tid, false, func(q *dbsqlc.Queries, db dbsqlc.DBTX) error {
 			var err error
 			if d.Messages, err = q.MessagesOfTicket(ctx, dbsqlc.MessagesOfTicketParams{TenantID: tid, TicketID: t.ID}); err != nil {
@@ -159,7 +171,13 @@ func (s *Service) Detail(ctx context.Context, sc tenant.Scope, number int64) (De
 			if err := q.NotificationsReadForTicket(ctx, dbsqlc.NotificationsReadForTicketParams{TenantID: tid, UserID: sc.UserID, TicketID: int8Of(t.ID)}); err != nil {
 				return err
 			}
-			return q.TicketMarkRead(ctx, dbsqlc.TicketMarkReadParams{TenantID: tid, TicketID: t.ID, UserID: sc.UserID})
+			if err := q.TicketMarkRead(ctx, dbsqlc.TicketMarkReadParams{TenantID: tid, TicketID: t.ID, UserID: sc.UserID}); err != nil {
+				return err
+			}
+			if more != nil {
+				return more(q, db)
+			}
+			return nil
 		})
 		if err == nil && !haveMembers {
 			s.people.put(tid, d.Members)

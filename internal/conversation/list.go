@@ -310,7 +310,8 @@ func scanListItem(row pgx.Row, it *ListItem) error {
 
 // queryItems runs a list-shaped statement in the workspace. Assignees are named from the
 // workspace's cached members (peopleTTL), read in the same round trip when the cache is cold.
-func (s *Service) queryItems(ctx context.Context, sc tenant.Scope, genericPlans bool, sql string, args ...any) ([]ListItem, error) {
+// also (may be nil) adds other services' statements to the same round trip (a page's frame).
+func (s *Service) queryItems(ctx context.Context, sc tenant.Scope, genericPlans bool, also store.PipelineFunc, sql string, args ...any) ([]ListItem, error) {
 	tid := sc.TenantID()
 	var out []ListItem
 	members, haveMembers := s.people.get(tid)
@@ -333,9 +334,14 @@ func (s *Service) queryItems(ctx context.Context, sc tenant.Scope, genericPlans 
 			return err
 		}
 		if !haveMembers {
-			members, err = q.MembersForMention(ctx, tid)
+			if members, err = q.MembersForMention(ctx, tid); err != nil {
+				return err
+			}
 		}
-		return err
+		if also != nil {
+			return also(q, db)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -390,13 +396,19 @@ func (s *Service) ListSQL(sc tenant.Scope, f Filter, after string, limit int) (s
 
 // List returns one page of a view. limit is capped at 100.
 func (s *Service) List(ctx context.Context, sc tenant.Scope, f Filter, after string, limit int) (Page, error) {
+	return s.ListWith(ctx, sc, f, after, limit, nil)
+}
+
+// ListWith is List with other statements (also, see store.Join) in the same round trip: the
+// inbox page reads its frame's bell count and saved views there.
+func (s *Service) ListWith(ctx context.Context, sc tenant.Scope, f Filter, after string, limit int, also store.PipelineFunc) (Page, error) {
 	limit = min(max(limit, 1), 100)
 	sql, args, order, err := s.buildList(sc, f, after, limit)
 	if err != nil {
 		return Page{}, err
 	}
 	var p Page
-	p.Items, err = s.queryItems(ctx, sc, f.viewOnly(), sql, args...)
+	p.Items, err = s.queryItems(ctx, sc, f.viewOnly(), also, sql, args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("conversation: list %s: %w", f.View, err)
 	}
@@ -442,9 +454,6 @@ func (s *Service) Counts(ctx context.Context, sc tenant.Scope) (map[string]int, 
 		keys = append(keys, ViewChannel+":"+ch)
 		exprs = append(exprs, capped(openStatuses+" AND t.channel = '"+ch+"'"))
 	}
-	// The person's unread notifications ride along in the same round trip.
-	keys = append(keys, "notifications")
-	exprs = append(exprs, "(SELECT count(*) FROM (SELECT 1 FROM notifications n WHERE n.tenant_id = $1 AND n.user_id = $2 AND n.read_at IS NULL LIMIT "+strconv.Itoa(CountCap)+") s)")
 	out := make(map[string]int, len(keys))
 	// One generic plan: planning this statement afresh took longer than running it.
 	soon := s.now().Add(BreachingWindow)

@@ -37,12 +37,23 @@ ORDER BY b.rank DESC, t.id DESC`
 // Search finds tickets by subject, message text, customer name or address and order number,
 // best match first. Typed text is folded and split the same way as indexed text (package search).
 func (s *Service) Search(ctx context.Context, sc tenant.Scope, typed string, limit int) ([]ListItem, error) {
+	return s.SearchWith(ctx, sc, typed, limit, nil)
+}
+
+// SearchWith is Search with other statements (also, see store.Join) in the search's round trip.
+func (s *Service) SearchWith(ctx context.Context, sc tenant.Scope, typed string, limit int, also store.PipelineFunc) ([]ListItem, error) {
 	q, ok := search.QueryIn(search.Scope(sc.TenantID()), typed)
 	if !ok {
+		if also == nil {
+			return nil, nil
+		}
+		if err := s.st.InTenantPipeline(ctx, sc.TenantID(), false, also); err != nil {
+			return nil, fmt.Errorf("conversation: search: %w", err)
+		}
 		return nil, nil
 	}
 	limit = min(max(limit, 1), 100)
-	out, err := s.queryItems(ctx, sc, false, searchSQL, sc.TenantID(), q, limit, sc.UserID)
+	out, err := s.queryItems(ctx, sc, false, also, searchSQL, sc.TenantID(), q, limit, sc.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("conversation: search: %w", err)
 	}

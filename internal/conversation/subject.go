@@ -3,6 +3,7 @@ package conversation
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/shopdesk/shopdesk/internal/search"
@@ -41,11 +42,38 @@ var (
 	askWords         = []string{"inquiry", "enquiry", "message", "question", "contact", "anfrage", "intrebare", "mesaj", "solicitare", "문의", "메시지", "질문", "sent you", "has sent", "sent a"}
 )
 
+// subjects remembers UsefulSubject's answers: every list row asks, the same tickets are listed
+// again and again, and the rule's regular expressions were a third of a row's rendering. Bounded:
+// emptied when full.
+var subjects = struct {
+	sync.RWMutex
+	m map[string]Subject
+}{m: map[string]Subject{}}
+
+const subjectsCap = 20_000
+
 // UsefulSubject picks what is worth reading from a subject: reply prefixes go, an order number is
 // taken out into Order, and a marketplace's "Inquiry from Amazon customer X" wrapper is dropped in
 // favour of whatever follows it. A simple rule until the marketplaces' parsers name these parts
 // themselves.
 func UsefulSubject(subject string) Subject {
+	subjects.RLock()
+	out, ok := subjects.m[subject]
+	subjects.RUnlock()
+	if ok {
+		return out
+	}
+	out = usefulSubject(subject)
+	subjects.Lock()
+	if len(subjects.m) >= subjectsCap {
+		clear(subjects.m)
+	}
+	subjects.m[subject] = out
+	subjects.Unlock()
+	return out
+}
+
+func usefulSubject(subject string) Subject {
 	s := strings.TrimSpace(subject)
 	for {
 		loc := replyPrefix.FindStringIndex(s)

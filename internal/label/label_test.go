@@ -31,7 +31,7 @@ type testBundle struct {
 	mgr    tenant.Scope // a manager of A
 }
 
-func setup(t *testing.T) *testBundle {
+func setup(t testing.TB) *testBundle {
 	t.Helper()
 	ctx := context.Background()
 	db := pgtest.NewDB(t)
@@ -62,7 +62,7 @@ func setup(t *testing.T) *testBundle {
 
 var seq int
 
-func (tb *testBundle) ticket(t *testing.T, sc tenant.Scope, category string, tags ...string) int64 {
+func (tb *testBundle) ticket(t testing.TB, sc tenant.Scope, category string, tags ...string) int64 {
 	t.Helper()
 	seq++
 	tk, err := tb.conv.CreateInbound(context.Background(), sc, conversation.NewTicket{Channel: "email", Subject: "Subject",

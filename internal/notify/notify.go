@@ -66,13 +66,22 @@ type Item struct {
 
 // Unread is the bell's count, at most BellCap+1 (shown as "99+").
 func (s *Service) Unread(ctx context.Context, sc tenant.Scope) (int, error) {
-	var n int64
-	err := s.st.InTenantPipeline(ctx, sc.TenantID(), false, func(q *dbsqlc.Queries, _ dbsqlc.DBTX) error {
-		var err error
-		n, err = q.NotificationUnreadCount(ctx, dbsqlc.NotificationUnreadCountParams{TenantID: sc.TenantID(), UserID: sc.UserID})
-		return err
-	})
-	return int(min(n, BellCap+1)), err
+	var n int
+	err := s.st.InTenantPipeline(ctx, sc.TenantID(), false, UnreadPart(ctx, sc, &n))
+	return n, err
+}
+
+// UnreadPart reads the bell's count into n as part of another service's pipeline: a page's frame
+// then costs no round trip of its own for it.
+func UnreadPart(ctx context.Context, sc tenant.Scope, n *int) store.PipelineFunc {
+	return func(q *dbsqlc.Queries, _ dbsqlc.DBTX) error {
+		c, err := q.NotificationUnreadCount(ctx, dbsqlc.NotificationUnreadCountParams{TenantID: sc.TenantID(), UserID: sc.UserID})
+		*n = int(min(c, BellCap+1))
+		if err != nil {
+			return fmt.Errorf("notify: unread count: %w", err)
+		}
+		return nil
+	}
 }
 
 // Page lists the person's notifications older than before (0: the newest), and the cursor of
@@ -225,15 +234,24 @@ func (s *Service) Signatures(ctx context.Context, sc tenant.Scope) (map[string]s
 // Signature is the person's signature for one channel ("" when none).
 func (s *Service) Signature(ctx context.Context, sc tenant.Scope, channel string) (string, error) {
 	var body string
-	err := s.st.InTenantPipeline(ctx, sc.TenantID(), false, func(q *dbsqlc.Queries, _ dbsqlc.DBTX) error {
+	err := s.st.InTenantPipeline(ctx, sc.TenantID(), false, SignaturePart(ctx, sc, channel, &body))
+	return body, err
+}
+
+// SignaturePart reads Signature into body as part of another service's pipeline (the ticket
+// page's).
+func SignaturePart(ctx context.Context, sc tenant.Scope, channel string, body *string) store.PipelineFunc {
+	return func(q *dbsqlc.Queries, _ dbsqlc.DBTX) error {
 		var err error
-		body, err = q.SignatureGet(ctx, dbsqlc.SignatureGetParams{TenantID: sc.TenantID(), UserID: sc.UserID, Channel: channel})
+		*body, err = q.SignatureGet(ctx, dbsqlc.SignatureGetParams{TenantID: sc.TenantID(), UserID: sc.UserID, Channel: channel})
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
-		return err
-	})
-	return body, err
+		if err != nil {
+			return fmt.Errorf("notify: signature: %w", err)
+		}
+		return nil
+	}
 }
 
 // SaveSignatures stores one signature per channel; an empty one is removed. Field names are

@@ -20,6 +20,22 @@ import (
 // arguments that differ between calls (the time now) before it, not inside.
 type PipelineFunc func(q *dbsqlc.Queries, db dbsqlc.DBTX) error
 
+// Join runs several services' statements as one PipelineFunc, in order, so a page can read what
+// different services own in the same round trip (each part keeps the PipelineFunc rules).
+func Join(parts ...PipelineFunc) PipelineFunc {
+	return func(q *dbsqlc.Queries, db dbsqlc.DBTX) error {
+		for _, p := range parts {
+			if p == nil {
+				continue
+			}
+			if err := p(q, db); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 // ErrPipelineDependent means a pipelined statement's text or arguments came out differently once
 // results were real: it depended on an earlier statement of the same pipeline.
 var ErrPipelineDependent = errors.New("store: pipelined statement depends on an earlier result")

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/i18n"
+	"github.com/shopdesk/shopdesk/internal/notify"
+	"github.com/shopdesk/shopdesk/internal/savedview"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 	"github.com/shopdesk/shopdesk/internal/validate"
@@ -53,12 +56,26 @@ func listParams(q url.Values) url.Values {
 }
 
 func (h *Handler) inboxView(r *http.Request, active int64) (pages.InboxView, error) {
+	f := filterFrom(r.URL.Query())
+	after := r.URL.Query().Get("after")
+	return h.inboxAround(r, active, func(ctx context.Context, sc tenant.Scope, also store.PipelineFunc) (conversation.Page, error) {
+		return h.Conversations.ListWith(ctx, sc, f, after, 50, also)
+	})
+}
+
+// listLoader reads the inbox's list; also (the frame's bell count and the saved views) must go
+// out in the list's round trip.
+type listLoader func(ctx context.Context, sc tenant.Scope, also store.PipelineFunc) (conversation.Page, error)
+
+// inboxAround builds the inbox page around the list load gives: one round trip for the list, the
+// bell and the saved views (the sidebar counts and the pickers are cached).
+func (h *Handler) inboxAround(r *http.Request, active int64, load listLoader) (pages.InboxView, error) {
 	ctx := r.Context()
 	sc := currentScope(ctx)
 	p := i18n.FromContext(ctx)
 	q := r.URL.Query()
 	f := filterFrom(q)
-	v := pages.InboxView{Shell: h.shell(r, p.T("nav.inbox"), "inbox"), Slug: sc.Workspace.Slug, Params: listParams(q), Filter: f, Now: time.Now()}
+	v := pages.InboxView{Shell: h.frame(r, p.T("nav.inbox"), "inbox"), Slug: sc.Workspace.Slug, Params: listParams(q), Filter: f, Now: time.Now()}
 	v.Admin = sc.Role.AtLeast(tenant.RoleAdmin)
 	if c, err := r.Cookie(pages.RailCookie); err == nil && c.Value == "1" {
 		v.ViewsRail = true
@@ -68,15 +85,16 @@ func (h *Handler) inboxView(r *http.Request, active int64) (pages.InboxView, err
 		return v, err
 	}
 	v.Counts = counts
-	if v.Views, err = h.viewsPane(r, counts); err != nil {
-		return v, err
-	}
-	page, err := h.Conversations.List(ctx, sc, f, q.Get("after"), 50)
+	var views []savedview.View
+	page, err := load(ctx, sc, store.Join(notify.UnreadPart(ctx, sc, &v.Shell.Unread), savedview.VisiblePart(ctx, sc, &views)))
 	if err != nil {
 		return v, err
 	}
 	v.Items, v.Next = page.Items, page.Next
 	v.Active = active
+	if v.Views, err = h.viewsPane(r, views, counts); err != nil {
+		return v, err
+	}
 	members, err := h.Conversations.People(ctx, sc)
 	if err != nil {
 		return v, err
@@ -97,20 +115,17 @@ func (h *Handler) showInbox(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) showSearch(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	sc := currentScope(ctx)
-	v, err := h.inboxView(r, 0)
+	query := r.URL.Query().Get("q")
+	v, err := h.inboxAround(r, 0, func(ctx context.Context, sc tenant.Scope, also store.PipelineFunc) (conversation.Page, error) {
+		items, err := h.Conversations.SearchWith(ctx, sc, query, 50, also)
+		return conversation.Page{Items: items}, err
+	})
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	v.Query = r.URL.Query().Get("q")
+	v.Query = query
 	v.Searching = true
-	v.Items, v.Next = nil, ""
-	if v.Items, err = h.Conversations.Search(ctx, sc, v.Query, 50); err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	h.render(w, r, http.StatusOK, pages.Inbox(v))
 }
 
@@ -148,7 +163,11 @@ func (h *Handler) ticketView(r *http.Request) (pages.TicketView, error) {
 	if err != nil {
 		return pages.TicketView{}, err
 	}
-	d, err := h.Conversations.Detail(ctx, sc, n)
+	// The composer's signature rides in the ticket's second round trip.
+	var signature string
+	d, err := h.Conversations.DetailWith(ctx, sc, n, func(t conversation.Ticket) store.PipelineFunc {
+		return notify.SignaturePart(ctx, sc, t.Channel, &signature)
+	})
 	if err != nil {
 		return pages.TicketView{}, err
 	}
@@ -161,9 +180,7 @@ func (h *Handler) ticketView(r *http.Request) (pages.TicketView, error) {
 			tv.EditFailed(id)
 		}
 	}
-	if tv.Signature, err = h.notify.Signature(ctx, sc, d.Ticket.Channel); err != nil {
-		return tv, err
-	}
+	tv.Signature = signature
 	for _, s := range h.Live.Present(sc.TenantID(), d.Ticket.ID, sc.UserID) {
 		tv.Present = append(tv.Present, pages.Presence{Name: d.Names[s.UserID], State: s.State})
 	}

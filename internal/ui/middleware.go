@@ -156,6 +156,16 @@ func (h *Handler) requireRole(min tenant.Role) func(http.Handler) http.Handler {
 
 // shell is the page frame's view model for the current request.
 func (h *Handler) shell(r *http.Request, title, active string) components.Shell {
+	s := h.frame(r, title, active)
+	if s.Workspace != nil {
+		s.Unread = h.bellCount(r)
+	}
+	return s
+}
+
+// frame is shell without the bell's count, for pages that read it in their own round trip
+// (notify.UnreadPart).
+func (h *Handler) frame(r *http.Request, title, active string) components.Shell {
 	ctx := r.Context()
 	s := components.Shell{Title: title, Active: active, Flash: h.popFlash(r)}
 	if key := problemSummary(ctx); key != "" && s.Flash == nil {
@@ -168,7 +178,6 @@ func (h *Handler) shell(r *http.Request, title, active string) components.Shell 
 	s.User = &components.ShellUser{Name: u.Name, Email: u.Email}
 	if sc := currentScope(ctx); sc.UserID != uuid.Nil {
 		s.Workspace = &components.ShellWorkspace{Slug: sc.Workspace.Slug, Name: sc.Workspace.Name, Role: string(sc.Role)}
-		s.Unread = h.bellCount(r)
 	}
 	for _, m := range memberships(ctx) {
 		s.Workspaces = append(s.Workspaces, components.ShellWorkspace{Slug: m.Tenant.Slug, Name: m.Tenant.Name, Role: m.Role, Availability: m.Availability})

@@ -66,16 +66,13 @@ func (h *Handler) loadCounts(ctx context.Context, sc tenant.Scope) (map[string]i
 }
 
 // viewsPane fills the inbox's saved views, the current one, and the filters' pickers.
-func (h *Handler) viewsPane(r *http.Request, counts map[string]int) (pages.ViewsPane, error) {
+func (h *Handler) viewsPane(r *http.Request, views []savedview.View, counts map[string]int) (pages.ViewsPane, error) {
 	ctx := r.Context()
 	sc := currentScope(ctx)
 	slug := sc.Workspace.Slug
 	q := r.URL.Query()
 	p := pages.ViewsPane{CanShare: sc.Role.AtLeast(tenant.RoleManager), Admin: sc.Role.AtLeast(tenant.RoleAdmin)}
-	views, err := h.Views.Visible(ctx, sc)
-	if err != nil {
-		return p, err
-	}
+	var err error
 	current := q.Get("saved")
 	here := savedParams(q)
 	for _, v := range views {
