@@ -60,6 +60,7 @@ func TestHoursFormRows(t *testing.T) {
 		require.True(t, strings.Contains(res.Body, want), "the refused form shows %s", want)
 	}
 	require.NotContains(t, res.Body, `id="day_0_0-error"`, "the message sits on the row entered later")
+	require.Equal(t, 1, strings.Count(res.Body, `value="2026-06-01"`), "a date the country lists twice is one row, so the form saves as shown")
 	cals, err = app.Automation.Calendars(ctx, sc)
 	require.NoError(t, err)
 	require.Equal(t, "Business hours", cals[0].Name, "nothing saved")

@@ -176,7 +176,9 @@ func (h *Handler) renderCalendarProblems(w http.ResponseWriter, r *http.Request,
 		}
 		n := 0
 		for _, hd := range list {
+			// A country list may name one date twice (two feasts on one day); the row is one.
 			if !have[hd.Date] {
+				have[hd.Date] = true
 				hols = append(hols, automation.HolidayInput{Date: hd.Date, Name: hd.Name})
 				n++
 			}
