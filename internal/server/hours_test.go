@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -27,6 +28,10 @@ func TestHoursFormRows(t *testing.T) {
 	cals, err := app.Automation.Calendars(ctx, sc)
 	require.NoError(t, err)
 	path := "/w/hoursrows/settings/hours/" + cals[0].ID.String()
+	loc, err := time.LoadLocation(cals[0].TimeZone)
+	require.NoError(t, err)
+	soon := time.Now().In(loc).AddDate(0, 1, 0).Format(time.DateOnly)
+	later := time.Now().In(loc).AddDate(2, 0, 0).Format(time.DateOnly)
 
 	// Without JavaScript each day and the holiday list end with one empty row to fill in.
 	page := c.Get(path).Body
@@ -39,7 +44,7 @@ func TestHoursFormRows(t *testing.T) {
 		"day_0_start_0": {"09:00"}, "day_0_end_0": {"12:00"}, "day_0_start_1": {"11:30"}, "day_0_end_1": {"17:00"},
 		"day_1_start_0": {"17:00"}, "day_1_end_0": {"09:00"},
 		"day_2_start_0": {"nine"}, "day_2_end_0": {"17:00"},
-		"hol_date_0": {"2027-12-24"}, "hol_name_0": {"Company day"}, "hol_date_1": {""}, "hol_name_1": {"Staff party"},
+		"hol_date_0": {soon}, "hol_name_0": {"Company day"}, "hol_date_1": {""}, "hol_name_1": {"Staff party"},
 		"add_country": {"RO"}}
 	res := c.PostForm(path, form)
 	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
@@ -68,8 +73,8 @@ func TestHoursFormRows(t *testing.T) {
 	// Fixed, with the imported rows posted back and one of them removed: saved once, without it.
 	form = url.Values{"name": {"Office"}, "time_zone": {"Europe/Bucharest"},
 		"day_0_start_0": {"09:00"}, "day_0_end_0": {"12:00"}, "day_0_start_1": {"13:00"}, "day_0_end_1": {"17:00"},
-		"hol_date_0": {"2027-12-24"}, "hol_name_0": {"Company day"}, "hol_date_1": {"2025-01-01"}, "hol_name_1": {"New year"},
-		"hol_date_2": {"2027-12-25"}, "hol_name_2": {"Crăciunul"},
+		"hol_date_0": {soon}, "hol_name_0": {"Company day"}, "hol_date_1": {"2025-01-01"}, "hol_name_1": {"New year"},
+		"hol_date_2": {later}, "hol_name_2": {"Far ahead"},
 		"add_country": {"RO"}, "imported_country": {"RO"}}
 	res = c.PostForm(path, form)
 	require.Equal(t, http.StatusSeeOther, res.StatusCode, res.Body)
@@ -78,14 +83,19 @@ func TestHoursFormRows(t *testing.T) {
 	require.Equal(t, []sla.Span{{Start: 9 * 60, End: 12 * 60}, {Start: 13 * 60, End: 17 * 60}}, cals[0].Data.Week[0])
 	require.Len(t, cals[0].Data.Holidays, 3, "the country's other holidays were removed before saving")
 
-	// Past holidays fold away, upcoming ones show.
+	// Past holidays and those more than a year ahead fold away; the coming year's show.
 	page = c.Get(path).Body
+	upcoming := page[strings.Index(page, `data-testid="holiday-rows"`):strings.Index(page, `data-testid="later-holidays"`)]
+	require.Contains(t, upcoming, `value="`+soon+`"`)
+	require.NotContains(t, upcoming, `value="2025-01-01"`)
+	fold := page[strings.Index(page, `data-testid="later-holidays"`):strings.Index(page, `data-testid="past-holidays"`)]
+	require.Contains(t, fold, "Later holidays (1)")
+	require.Contains(t, fold, `value="`+later+`"`)
 	past := page[strings.Index(page, `data-testid="past-holidays"`):]
 	require.Contains(t, past, "Past holidays (1)")
 	require.Contains(t, past, `value="2025-01-01"`)
-	require.NotContains(t, past, `value="2027-12-24"`)
-	require.Less(t, strings.Index(page, `value="2027-12-24"`), strings.Index(page, `data-testid="past-holidays"`))
-	require.NotContains(t, page, `<details class="bh-past" open`)
+	require.NotContains(t, page, `class="bh-fold" open`, "folded while nothing in it is wrong")
+	require.NotContains(t, page, `class="bh-fold bh-past" open`, "folded while nothing in it is wrong")
 }
 
 // TestHoursFormLanguages: the refused form speaks the reader's language.

@@ -63,7 +63,7 @@ func (h *Handler) hoursView(r *http.Request, current uuid.UUID) (pages.HoursView
 				clo = append(clo, automation.ClosureText(cl, loc))
 			}
 			v.Values["closures"] = strings.Join(clo, "\n")
-			fillHoursForm(&v, week, automation.HolidayInputs(c.Data.Holidays), nil, time.Now().In(loc).Format(time.DateOnly))
+			fillHoursForm(&v, week, automation.HolidayInputs(c.Data.Holidays), nil, time.Now().In(loc))
 		}
 	}
 	if current != uuid.Nil && !found {
@@ -196,7 +196,7 @@ func (h *Handler) renderCalendarProblems(w http.ResponseWriter, r *http.Request,
 	if err != nil || in.TimeZone == "" {
 		loc = time.UTC
 	}
-	fillHoursForm(&v, in.Week, hols, fe, time.Now().In(loc).Format(time.DateOnly))
+	fillHoursForm(&v, in.Week, hols, fe, time.Now().In(loc))
 	v.Errors = fe
 	h.render(w, r, http.StatusUnprocessableEntity, pages.Hours(v))
 }
@@ -226,8 +226,9 @@ func calendarForm(r *http.Request) automation.CalendarInput {
 
 // fillHoursForm lays rows out for the form, numbered by their position (the numbers the errors
 // use), each list ending with one empty row so a browser without JavaScript can add one per save.
-// Holidays before today fold away under Past.
-func fillHoursForm(v *pages.HoursView, week [7][]automation.IntervalInput, hols []automation.HolidayInput, errs map[string]string, today string) {
+// Holidays before today fold away under Past, those a year or more ahead under Later.
+func fillHoursForm(v *pages.HoursView, week [7][]automation.IntervalInput, hols []automation.HolidayInput, errs map[string]string, today time.Time) {
+	from, until := today.Format(time.DateOnly), today.AddDate(1, 0, 0).Format(time.DateOnly)
 	for d := range week {
 		day := pages.HoursDay{Index: d}
 		for k, iv := range week[d] {
@@ -240,16 +241,20 @@ func fillHoursForm(v *pages.HoursView, week [7][]automation.IntervalInput, hols 
 		day.Next = len(day.Rows)
 		v.Days[d] = day
 	}
-	v.Upcoming, v.Past, v.HolidayCount, v.PastOpen = nil, nil, 0, false
+	v.Upcoming, v.Past, v.Later, v.HolidayCount, v.PastOpen, v.LaterOpen = nil, nil, nil, 0, false, false
 	for k, hd := range hols {
 		row := pages.HolidayRow{N: strconv.Itoa(k), Date: hd.Date, Name: hd.Name, Error: errs["holiday_"+strconv.Itoa(k)]}
 		if !hd.Blank() {
 			v.HolidayCount++
 		}
 		date := strings.TrimSpace(hd.Date)
-		if _, err := time.Parse(time.DateOnly, date); err == nil && date < today {
+		if _, err := time.Parse(time.DateOnly, date); err == nil && date < from {
 			v.Past = append(v.Past, row)
 			v.PastOpen = v.PastOpen || row.Error != ""
+			continue
+		} else if err == nil && date >= until {
+			v.Later = append(v.Later, row)
+			v.LaterOpen = v.LaterOpen || row.Error != ""
 			continue
 		}
 		v.Upcoming = append(v.Upcoming, row)

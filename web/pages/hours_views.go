@@ -13,9 +13,10 @@ type HoursView struct {
 	Countries []components.Option
 	TimeZones []string
 	Errors    map[string]string
-	// Upcoming holidays (today and later, and rows still being typed) and Past ones, folded away.
-	Upcoming, Past []HolidayRow
-	PastOpen       bool // a past row has an error, so the fold starts open
+	// Upcoming holidays (the coming year, and rows still being typed); Past ones and those Later
+	// than a year from now are folded away.
+	Upcoming, Past, Later []HolidayRow
+	PastOpen, LaterOpen   bool // a folded row has an error, so its fold starts open
 	HolidayCount   int
 	NextHoliday    int // the index the next added holiday row takes
 	// Imported is the country whose holidays the list already holds from a refused save; the form
