@@ -117,7 +117,7 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/settings/hours":                                  {answer: answerForm, fields: "name time_zone"},
 	"/w/{workspace}/settings/hours/{calendarID}":                     {answer: answerForm, fields: "name time_zone closures add_country imported_country day_0_start_0 day_0_end_0 day_0_next_0 day_6_start_1 day_6_end_1 hol_date_0 hol_name_0"},
 	"/w/{workspace}/settings/teams":                                  {answer: answerForm, fields: "name tier assignment calendar_id", valid: "name=Hostile&tier=1&assignment=manual", ids: "calendar_id=calendar"},
-	"/w/{workspace}/settings/teams/{teamID}":                         {answer: answerFlash, fields: "name tier assignment calendar_id", valid: "name=Hostile&tier=1&assignment=manual", ids: "calendar_id=calendar"},
+	"/w/{workspace}/settings/teams/{teamID}":                         {answer: answerForm, fields: "name tier assignment calendar_id", valid: "name=Hostile&tier=1&assignment=manual", ids: "calendar_id=calendar"},
 	"/w/{workspace}/settings/teams/{teamID}/members":                 {answer: answerForm, fields: "user_id capacity languages marketplaces channels", valid: "capacity=5&user_id={user}", ids: "user_id=user"},
 	"/w/{workspace}/settings/teams/{teamID}/members/{userID}/remove": {answer: answerNone},
 	"/w/{workspace}/settings/jobs/{jobID}/retry":                     {answer: answerFlash, fields: "state"},
