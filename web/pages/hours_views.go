@@ -17,8 +17,8 @@ type HoursView struct {
 	// than a year from now are folded away.
 	Upcoming, Past, Later []HolidayRow
 	PastOpen, LaterOpen   bool // a folded row has an error, so its fold starts open
-	HolidayCount   int
-	NextHoliday    int // the index the next added holiday row takes
+	HolidayCount          int
+	NextHoliday           int // the index the next added holiday row takes
 	// Imported is the country whose holidays the list already holds from a refused save; the form
 	// posts it back so saving again does not add them a second time.
 	Imported   string
