@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -259,10 +260,23 @@ func fillHoursForm(v *pages.HoursView, week [7][]automation.IntervalInput, hols 
 		}
 		v.Upcoming = append(v.Upcoming, row)
 	}
+	// Rows keep their numbers (the errors use them), so each list can show in date order; rows
+	// without a valid date stay last, where they were typed.
+	for _, list := range [][]pages.HolidayRow{v.Upcoming, v.Past, v.Later} {
+		slices.SortStableFunc(list, func(a, b pages.HolidayRow) int { return strings.Compare(sortDate(a.Date), sortDate(b.Date)) })
+	}
 	n := len(hols)
 	if n == 0 || !hols[n-1].Blank() {
 		v.Upcoming = append(v.Upcoming, pages.HolidayRow{N: strconv.Itoa(n)})
 		n++
 	}
 	v.NextHoliday = n
+}
+
+// sortDate orders a holiday row: by its date, or after every date when it has none yet.
+func sortDate(d string) string {
+	if _, err := time.Parse(time.DateOnly, strings.TrimSpace(d)); err != nil {
+		return "~"
+	}
+	return strings.TrimSpace(d)
 }
