@@ -26,17 +26,40 @@ type Calendar struct {
 	Data sla.CalendarData
 }
 
-// CalendarInput is the business-hours form: a line per weekday ("09:00-12:00, 13:00-17:00",
-// "22:00-06:00" for a night shift, empty when closed), holidays one per line ("2026-12-25
-// Christmas"), closures one per line ("2026-12-31 14:00 - 2027-01-02 09:00 Inventory"), and
-// optionally a country whose shipped holidays are added.
+// CalendarInput is the business-hours form: each weekday's opening intervals (as many as the
+// day has; a day without any is closed), the holidays as date and name rows, closures one per
+// line ("2026-12-31 14:00 - 2027-01-02 09:00 Inventory"), and optionally a country whose shipped
+// holidays are added. Rows with nothing entered are skipped; errors name the day and row
+// ("day_0_1", "holiday_3") by their position in the input.
 type CalendarInput struct {
 	Name, TimeZone string
-	Week           [7]string // Monday first
-	Holidays       string
+	Week           [7][]IntervalInput // Monday first
+	Holidays       []HolidayInput
 	Closures       string
 	AddCountry     string
 	Default        bool
+}
+
+// IntervalInput is one opening interval as entered: wall-clock times "HH:MM". An end of 00:00
+// is midnight; NextDay makes the end the next morning's (a night shift, 22:00 until 06:00).
+type IntervalInput struct {
+	Start, End string
+	NextDay    bool
+}
+
+// HolidayInput is one closed date as entered.
+type HolidayInput struct {
+	Date, Name string
+}
+
+// Blank reports a row with nothing entered.
+func (iv IntervalInput) Blank() bool {
+	return strings.TrimSpace(iv.Start) == "" && strings.TrimSpace(iv.End) == ""
+}
+
+// Blank reports a row with nothing entered.
+func (h HolidayInput) Blank() bool {
+	return strings.TrimSpace(h.Date) == "" && strings.TrimSpace(h.Name) == ""
 }
 
 // Calendars lists the workspace's calendars, the default first.
@@ -59,36 +82,54 @@ func (e *Engine) Calendars(ctx context.Context, sc tenant.Scope) ([]Calendar, er
 	return out, err
 }
 
-// ParseSpans reads one weekday's line into intervals; an interval ending at or before its start
-// runs past midnight.
-func ParseSpans(line string) ([]sla.Span, bool) {
-	var out []sla.Span
-	for part := range strings.SplitSeq(line, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
+// parseDay reads one weekday's rows into intervals in time order, adding an error per bad row:
+// a time that is not HH:MM, a close not after the open (unless it is the next day's), or an
+// interval overlapping an earlier one of the same day.
+func parseDay(day int, rows []IntervalInput, errs validate.Errors) []sla.Span {
+	type row struct {
+		span sla.Span
+		pos  int
+	}
+	var ok []row
+	for k, iv := range rows {
+		if iv.Blank() {
 			continue
 		}
-		from, to, ok := strings.Cut(part, "-")
-		if !ok {
-			return nil, false
+		key := "day_" + strconv.Itoa(day) + "_" + strconv.Itoa(k)
+		a, ok1 := clockMinutes(iv.Start)
+		b, ok2 := clockMinutes(iv.End)
+		if !ok1 || !ok2 || a >= 24*60 {
+			errs.Add(key, "hours.interval_invalid")
+			continue
 		}
-		a, ok1 := clockMinutes(from)
-		b, ok2 := clockMinutes(to)
-		if !ok1 || !ok2 || a == b || a >= 24*60 {
-			return nil, false
+		switch {
+		case iv.NextDay:
+			b += 24 * 60
+		case b == 0:
+			b = 24 * 60 // closes at midnight
 		}
 		if b <= a {
-			b += 24 * 60 // overnight
+			errs.Add(key, "hours.interval_order")
+			continue
 		}
-		out = append(out, sla.Span{Start: a, End: b})
-	}
-	slices.SortFunc(out, func(x, y sla.Span) int { return x.Start - y.Start })
-	for i := 1; i < len(out); i++ {
-		if out[i].Start < out[i-1].End {
-			return nil, false
+		if b-a > 24*60 {
+			errs.Add(key, "hours.interval_too_long")
+			continue
 		}
+		ok = append(ok, row{sla.Span{Start: a, End: b}, k})
 	}
-	return out, true
+	slices.SortStableFunc(ok, func(x, y row) int { return x.span.Start - y.span.Start })
+	var out []sla.Span
+	for i, r := range ok {
+		if i > 0 && r.span.Start < ok[i-1].span.End {
+			// The message sits on the row entered later, the one to change.
+			pos := max(r.pos, ok[i-1].pos)
+			errs.Add("day_"+strconv.Itoa(day)+"_"+strconv.Itoa(pos), "hours.interval_overlap")
+			continue
+		}
+		out = append(out, r.span)
+	}
+	return out
 }
 
 func clockMinutes(s string) (int, bool) {
@@ -104,17 +145,26 @@ func clockMinutes(s string) (int, bool) {
 	return hh*60 + mm, true
 }
 
-// SpansText writes a day's intervals as the form shows them.
-func SpansText(spans []sla.Span) string {
-	var parts []string
+// IntervalInputs writes a day's stored intervals as the form's rows.
+func IntervalInputs(spans []sla.Span) []IntervalInput {
+	out := make([]IntervalInput, 0, len(spans))
 	for _, s := range spans {
-		end := s.End % (24 * 60)
-		if s.End == 24*60 {
-			end = 24 * 60
-		}
-		parts = append(parts, fmt.Sprintf("%02d:%02d-%02d:%02d", s.Start/60, s.Start%60, end/60, end%60))
+		iv := IntervalInput{Start: clockText(s.Start), End: clockText(s.End % (24 * 60))}
+		iv.NextDay = s.End > 24*60
+		out = append(out, iv)
 	}
-	return strings.Join(parts, ", ")
+	return out
+}
+
+func clockText(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
+
+// HolidayInputs writes stored holidays as the form's rows.
+func HolidayInputs(hs []sla.HolidayEntry) []HolidayInput {
+	out := make([]HolidayInput, 0, len(hs))
+	for _, h := range hs {
+		out = append(out, HolidayInput{Date: h.Date, Name: h.Name})
+	}
+	return out
 }
 
 // SaveCalendar validates and stores a calendar (id uuid.Nil creates one).
@@ -133,28 +183,13 @@ func (e *Engine) SaveCalendar(ctx context.Context, sc tenant.Scope, id uuid.UUID
 		loc = time.UTC
 	}
 	var d sla.CalendarData
-	for i, line := range in.Week {
-		spans, ok := ParseSpans(line)
-		if !ok {
-			errs.Add("day_"+strconv.Itoa(i), "hours.day_invalid")
-		}
-		d.Week[i] = spans
+	for i, rows := range in.Week {
+		d.Week[i] = parseDay(i, rows, errs)
 	}
+	d.Holidays = parseHolidays(in.Holidays, errs)
 	seen := map[string]bool{}
-	for line := range strings.SplitSeq(in.Holidays, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		date, name, _ := strings.Cut(line, " ")
-		if _, err := time.Parse(time.DateOnly, date); err != nil {
-			errs.Add("holidays", "hours.holiday_invalid")
-			continue
-		}
-		if !seen[date] {
-			seen[date] = true
-			d.Holidays = append(d.Holidays, sla.HolidayEntry{Date: date, Name: strings.TrimSpace(name)})
-		}
+	for _, h := range d.Holidays {
+		seen[h.Date] = true
 	}
 	if in.AddCountry != "" {
 		list := holiday.Of(in.AddCountry)
@@ -183,7 +218,7 @@ func (e *Engine) SaveCalendar(ctx context.Context, sc tenant.Scope, id uuid.UUID
 	}
 	if len(errs) == 0 {
 		if _, err := d.Build(in.TimeZone); err != nil {
-			errs.Add("day_0", "hours.day_invalid")
+			return uuid.Nil, fmt.Errorf("automation: calendar %q: %w", name, err)
 		}
 	}
 	if err := errs.Err(); err != nil {
@@ -217,6 +252,34 @@ func (e *Engine) SaveCalendar(ctx context.Context, sc tenant.Scope, id uuid.UUID
 	})
 	e.SLA.Forget(sc.TenantID())
 	return id, err
+}
+
+// parseHolidays reads the holiday rows: a date each (a name is optional), no date twice.
+func parseHolidays(rows []HolidayInput, errs validate.Errors) []sla.HolidayEntry {
+	var out []sla.HolidayEntry
+	seen := map[string]bool{}
+	for k, h := range rows {
+		if h.Blank() {
+			continue
+		}
+		key := "holiday_" + strconv.Itoa(k)
+		date := strings.TrimSpace(h.Date)
+		name := strings.TrimSpace(h.Name)
+		switch _, err := time.Parse(time.DateOnly, date); {
+		case date == "":
+			errs.Add(key, "hours.holiday_date_missing")
+		case err != nil:
+			errs.Add(key, "hours.holiday_invalid")
+		case len(name) > 200:
+			errs.Add(key, "hours.holiday_name_long")
+		case seen[date]:
+			errs.Add(key, "hours.holiday_twice")
+		default:
+			seen[date] = true
+			out = append(out, sla.HolidayEntry{Date: date, Name: name})
+		}
+	}
+	return out
 }
 
 // parseClosure reads "2026-12-31 14:00 - 2027-01-02 09:00 Inventory" in the calendar's zone.

@@ -123,7 +123,7 @@ func TestHoursOpenRule(t *testing.T) {
 	in := automation.CalendarInput{Name: "Hours", TimeZone: cals[0].TimeZone,
 		Closures: now.Add(-time.Hour).Format("2006-01-02 15:04") + " - " + now.Add(time.Hour).Format("2006-01-02 15:04") + " Stocktaking"}
 	for i := range in.Week {
-		in.Week[i] = "00:00-24:00"
+		in.Week[i] = []automation.IntervalInput{{Start: "00:00", End: "00:00"}}
 	}
 	_, err = app.Automation.SaveCalendar(ctx, sc, cals[0].ID, in)
 	require.NoError(t, err)

@@ -30,10 +30,10 @@ func TestHoursKeepCountryOnError(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, cals)
 	res := c.PostForm("/w/hourskeep/settings/hours/"+cals[0].ID.String(), url.Values{"name": {"Office"}, "time_zone": {"Not/AZone"},
-		"day_0": {"09:00-17:00"}, "holidays": {"2026-12-24 Company day"}, "add_country": {"KR"}})
+		"day_0_start_0": {"09:00"}, "day_0_end_0": {"17:00"}, "hol_date_0": {"2026-12-24"}, "hol_name_0": {"Company day"}, "add_country": {"KR"}})
 	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
 	require.Contains(t, res.Body, `<option value="KR" selected>`)
-	require.Contains(t, res.Body, "2026-12-24 Company day")
+	require.Contains(t, res.Body, `name="hol_name_0" value="Company day"`)
 	require.Contains(t, res.Body, `name="add_country" data-picker`)
 }
 

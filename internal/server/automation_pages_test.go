@@ -12,6 +12,7 @@ import (
 
 	"github.com/shopdesk/shopdesk/internal/apptest"
 	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/sla"
 )
 
 // TestAutomationPages walks the rules, SLA, business-hours and teams pages as an admin: every page
@@ -59,22 +60,24 @@ func TestAutomationPages(t *testing.T) {
 	require.Contains(t, dry, "Apply SLA policy Amazon", "ids are shown by name")
 	require.Contains(t, c.Get(loc+"?ticket=99999").Body, "No ticket has this number")
 
-	// Business hours: a bad day line is refused; a night shift and Korea's holidays are saved.
+	// Business hours: a bad interval is refused; two intervals, a night shift and Korea's holidays are saved.
 	hours := c.Get("/w/pages/settings/hours").Body
-	require.Contains(t, hours, `value="09:00-17:00"`)
+	require.Contains(t, hours, `name="day_0_start_0" value="09:00"`)
 	cals, err := app.Automation.Calendars(ctx, sc)
 	require.NoError(t, err)
-	form := url.Values{"name": {"Business hours"}, "time_zone": {"Asia/Seoul"}, "day_0": {"9-17"}, "day_4": {"25:00-26:00"}}
+	form := url.Values{"name": {"Business hours"}, "time_zone": {"Asia/Seoul"}, "day_0_start_0": {"9 am"}, "day_0_end_0": {"17:00"}}
 	res = c.PostForm("/w/pages/settings/hours/"+cals[0].ID.String(), form)
 	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
-	require.Contains(t, res.Body, "Write hours like 09:00-17:00")
-	form = url.Values{"name": {"Business hours"}, "time_zone": {"Asia/Seoul"}, "day_0": {"09:00-12:00, 13:00-17:00"}, "day_5": {"22:00-06:00"},
-		"holidays": {"2026-12-24 Company day"}, "add_country": {"KR"}, "closures": {"2026-12-31 14:00 - 2027-01-02 09:00 Inventory"}}
+	require.Contains(t, res.Body, "Enter both times, opening and closing, like 09:00.")
+	form = url.Values{"name": {"Business hours"}, "time_zone": {"Asia/Seoul"}, "day_0_start_0": {"09:00"}, "day_0_end_0": {"12:00"},
+		"day_0_start_1": {"13:00"}, "day_0_end_1": {"17:00"}, "day_5_start_0": {"22:00"}, "day_5_end_0": {"06:00"}, "day_5_next_0": {"1"},
+		"hol_date_0": {"2026-12-24"}, "hol_name_0": {"Company day"}, "add_country": {"KR"}, "closures": {"2026-12-31 14:00 - 2027-01-02 09:00 Inventory"}}
 	res = c.PostForm("/w/pages/settings/hours/"+cals[0].ID.String(), form)
 	require.Equal(t, http.StatusSeeOther, res.StatusCode, res.Body)
 	cals, err = app.Automation.Calendars(ctx, sc)
 	require.NoError(t, err)
 	require.Equal(t, "Asia/Seoul", cals[0].TimeZone)
+	require.Equal(t, []sla.Span{{Start: 9 * 60, End: 12 * 60}, {Start: 13 * 60, End: 17 * 60}}, cals[0].Data.Week[0])
 	require.Equal(t, 22*60, cals[0].Data.Week[5][0].Start)
 	require.Equal(t, 30*60, cals[0].Data.Week[5][0].End, "an overnight shift ends the next morning")
 	var dates []string
@@ -85,6 +88,7 @@ func TestAutomationPages(t *testing.T) {
 	require.Len(t, cals[0].Data.Closures, 1)
 	page := c.Get("/w/pages/settings/hours").Body
 	require.Contains(t, page, "2026-12-31 14:00 - 2027-01-02 09:00 Inventory", "closures read back in the calendar's zone")
+	require.Contains(t, page, `name="day_5_next_0" value="1" checked`, "the night shift reads back as ending the next day")
 
 	// SLA: a bad target is refused, a good policy saved.
 	res = c.PostForm("/w/pages/settings/sla", url.Values{"name": {"VIP"}, "first": {"soon"}, "first_clock": {"calendar"}, "next_clock": {"calendar"},

@@ -106,9 +106,6 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/settings/mail/accounts/{accountID}/pause":          {answer: answerNone},
 	"/w/{workspace}/settings/mail/accounts/{accountID}/resume":         {answer: answerNone},
 	"/w/{workspace}/settings/mail/accounts/{accountID}/delete":         {answer: answerNone},
-	"/w/{workspace}/settings/channels/{marketplace}":                   {answer: answerForm, fields: marketFields, valid: validMarket, ids: "reply_account=mailbox"},
-	"/w/{workspace}/settings/channels/{marketplace}/{marketID}":        {answer: answerForm, fields: marketFields, valid: validMarket, ids: "reply_account=mailbox"},
-	"/w/{workspace}/settings/channels/{marketplace}/{marketID}/delete": {answer: answerNone},
 	"/w/{workspace}/settings/rules":                                    {answer: answerForm, fields: ruleFields, valid: validRule, ids: "act_value_0=team act_value_1=policy act_value_2=user"},
 	"/w/{workspace}/settings/rules/try":                                {answer: answerForm, fields: ruleFields + " dry_ticket rule_id", valid: validRule, ids: "act_value_0=team act_value_1=policy act_value_2=user"},
 	"/w/{workspace}/settings/rules/{ruleID}":                           {answer: answerForm, fields: ruleFields, valid: validRule, ids: "act_value_0=team act_value_1=policy act_value_2=user"},
@@ -119,9 +116,9 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/settings/sla/{policyID}":                           {answer: answerForm, fields: policyFields, valid: validPolicy, ids: "calendar_id=calendar"},
 	"/w/{workspace}/settings/sla/{policyID}/delete":                    {answer: answerNone},
 	"/w/{workspace}/settings/hours":                                    {answer: answerForm, fields: "name time_zone"},
-	"/w/{workspace}/settings/hours/{calendarID}":                       {answer: answerForm, fields: "name time_zone holidays closures add_country day_0 day_1 day_2 day_3 day_4 day_5 day_6"},
+	"/w/{workspace}/settings/hours/{calendarID}":                       {answer: answerForm, fields: "name time_zone closures add_country imported_country day_0_start_0 day_0_end_0 day_0_next_0 day_6_start_1 day_6_end_1 hol_date_0 hol_name_0"},
 	"/w/{workspace}/settings/teams":                                    {answer: answerForm, fields: "name tier assignment calendar_id", valid: "name=Hostile&tier=1&assignment=manual", ids: "calendar_id=calendar"},
-	"/w/{workspace}/settings/teams/{teamID}":                           {answer: answerFlash, fields: "name tier assignment calendar_id", valid: "name=Hostile&tier=1&assignment=manual", ids: "calendar_id=calendar"},
+	"/w/{workspace}/settings/teams/{teamID}":                           {answer: answerForm, fields: "name tier assignment calendar_id", valid: "name=Hostile&tier=1&assignment=manual", ids: "calendar_id=calendar"},
 	"/w/{workspace}/settings/teams/{teamID}/members":                   {answer: answerForm, fields: "user_id capacity languages marketplaces channels", valid: "capacity=5&user_id={user}", ids: "user_id=user"},
 	"/w/{workspace}/settings/teams/{teamID}/members/{userID}/remove":   {answer: answerNone},
 	"/w/{workspace}/settings/jobs/{jobID}/retry":                       {answer: answerFlash, fields: "state"},
@@ -131,6 +128,9 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/settings/tags/{labelID}/rename":                    {answer: answerForm, fields: "name"},
 	"/w/{workspace}/settings/tags/{labelID}/merge":                     {answer: answerForm, fields: "into", valid: "into={label2}", ids: "into=label"},
 	"/w/{workspace}/settings/tags/{labelID}/delete":                    {answer: answerForm, fields: "confirm"},
+	"/w/{workspace}/settings/channels/{marketplace}":                   {answer: answerForm, fields: marketFields, valid: validMarket, ids: "reply_account=mailbox"},
+	"/w/{workspace}/settings/channels/{marketplace}/{marketID}":        {answer: answerForm, fields: marketFields, valid: validMarket, ids: "reply_account=mailbox"},
+	"/w/{workspace}/settings/channels/{marketplace}/{marketID}/delete": {answer: answerNone},
 }
 
 const (

@@ -165,15 +165,23 @@ func (h *Handler) saveTeam(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	in := teamInputOf(r)
 	err := inputProblems(r)
 	if err == nil {
-		_, err = h.Automation.SaveTeam(ctx, sc, id, teamInputOf(r))
+		_, err = h.Automation.SaveTeam(ctx, sc, id, in)
 	}
-	if err != nil {
-		if h.flashProblem(r, err) {
-			seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/teams")
+	if fe, ok := fieldErrors(ctx, err); ok {
+		v, verr := h.teamsView(r)
+		if verr != nil {
+			h.fail(w, r, verr)
 			return
 		}
+		v.Team = pages.TeamForm{ID: id.String(), Errors: fe, Values: map[string]string{"name": in.Name, "tier": in.Tier,
+			"assignment": in.Assignment, "calendar_id": r.PostFormValue("calendar_id")}}
+		h.render(w, r, http.StatusUnprocessableEntity, pages.Teams(v))
+		return
+	}
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}

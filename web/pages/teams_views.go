@@ -14,6 +14,29 @@ type TeamsView struct {
 	Values       map[string]string
 	// A member form refused on save: which one (MemberFormKey) and what it held, shown at its fields.
 	Member MemberForm
+	// A team's own form refused on save: which team and what it held, shown at its fields.
+	Team TeamForm
+}
+
+// TeamForm is a team's settings form as posted.
+type TeamForm struct {
+	ID             string
+	Values, Errors map[string]string
+}
+
+// teamValue is what a team's form field shows: the refused post for that team, else the stored value.
+func (v TeamsView) teamValue(t TeamRow, field, stored string) string {
+	if v.Team.ID == t.ID {
+		return v.Team.Values[field]
+	}
+	return stored
+}
+
+func (v TeamsView) teamError(t TeamRow, field string) string {
+	if v.Team.ID == t.ID {
+		return v.Team.Errors[field]
+	}
+	return ""
 }
 
 // TeamRow is one team.
