@@ -52,7 +52,7 @@ type RuleChoice struct{ ID, Name string }
 // RuleValueData is the workspace's data the value pickers offer.
 type RuleValueData struct {
 	Marketplaces, Stores, Tags, Categories, Languages []string
-	Teams, People, Policies                          []RuleChoice
+	Teams, People, Policies                           []RuleChoice
 }
 
 // ValueSets are the choices of each condition field and action type that has a known set;

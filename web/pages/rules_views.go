@@ -30,7 +30,7 @@ type RuleFormView struct {
 	// ValueSets offer the known choices of condition and action values.
 	ValueSets *ValueSets
 	DryTicket string
-	DryRun     *DryRunView
+	DryRun    *DryRunView
 	// Tried is set when the unsaved form was tried ("Try on recent tickets"): one result a ticket.
 	Tried     bool
 	TryTicket string
