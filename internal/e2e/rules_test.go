@@ -44,7 +44,8 @@ func TestAdminBuildsARule(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#cond_op_0`), "contains"),
 		chromedp.SendKeys(chromedp.CSS(`#cond_value_0`), "before I buy"),
 		chromedp.SetValue(chromedp.CSS(`#act_type_0`), "set_priority"),
-		chromedp.SendKeys(chromedp.CSS(`#act_value_0`), "urgent"),
+		// A priority is picked from the known ones (the picker's select holds the value).
+		chromedp.SetValue(chromedp.CSS(`#act_pick_0_set_priority`), "urgent"),
 		chromedp.Click(chromedp.CSS(`[data-testid=add-act]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#act_type_1`)),
 		chromedp.SetValue(chromedp.CSS(`#act_type_1`), "add_tag"),

@@ -29,8 +29,9 @@ func New(d Deps) http.Handler {
 	} else {
 		r.Use(middleware.ClientIPFromRemoteAddr)
 	}
+	h := ui.New(d)
 	r.Use(requestLog(d.Logger))
-	r.Use(cleanURL)
+	r.Use(cleanURL(h.NotFoundPage()))
 	r.Use(securityHeaders(d.Config.BaseURL.Scheme == "https"))
 
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -43,7 +44,6 @@ func New(d Deps) http.Handler {
 		http.Redirect(w, r, static.Path("icons/favicon.svg"), http.StatusMovedPermanently)
 	})
 
-	h := ui.New(d)
 	r.Group(h.Routes)
 
 	// Rejects cross-site state-changing browser requests by Sec-Fetch-Site, or Origin against Host.

@@ -510,8 +510,10 @@ func TestEmailAccountPages(t *testing.T) {
 	require.Contains(t, body, `data-testid="account-health"`)
 	require.NotContains(t, body, "hunter2")
 	res = ac.PostForm(page+"/test", nil)
-	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	res = ac.Get(page)
 	require.Contains(t, res.Body, `data-testid="connection-test"`)
+	require.Contains(t, res.Body, " failed: IMAP<")
 	require.Contains(t, res.Body, "connection refused")
 	// In plain words first, what to check; the server's answer underneath.
 	require.Contains(t, res.Body, "The server could not be reached: check the host name and the port")

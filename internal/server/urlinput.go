@@ -17,10 +17,17 @@ const maxQueryValue = 4 << 10
 // such text). Query values are what a person typed into a search or a filter: they are cleaned
 // (valid UTF-8, no NUL, at most maxQueryValue bytes) so a page shows what it can instead of
 // failing. Form bodies have their own rule with field messages (ui.checkInput).
-func cleanURL(next http.Handler) http.Handler {
+// notFound answers such a path (the app's styled page).
+func cleanURL(notFound http.Handler) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return cleanURLWith(next, notFound)
+	}
+}
+
+func cleanURLWith(next, notFound http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := r.URL.Path; !utf8.ValidString(p) || strings.IndexByte(p, 0) >= 0 {
-			http.NotFound(w, r)
+			notFound.ServeHTTP(w, r)
 			return
 		}
 		if r.URL.RawQuery != "" {

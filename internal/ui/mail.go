@@ -37,6 +37,9 @@ func (h *Handler) showMail(w http.ResponseWriter, r *http.Request) {
 		if a.LastSyncAt != nil {
 			row.LastSync = p.DateTime(*a.LastSyncAt)
 		}
+		if c := checkView(p, a); c != nil {
+			row.Check, row.CheckOK = c.Headline, c.OK
+		}
 		v.Accounts = append(v.Accounts, row)
 	}
 	v.Quarantine = quarantineRows(p, rows)

@@ -136,7 +136,9 @@ func rowIndices(r *http.Request, prefix string, suffixes []string, max int) []st
 func conditionsOf(r *http.Request) []rule.Condition {
 	var out []rule.Condition
 	for _, n := range rowIndices(r, "cond_", []string{"field_", "op_", "value_"}, automation.MaxConditions) {
-		out = append(out, rule.Condition{Field: r.PostFormValue("cond_field_" + n), Op: r.PostFormValue("cond_op_" + n), Value: r.PostFormValue("cond_value_" + n)})
+		c := rule.Condition{Field: r.PostFormValue("cond_field_" + n), Op: r.PostFormValue("cond_op_" + n)}
+		c.Value = rowValue(r, "cond", n, pages.CondPickKey(c.Field, c.Op))
+		out = append(out, c)
 	}
 	return out
 }
@@ -145,9 +147,22 @@ func conditionsOf(r *http.Request) []rule.Condition {
 func actionsOf(r *http.Request, prefix string, max int) []rule.Action {
 	var out []rule.Action
 	for _, s := range rowIndices(r, prefix+"_", []string{"type_", "value_"}, max) {
-		out = append(out, rule.Action{Type: r.PostFormValue(prefix + "_type_" + s), Value: r.PostFormValue(prefix + "_value_" + s)})
+		a := rule.Action{Type: r.PostFormValue(prefix + "_type_" + s)}
+		a.Value = rowValue(r, prefix, s, pages.ActPickKey(a.Type))
+		out = append(out, a)
 	}
 	return out
+}
+
+// rowValue is a row's value: from the picker of the row's choice (key) when one was chosen,
+// else from its text field (a browser without JavaScript shows the text field of a new row).
+func rowValue(r *http.Request, prefix, n, key string) string {
+	if key != "" {
+		if v := r.PostForm[pages.PickName(prefix, n, key)]; len(v) > 0 && strings.TrimSpace(v[0]) != "" {
+			return v[0]
+		}
+	}
+	return r.PostFormValue(prefix + "_value_" + n)
 }
 
 // rowEdit reports whether the form was posted by an "Add …" or "Remove" button (a browser
@@ -176,7 +191,7 @@ func actionRows(as []rule.Action, _ int, labels map[string]string) []pages.Actio
 		if l, ok := labels[v]; ok {
 			v = l
 		}
-		rows = append(rows, pages.ActionRow{Type: a.Type, Value: v})
+		rows = append(rows, pages.ActionRow{Type: a.Type, Value: v, Stored: a.Value})
 	}
 	if len(rows) == 0 {
 		rows = append(rows, pages.ActionRow{})
@@ -209,10 +224,57 @@ func (h *Handler) ruleForm(r *http.Request, id string, in automation.RuleInput, 
 	if match == "" {
 		match = "all"
 	}
+	sets, err := h.valueSets(ctx)
+	if err != nil {
+		return pages.RuleFormView{}, err
+	}
 	return pages.RuleFormView{Shell: h.shell(r, title, "settings"), Slug: sc.Workspace.Slug, ID: id, Name: in.Name, Trigger: in.Trigger,
 		Minutes: in.Minutes, Match: match, Position: in.Position, Stop: in.Stop, Enabled: in.Enabled,
 		Conditions: conditionRows(in.Conditions), Actions: actionRows(in.Actions, automation.MaxActions, labels), Errors: errs,
-		ValueHints: h.valueHints(ctx, labels)}, nil
+		ValueHints: h.valueHints(ctx, labels), ValueSets: sets}, nil
+}
+
+// valueSets are the known choices of rule and policy values, from the workspace's data.
+func (h *Handler) valueSets(ctx context.Context) (*pages.ValueSets, error) {
+	sc := currentScope(ctx)
+	pk, err := h.Labels.Pickers(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	d := pages.RuleValueData{Marketplaces: pk.Marketplaces, Stores: pk.Stores, Tags: pk.Tags, Categories: pk.Categories, Languages: pk.Languages}
+	ms, err := h.Automation.Marketplaces(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if !slices.Contains(d.Marketplaces, m) {
+			d.Marketplaces = append(d.Marketplaces, m)
+		}
+	}
+	for _, t := range pk.Teams {
+		d.Teams = append(d.Teams, pages.RuleChoice{ID: t.ID.String(), Name: t.Name})
+	}
+	people, err := h.Tenants.Members(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range people {
+		name := m.Name
+		if name == "" {
+			name = m.Email
+		} else {
+			name += " (" + m.Email + ")"
+		}
+		d.People = append(d.People, pages.RuleChoice{ID: m.UserID.String(), Name: name})
+	}
+	pols, err := h.Automation.Policies(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pols {
+		d.Policies = append(d.Policies, pages.RuleChoice{ID: p.ID.String(), Name: pages.PresetText(ctx, p.Name)})
+	}
+	return pages.RuleValueSets(ctx, d), nil
 }
 
 func (h *Handler) newRule(w http.ResponseWriter, r *http.Request) {

@@ -118,13 +118,17 @@ func (h *Handler) policyForm(r *http.Request, id string, in automation.PolicyInp
 	if match == "" {
 		match = "all"
 	}
+	sets, err := h.valueSets(ctx)
+	if err != nil {
+		return pages.PolicyFormView{}, err
+	}
 	return pages.PolicyFormView{Shell: h.shell(r, title, "settings"), Slug: sc.Workspace.Slug, ID: id,
 		Values: map[string]string{"name": in.Name, "position": in.Position, "match": match, "first": in.First, "next": in.Next,
 			"resolution": in.Resolution, "first_clock": in.FirstClock, "next_clock": in.NextClock, "resolution_clock": in.ResolutionClock,
 			"calendar_id": cal, "warn_percent": in.WarnPercent, "hard_deadline": in.HardDeadline},
 		Enabled: in.Enabled, PausePending: in.PausePending, PauseSnoozed: in.PauseSnoozed,
 		Conditions: conditionRows(in.Conditions), Warning: actionRows(in.Warning, escalationRows, labels), Breach: actionRows(in.Breach, escalationRows, labels),
-		Calendars: opts, ValueHints: h.valueHints(ctx, labels), Errors: errs}, nil
+		Calendars: opts, ValueHints: h.valueHints(ctx, labels), ValueSets: sets, Errors: errs}, nil
 }
 
 func (h *Handler) newPolicy(w http.ResponseWriter, r *http.Request) {

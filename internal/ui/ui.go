@@ -273,21 +273,15 @@ func writePage(w http.ResponseWriter, status int, buf *bytes.Buffer) {
 // once, with the request's id, workspace and person.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	ctx := r.Context()
-	status, key := http.StatusInternalServerError, "common.error_body"
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		status, key = http.StatusNotFound, "common.not_found_body"
-	case errors.Is(err, tenant.ErrForbidden):
-		status, key = http.StatusForbidden, "common.forbidden"
-	case errors.Is(err, auth.ErrBusy):
-		status, key = http.StatusServiceUnavailable, "common.busy"
-		w.Header().Set("Retry-After", "2")
-	case errors.Is(err, context.Canceled):
+	status, key, ok := h.classify(w, r, err)
+	if !ok {
 		return
-	default:
-		reqctx.Log(ctx, h.Logger, slog.LevelError, "request failed", slog.Any("error", err))
 	}
 	p := i18n.FromContext(ctx)
+	if wantsJSON(r) {
+		writeJSONError(w, status, p.T(key))
+		return
+	}
 	title := p.T("common.error_title")
 	if status == http.StatusNotFound {
 		title = p.T("common.not_found")
@@ -299,6 +293,24 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	writePage(w, status, &buf)
+}
+
+// classify maps an error to its status and message key, logging unexpected ones once; ok is
+// false when there is nothing to answer (the visitor left).
+func (h *Handler) classify(w http.ResponseWriter, r *http.Request, err error) (status int, key string, ok bool) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound, "common.not_found_body", true
+	case errors.Is(err, tenant.ErrForbidden):
+		return http.StatusForbidden, "common.forbidden", true
+	case errors.Is(err, auth.ErrBusy):
+		w.Header().Set("Retry-After", "2")
+		return http.StatusServiceUnavailable, "common.busy", true
+	case errors.Is(err, context.Canceled):
+		return 0, "", false
+	}
+	reqctx.Log(r.Context(), h.Logger, slog.LevelError, "request failed", slog.Any("error", err))
+	return http.StatusInternalServerError, "common.error_body", true
 }
 
 // fieldErrors translates a validation error's message keys for the form, or reports false for

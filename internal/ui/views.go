@@ -262,17 +262,17 @@ func (h *Handler) suggestLabels(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	kind := q.Get("kind")
 	if !slices.Contains(label.Kinds, kind) {
-		h.fail(w, r, store.ErrNotFound)
+		h.failJSON(w, r, store.ErrNotFound)
 		return
 	}
 	names, err := h.Labels.Suggest(ctx, sc, kind, strings.TrimSpace(q.Get("q")), 10)
 	if err != nil {
-		h.fail(w, r, err)
+		h.failJSON(w, r, err)
 		return
 	}
 	b, err := json.Marshal(names)
 	if err != nil {
-		h.fail(w, r, err)
+		h.failJSON(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -27,7 +27,7 @@ func PresetText(ctx context.Context, s string) string {
 // valuePrefixes name the catalog prefix of the labels of a rule field's or action's values.
 var valuePrefixes = map[string]string{
 	"channel": "channel.", "priority": "priority.", "set_priority": "priority.", "status": "status.",
-	"set_status": "status.", "order_status": "order.status.",
+	"set_status": "status.", "order_status": "order.status.", "notify": "rules.notify_target.",
 }
 
 // ValueText shows a value from a known set (a channel, priority, status, order status, language)

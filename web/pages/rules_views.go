@@ -27,8 +27,10 @@ type RuleFormView struct {
 	Errors                                  map[string]string
 	// ValueHints feed the action value field's suggestions (priorities, teams, policies, people).
 	ValueHints []string
-	DryTicket  string
-	DryRun     *DryRunView
+	// ValueSets offer the known choices of condition and action values.
+	ValueSets *ValueSets
+	DryTicket string
+	DryRun    *DryRunView
 	// Tried is set when the unsaved form was tried ("Try on recent tickets"): one result a ticket.
 	Tried     bool
 	TryTicket string
@@ -38,8 +40,9 @@ type RuleFormView struct {
 // ConditionRow is one condition line of a form.
 type ConditionRow struct{ Field, Op, Value string }
 
-// ActionRow is one action line of a form.
-type ActionRow struct{ Type, Value string }
+// ActionRow is one action line of a form: Value as people know it (a team's name), Stored as
+// the rule keeps it (the team's id).
+type ActionRow struct{ Type, Value, Stored string }
 
 // DryRunView is what a rule would do to a ticket.
 type DryRunView struct {

@@ -38,5 +38,7 @@ type PolicyFormView struct {
 	Warning, Breach                     []ActionRow
 	Calendars                           []components.Option
 	ValueHints                          []string
-	Errors                              map[string]string
+	// ValueSets offer the known choices of condition and action values.
+	ValueSets *ValueSets
+	Errors    map[string]string
 }

@@ -184,6 +184,9 @@ type ReasonRow struct {
 type AccountRow struct {
 	ID, Name, Address, LastSync, LastError string
 	Paused                                 bool
+	// Check is the last test or sync in a line, CheckOK whether it went well; empty when none ran.
+	Check   string
+	CheckOK bool
 }
 
 // AccountFormView adds or edits an email account.
@@ -207,12 +210,17 @@ type MailAccountView struct {
 	SyncFailures                             int
 	NextSync                                 string
 	LastHour, LastDay, Pending, QuarantinedN int64
-	Test                                     *ConnTestView
+	Check                                    *CheckView
 	Quarantine                               []QuarantineRow
 }
 
-// ConnTestView is the result of "Test connection".
-type ConnTestView struct{ IMAP, SMTP ConnResultView }
+// CheckView is the account's last test or sync: a headline ("Last sync 14:05 — 2 new messages")
+// and each server's answer.
+type CheckView struct {
+	Headline   string
+	OK, Test   bool
+	IMAP, SMTP ConnResultView
+}
 
 // ConnResultView is one server's answer.
 type ConnResultView struct {

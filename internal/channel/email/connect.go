@@ -7,6 +7,9 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 )
 
 // ConnResult is one server's answer to a connection test.
@@ -38,7 +41,28 @@ func (s *Service) Test(ctx context.Context, tenantID uuid.UUID, id int64) (ConnT
 	if a.SmtpHost != "" {
 		t.SMTP = s.testSMTP(ctx, a, sec)
 	}
+	// The outcome is the account's last check until the next test or sync, whatever the caller
+	// does with the request.
+	rctx := context.WithoutCancel(ctx)
+	err = s.st.InTenantTx(rctx, tenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
+		return q.EmailAccountTested(rctx, dbsqlc.EmailAccountTestedParams{TenantID: tenantID, ID: id,
+			Imap: t.IMAP.state(), ImapDetail: t.IMAP.Detail, Smtp: t.SMTP.state(), SmtpDetail: t.SMTP.Detail})
+	})
+	if err != nil {
+		return t, fmt.Errorf("record connection test: %w", err)
+	}
 	return t, nil
+}
+
+// state is how a result is stored: ” when the server is not configured.
+func (r ConnResult) state() string {
+	switch {
+	case !r.Configured:
+		return ""
+	case r.OK:
+		return "ok"
+	}
+	return "failed"
 }
 
 func (s *Service) testIMAP(ctx context.Context, a Account, sec Secrets) ConnResult {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -85,7 +86,7 @@ func (s *Service) record(ctx context.Context, a Account, syncErr error, res *Syn
 			}
 			return err
 		}
-		return q.EmailAccountSynced(ctx, dbsqlc.EmailAccountSyncedParams{TenantID: a.TenantID, ID: a.ID})
+		return q.EmailAccountSynced(ctx, dbsqlc.EmailAccountSyncedParams{TenantID: a.TenantID, ID: a.ID, Stored: int32(min(res.Stored, math.MaxInt32))})
 	})
 }
 

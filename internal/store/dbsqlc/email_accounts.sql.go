@@ -14,7 +14,7 @@ import (
 )
 
 const emailAccountByToken = `-- name: EmailAccountByToken :one
-SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at, sync_failures, next_sync_at FROM email_accounts WHERE tenant_id = $1 AND forward_token = $2
+SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at, sync_failures, next_sync_at, last_check_kind, last_check_at, last_check_new, last_check_imap, last_check_imap_detail, last_check_smtp, last_check_smtp_detail FROM email_accounts WHERE tenant_id = $1 AND forward_token = $2
 `
 
 type EmailAccountByTokenParams struct {
@@ -52,6 +52,13 @@ func (q *Queries) EmailAccountByToken(ctx context.Context, arg EmailAccountByTok
 		&i.CreatedAt,
 		&i.SyncFailures,
 		&i.NextSyncAt,
+		&i.LastCheckKind,
+		&i.LastCheckAt,
+		&i.LastCheckNew,
+		&i.LastCheckImap,
+		&i.LastCheckImapDetail,
+		&i.LastCheckSmtp,
+		&i.LastCheckSmtpDetail,
 	)
 	return i, err
 }
@@ -63,7 +70,7 @@ INSERT INTO email_accounts (tenant_id, name, address, from_name, signature, forw
 VALUES ($1, $2, $3, $4, $5, $6,
     $7, $8, $9, $10, $11, $12,
     $13, $14, $15, $16, $17)
-RETURNING tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at, sync_failures, next_sync_at
+RETURNING tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at, sync_failures, next_sync_at, last_check_kind, last_check_at, last_check_new, last_check_imap, last_check_imap_detail, last_check_smtp, last_check_smtp_detail
 `
 
 type EmailAccountCreateParams struct {
@@ -134,12 +141,19 @@ func (q *Queries) EmailAccountCreate(ctx context.Context, arg EmailAccountCreate
 		&i.CreatedAt,
 		&i.SyncFailures,
 		&i.NextSyncAt,
+		&i.LastCheckKind,
+		&i.LastCheckAt,
+		&i.LastCheckNew,
+		&i.LastCheckImap,
+		&i.LastCheckImapDetail,
+		&i.LastCheckSmtp,
+		&i.LastCheckSmtpDetail,
 	)
 	return i, err
 }
 
 const emailAccountDefault = `-- name: EmailAccountDefault :one
-SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at, sync_failures, next_sync_at FROM email_accounts WHERE tenant_id = $1 AND status = 'active' AND smtp_host <> ''
+SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at, sync_failures, next_sync_at, last_check_kind, last_check_at, last_check_new, last_check_imap, last_check_imap_detail, last_check_smtp, last_check_smtp_detail FROM email_accounts WHERE tenant_id = $1 AND status = 'active' AND smtp_host <> ''
 ORDER BY created_at, id LIMIT 1
 `
 
@@ -174,6 +188,13 @@ func (q *Queries) EmailAccountDefault(ctx context.Context, tenantID uuid.UUID) (
 		&i.CreatedAt,
 		&i.SyncFailures,
 		&i.NextSyncAt,
+		&i.LastCheckKind,
+		&i.LastCheckAt,
+		&i.LastCheckNew,
+		&i.LastCheckImap,
+		&i.LastCheckImapDetail,
+		&i.LastCheckSmtp,
+		&i.LastCheckSmtpDetail,
 	)
 	return i, err
 }
@@ -197,6 +218,8 @@ func (q *Queries) EmailAccountDelete(ctx context.Context, arg EmailAccountDelete
 
 const emailAccountFailed = `-- name: EmailAccountFailed :one
 UPDATE email_accounts SET last_error = $1, last_error_at = now(), sync_failures = sync_failures + 1,
+    last_check_kind = 'sync', last_check_at = now(), last_check_new = 0,
+    last_check_imap = 'failed', last_check_imap_detail = $1, last_check_smtp = '', last_check_smtp_detail = '',
     next_sync_at = now() + least($2::float8, $3::float8 * power(2, sync_failures)) * interval '1 second'
 WHERE tenant_id = $4 AND id = $5
 RETURNING sync_failures, next_sync_at
@@ -230,7 +253,7 @@ func (q *Queries) EmailAccountFailed(ctx context.Context, arg EmailAccountFailed
 }
 
 const emailAccountGet = `-- name: EmailAccountGet :one
-SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at, sync_failures, next_sync_at FROM email_accounts WHERE tenant_id = $1 AND id = $2
+SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at, sync_failures, next_sync_at, last_check_kind, last_check_at, last_check_new, last_check_imap, last_check_imap_detail, last_check_smtp, last_check_smtp_detail FROM email_accounts WHERE tenant_id = $1 AND id = $2
 `
 
 type EmailAccountGetParams struct {
@@ -268,6 +291,13 @@ func (q *Queries) EmailAccountGet(ctx context.Context, arg EmailAccountGetParams
 		&i.CreatedAt,
 		&i.SyncFailures,
 		&i.NextSyncAt,
+		&i.LastCheckKind,
+		&i.LastCheckAt,
+		&i.LastCheckNew,
+		&i.LastCheckImap,
+		&i.LastCheckImapDetail,
+		&i.LastCheckSmtp,
+		&i.LastCheckSmtpDetail,
 	)
 	return i, err
 }
@@ -306,7 +336,7 @@ func (q *Queries) EmailAccountHealth(ctx context.Context, arg EmailAccountHealth
 }
 
 const emailAccountList = `-- name: EmailAccountList :many
-SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at, sync_failures, next_sync_at FROM email_accounts WHERE tenant_id = $1 ORDER BY name, id
+SELECT tenant_id, id, name, address, from_name, signature, forward_token, imap_host, imap_port, imap_tls, imap_username, imap_folders, imap_idle, smtp_host, smtp_port, smtp_tls, smtp_username, auth_kind, secrets, status, last_sync_at, last_error, last_error_at, created_at, sync_failures, next_sync_at, last_check_kind, last_check_at, last_check_new, last_check_imap, last_check_imap_detail, last_check_smtp, last_check_smtp_detail FROM email_accounts WHERE tenant_id = $1 ORDER BY name, id
 `
 
 func (q *Queries) EmailAccountList(ctx context.Context, tenantID uuid.UUID) ([]EmailAccount, error) {
@@ -345,6 +375,13 @@ func (q *Queries) EmailAccountList(ctx context.Context, tenantID uuid.UUID) ([]E
 			&i.CreatedAt,
 			&i.SyncFailures,
 			&i.NextSyncAt,
+			&i.LastCheckKind,
+			&i.LastCheckAt,
+			&i.LastCheckNew,
+			&i.LastCheckImap,
+			&i.LastCheckImapDetail,
+			&i.LastCheckSmtp,
+			&i.LastCheckSmtpDetail,
 		); err != nil {
 			return nil, err
 		}
@@ -390,17 +427,49 @@ func (q *Queries) EmailAccountSetStatus(ctx context.Context, arg EmailAccountSet
 }
 
 const emailAccountSynced = `-- name: EmailAccountSynced :exec
-UPDATE email_accounts SET last_sync_at = now(), last_error = '', sync_failures = 0, next_sync_at = NULL
-WHERE tenant_id = $1 AND id = $2
+UPDATE email_accounts SET last_sync_at = now(), last_error = '', sync_failures = 0, next_sync_at = NULL,
+    last_check_kind = 'sync', last_check_at = now(), last_check_new = $1,
+    last_check_imap = 'ok', last_check_imap_detail = '', last_check_smtp = '', last_check_smtp_detail = ''
+WHERE tenant_id = $2 AND id = $3
 `
 
 type EmailAccountSyncedParams struct {
+	Stored   int32
 	TenantID uuid.UUID
 	ID       int64
 }
 
 func (q *Queries) EmailAccountSynced(ctx context.Context, arg EmailAccountSyncedParams) error {
-	_, err := q.db.Exec(ctx, emailAccountSynced, arg.TenantID, arg.ID)
+	_, err := q.db.Exec(ctx, emailAccountSynced, arg.Stored, arg.TenantID, arg.ID)
+	return err
+}
+
+const emailAccountTested = `-- name: EmailAccountTested :exec
+UPDATE email_accounts SET last_check_kind = 'test', last_check_at = now(), last_check_new = 0,
+    last_check_imap = $1, last_check_imap_detail = $2,
+    last_check_smtp = $3, last_check_smtp_detail = $4
+WHERE tenant_id = $5 AND id = $6
+`
+
+type EmailAccountTestedParams struct {
+	Imap       string
+	ImapDetail string
+	Smtp       string
+	SmtpDetail string
+	TenantID   uuid.UUID
+	ID         int64
+}
+
+// A connection test's outcome per server: ” when that server is not configured, 'ok' or 'failed'.
+func (q *Queries) EmailAccountTested(ctx context.Context, arg EmailAccountTestedParams) error {
+	_, err := q.db.Exec(ctx, emailAccountTested,
+		arg.Imap,
+		arg.ImapDetail,
+		arg.Smtp,
+		arg.SmtpDetail,
+		arg.TenantID,
+		arg.ID,
+	)
 	return err
 }
 

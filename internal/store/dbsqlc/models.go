@@ -103,32 +103,39 @@ type DevMail struct {
 }
 
 type EmailAccount struct {
-	TenantID     uuid.UUID
-	ID           int64
-	Name         string
-	Address      string
-	FromName     string
-	Signature    string
-	ForwardToken string
-	ImapHost     string
-	ImapPort     int32
-	ImapTls      string
-	ImapUsername string
-	ImapFolders  []string
-	ImapIdle     bool
-	SmtpHost     string
-	SmtpPort     int32
-	SmtpTls      string
-	SmtpUsername string
-	AuthKind     string
-	Secrets      []byte
-	Status       string
-	LastSyncAt   *time.Time
-	LastError    string
-	LastErrorAt  *time.Time
-	CreatedAt    time.Time
-	SyncFailures int32
-	NextSyncAt   *time.Time
+	TenantID            uuid.UUID
+	ID                  int64
+	Name                string
+	Address             string
+	FromName            string
+	Signature           string
+	ForwardToken        string
+	ImapHost            string
+	ImapPort            int32
+	ImapTls             string
+	ImapUsername        string
+	ImapFolders         []string
+	ImapIdle            bool
+	SmtpHost            string
+	SmtpPort            int32
+	SmtpTls             string
+	SmtpUsername        string
+	AuthKind            string
+	Secrets             []byte
+	Status              string
+	LastSyncAt          *time.Time
+	LastError           string
+	LastErrorAt         *time.Time
+	CreatedAt           time.Time
+	SyncFailures        int32
+	NextSyncAt          *time.Time
+	LastCheckKind       string
+	LastCheckAt         *time.Time
+	LastCheckNew        int32
+	LastCheckImap       string
+	LastCheckImapDetail string
+	LastCheckSmtp       string
+	LastCheckSmtpDetail string
 }
 
 type EmailCursor struct {

@@ -39,15 +39,26 @@ UPDATE email_accounts SET status = @status WHERE tenant_id = @tenant_id AND id =
 DELETE FROM email_accounts WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: EmailAccountSynced :exec
-UPDATE email_accounts SET last_sync_at = now(), last_error = '', sync_failures = 0, next_sync_at = NULL
+UPDATE email_accounts SET last_sync_at = now(), last_error = '', sync_failures = 0, next_sync_at = NULL,
+    last_check_kind = 'sync', last_check_at = now(), last_check_new = @stored,
+    last_check_imap = 'ok', last_check_imap_detail = '', last_check_smtp = '', last_check_smtp_detail = ''
 WHERE tenant_id = @tenant_id AND id = @id;
 
 -- A failed sync waits twice as long as the one before, from base_secs up to cap_secs.
 -- name: EmailAccountFailed :one
 UPDATE email_accounts SET last_error = @last_error, last_error_at = now(), sync_failures = sync_failures + 1,
+    last_check_kind = 'sync', last_check_at = now(), last_check_new = 0,
+    last_check_imap = 'failed', last_check_imap_detail = @last_error, last_check_smtp = '', last_check_smtp_detail = '',
     next_sync_at = now() + least(sqlc.arg(cap_secs)::float8, sqlc.arg(base_secs)::float8 * power(2, sync_failures)) * interval '1 second'
 WHERE tenant_id = @tenant_id AND id = @id
 RETURNING sync_failures, next_sync_at;
+
+-- name: EmailAccountTested :exec
+-- A connection test's outcome per server: '' when that server is not configured, 'ok' or 'failed'.
+UPDATE email_accounts SET last_check_kind = 'test', last_check_at = now(), last_check_new = 0,
+    last_check_imap = @imap, last_check_imap_detail = @imap_detail,
+    last_check_smtp = @smtp, last_check_smtp_detail = @smtp_detail
+WHERE tenant_id = @tenant_id AND id = @id;
 
 -- name: EmailAccountsToSync :many
 SELECT f.tenant_id::uuid AS tenant_id, f.account_id::bigint AS account_id, f.idle::boolean AS idle
