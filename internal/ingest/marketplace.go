@@ -206,6 +206,13 @@ func (s *Service) decideMarket(ctx context.Context, q *dbsqlc.Queries, tenantID 
 	mk := pl.market
 	m := mk.msg
 	pl.msg.Automated = pl.msg.Automated || !m.Customer()
+	// Two mails of one batch on the same key or order depend on each other (the first opens the
+	// ticket the second joins), so a batch holding both is processed one at a time.
+	for _, k := range []string{m.ThreadKey(), m.OrderKey()} {
+		if k != "" {
+			pl.ids = append(pl.ids, "key:"+k)
+		}
+	}
 	if pl.ticket == 0 {
 		n, err := threadMarket(ctx, q, tenantID, mk)
 		if err != nil {
