@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -70,4 +71,21 @@ func (s *Service) RecordSentElsewhereTx(ctx context.Context, q *dbsqlc.Queries, 
 		return 0, err
 	}
 	return id, Notify(ctx, tx, sc.TenantID(), ticketID, "message.outbound")
+}
+
+// marketplaceRecipient is where a relay-mail ticket's reply goes (Amazon, Walmart): the exact
+// address of the buyer's newest message, +suffix included, as channels.md 1.5 asks; other
+// channels keep the customer's addresses.
+func marketplaceRecipient(ctx context.Context, q *dbsqlc.Queries, t Ticket, to []string) ([]string, error) {
+	if t.Channel != "amazon" && t.Channel != "walmart" {
+		return to, nil
+	}
+	a, err := q.TicketReplyAddress(ctx, dbsqlc.TicketReplyAddressParams{TenantID: t.TenantID, TicketID: t.ID})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return to, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("conversation: reply address: %w", err)
+	}
+	return []string{a}, nil
 }

@@ -346,3 +346,39 @@ func TestUnauthenticatedCopyStaysApart(t *testing.T) {
 	require.Equal(t, "email", tk.Channel)
 	require.Contains(t, tk.Tags, "suspicious")
 }
+
+// recording accepts replies like accepting and keeps their recipients.
+type recording struct {
+	accepting
+	to chan []string
+}
+
+func (r recording) Send(ctx context.Context, out conversation.Outgoing) (conversation.Sent, error) {
+	r.to <- out.To
+	return r.accepting.Send(ctx, out)
+}
+
+// A reply goes to the exact relay address of the buyer's newest message, +suffix included, while
+// the customer stays keyed on the alias without it.
+func TestReplyGoesToTheExactAlias(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := newRelayPipeline(t)
+	rec := recording{to: make(chan []string, 1)}
+	senders := conversation.NewSenders()
+	senders.Register("amazon", rec)
+	p.conv.UseSenders(senders)
+	first, follow := p.fixture(t, "amazon-com-old-text-en.eml"), p.fixture(t, "amazon-com-old-html-en-followup.eml")
+	p.deliver(t, first, first.raw)
+	out := p.deliver(t, follow, follow.raw)
+	tk, err := p.conv.TicketByID(ctx, p.sc, out.TicketID)
+	require.NoError(t, err)
+	reply, err := p.conv.Reply(ctx, p.sc, tk.Number, conversation.ReplyInput{Body: "Thanks, we are on it.", SeenLastMessageAt: &tk.LastMessageAt})
+	require.NoError(t, err)
+	require.NoError(t, p.conv.Deliver(ctx, senders, p.sc.TenantID(), reply.ID))
+	require.Equal(t, []string{follow.ReplyTo}, <-rec.to)
+	d, err := p.conv.Detail(ctx, p.sc, tk.Number)
+	require.NoError(t, err)
+	require.Len(t, d.Identities, 1)
+	require.Equal(t, follow.BuyerAlias, d.Identities[0].ExternalID)
+}

@@ -143,3 +143,23 @@ func (q *Queries) TicketByOrderNumber(ctx context.Context, arg TicketByOrderNumb
 	err := row.Scan(&i.ID, &i.Number)
 	return i, err
 }
+
+const ticketReplyAddress = `-- name: TicketReplyAddress :one
+SELECT from_address FROM messages
+WHERE tenant_id = $1 AND ticket_id = $2 AND kind = 'inbound' AND NOT automated AND from_address <> ''
+ORDER BY created_at DESC, id DESC LIMIT 1
+`
+
+type TicketReplyAddressParams struct {
+	TenantID uuid.UUID
+	TicketID int64
+}
+
+// Where a marketplace ticket's reply goes: the exact relay address (its +suffix included) of the
+// buyer's newest message, not the customer's first-seen address.
+func (q *Queries) TicketReplyAddress(ctx context.Context, arg TicketReplyAddressParams) (string, error) {
+	row := q.db.QueryRow(ctx, ticketReplyAddress, arg.TenantID, arg.TicketID)
+	var from_address string
+	err := row.Scan(&from_address)
+	return from_address, err
+}

@@ -32,3 +32,10 @@ SELECT t.id, t.number FROM tickets t
 JOIN orders o ON o.tenant_id = t.tenant_id AND o.id = t.order_id
 WHERE t.tenant_id = @tenant_id AND o.number = @number AND t.channel = @channel AND t.merged_into IS NULL
 ORDER BY t.created_at DESC LIMIT 1;
+
+-- name: TicketReplyAddress :one
+-- Where a marketplace ticket's reply goes: the exact relay address (its +suffix included) of the
+-- buyer's newest message, not the customer's first-seen address.
+SELECT from_address FROM messages
+WHERE tenant_id = @tenant_id AND ticket_id = @ticket_id AND kind = 'inbound' AND NOT automated AND from_address <> ''
+ORDER BY created_at DESC, id DESC LIMIT 1;
