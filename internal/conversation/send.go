@@ -140,6 +140,9 @@ func (s *Service) Deliver(ctx context.Context, sender Sender, tenantID uuid.UUID
 		if err != nil {
 			return err
 		}
+		if to, err = marketplaceRecipient(ctx, q, t, to); err != nil {
+			return err
+		}
 		out = Outgoing{TenantID: tenantID, MessageID: m.ID, Ticket: t, Body: m.BodyText, To: to, ChannelMessageID: m.ChannelMessageID}
 		if m.AuthorUserID.Valid {
 			if out.AuthorName, err = q.MemberName(ctx, dbsqlc.MemberNameParams{TenantID: tenantID, UserID: m.AuthorUserID.UUID}); err != nil && !errors.Is(err, pgx.ErrNoRows) {

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/shopdesk/shopdesk/internal/channel/relaymail"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/replytoken"
 	"github.com/shopdesk/shopdesk/internal/store"
@@ -32,6 +33,8 @@ type plan struct {
 	// bounce is a delivery report about one of our replies: it fails that reply instead of
 	// becoming a message (see bounceOf).
 	bounce *Report
+	// market is set for marketplace relay mail (Amazon, Walmart).
+	market *market
 	// ids are every Message-ID this message has or names (own, hashed, references), for telling
 	// whether messages of one batch depend on each other.
 	ids []string
@@ -99,12 +102,21 @@ func (s *Service) write(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, tenan
 			return out, err
 		}
 	}
-	if pl.final == nil {
+	if pl.final == nil && pl.market != nil && pl.market.elsewhere {
+		if out.TicketID, err = s.writeElsewhere(ctx, q, tx, tenantID, pl); err != nil {
+			return out, err
+		}
+	} else if pl.final == nil {
 		if pl.ticket != 0 {
 			if _, out.TicketID, err = s.conv.AppendInboundTx(ctx, q, tx, sc, pl.ticket, pl.msg); err != nil {
 				return out, err
 			}
 		} else if out.TicketID, err = s.conv.CreateInboundTx(ctx, q, tx, sc, pl.newTkt, pl.number); err != nil {
+			return out, err
+		}
+	}
+	if pl.final == nil && pl.market != nil {
+		if err := s.writeMarket(ctx, q, tenantID, out.TicketID, pl.market); err != nil {
 			return out, err
 		}
 	}
@@ -247,6 +259,18 @@ func (s *Service) decide(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.U
 		return err
 	}
 	pl.class = Classify(p)
+	rel, acct, err := s.relayOf(ctx, q, tenantID, row, p)
+	if err != nil {
+		return err
+	}
+	if rel.Marketplace() {
+		pl.market = &market{msg: rel.Message, account: acct}
+		if rel.Message.Kind == relaymail.DeliveryFailure {
+			if err := failedReply(ctx, q, tenantID, rel.Message, pl); err != nil || pl.final != nil {
+				return err
+			}
+		}
+	}
 	if pl.class.Kind == "bounce" {
 		if err := s.bounceOf(ctx, q, tenantID, row.Raw, pl); err != nil || pl.final != nil {
 			return err
@@ -265,6 +289,15 @@ func (s *Service) decide(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.U
 	text := strings.TrimSpace(p.Text)
 	if text == "" && p.HTML != "" {
 		text = TextFromHTML(p.HTML)
+	}
+	html := SanitizeHTML(p.HTML)
+	if pl.market != nil {
+		// The ticket shows the buyer's own words, not Amazon's template; the raw mail keeps it all.
+		// The same relay mail by two routes (gateway and mailbox) is one message.
+		text, html = pl.market.msg.Text(), ""
+		if k := pl.market.msg.DedupeKey(); k != "" {
+			mid = k + "@" + pl.market.msg.Site
+		}
 	}
 	atts, skipped := attachmentsOf(p)
 	if len(skipped) > 0 {
@@ -290,10 +323,13 @@ func (s *Service) decide(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.U
 	if pl.ticket, err = s.thread(ctx, q, tenantID, p, refs, known); err != nil {
 		return err
 	}
-	pl.msg = conversation.Inbound{Text: text, HTML: SanitizeHTML(p.HTML), From: p.From.Address, ChannelMessageID: pl.mid,
+	pl.msg = conversation.Inbound{Text: text, HTML: html, From: p.From.Address, ChannelMessageID: pl.mid,
 		Automated: pl.class.Automatic, Attachments: atts}
 	if !p.Date.IsZero() {
 		pl.msg.At = p.Date
+	}
+	if pl.market != nil {
+		return s.decideMarket(ctx, q, tenantID, p, pl)
 	}
 	if pl.ticket != 0 {
 		return nil
@@ -306,8 +342,18 @@ func (s *Service) decide(ctx context.Context, q *dbsqlc.Queries, tenantID uuid.U
 	if subject == "" {
 		subject = "(no subject)"
 	}
+	customer := conversation.CustomerRef{Name: p.From.Name, Email: p.From.Address}
+	if rel.Suspicious {
+		// It claims to be a marketplace's without proving it: an ordinary mail, flagged, and kept
+		// apart from the customer whose relay address it may have copied.
+		tags = append(tags, "suspicious")
+		customer.Email = ""
+		if customer.Name == "" {
+			customer.Name = p.From.Address
+		}
+	}
 	pl.newTkt = conversation.NewTicket{Channel: "email", Subject: subject, Tags: tags,
-		Customer: conversation.CustomerRef{Name: p.From.Name, Email: p.From.Address}, Message: pl.msg}
+		Customer: customer, Message: pl.msg}
 	if row.AccountID.Valid {
 		pl.newTkt.EmailAccountID = row.AccountID.Int64
 		a, err := q.EmailAccountGet(ctx, dbsqlc.EmailAccountGetParams{TenantID: tenantID, ID: row.AccountID.Int64})

@@ -66,6 +66,10 @@ type Service struct {
 	logger *slog.Logger
 	now    func() time.Time
 	avail  availability
+	// verifier authenticates mail before it may count as a marketplace's; optOut records buyer
+	// opt-outs (both connected by the app, nil in tests that do not need them).
+	verifier Verifier
+	optOut   OptOutRecorder
 	// noticeDelay is how long a quarantine notice waits to gather the rest of a burst.
 	noticeDelay time.Duration
 }

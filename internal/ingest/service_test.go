@@ -14,6 +14,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/pgtest"
+	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/tenant"
 )
 
@@ -23,6 +24,7 @@ type pipeline struct {
 	svc  *Service
 	conv *conversation.Service
 	sc   tenant.Scope
+	st   *store.Store
 }
 
 func newPipeline(t testing.TB) *pipeline {
@@ -46,7 +48,7 @@ func newPipeline(t testing.TB) *pipeline {
 	auto := automation.New(db.Store, nil)
 	auto.UseJobs(jobs)
 	conv.UseAutomation(auto)
-	return &pipeline{svc: New(db.Store, jobs, conv), conv: conv, sc: sc}
+	return &pipeline{svc: New(db.Store, jobs, conv), conv: conv, sc: sc, st: db.Store}
 }
 
 func (p *pipeline) feed(t *testing.T, raw string) (int64, Outcome) {

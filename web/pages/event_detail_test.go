@@ -71,6 +71,7 @@ func TestTimelineNamesAndLocalisesEveryEventKind(t *testing.T) {
 		"reply_bounced":         {{"message_id": 12, "reason": "550 5.1.1 mailbox unavailable"}},
 		"reply_superseded":      {{"message_id": 12, "replacement_id": 13}},
 		"resend":                {{"message_id": 12}},
+		"sent_elsewhere":        {{"message_id": 12}},
 		"merged_into":           {{"number": 12, "merge_id": 3}},
 		"merged_from":           {{"number": 11, "merge_id": 3, "messages": 3}, {"number": 11, "merge_id": 4, "messages": 1}},
 		"merge_undone":          {{"number": 12, "merge_id": 3}},

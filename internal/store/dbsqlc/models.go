@@ -544,6 +544,13 @@ type Ticket struct {
 	OrderID         uuid.NullUUID
 }
 
+type TicketChannelKey struct {
+	TenantID   uuid.UUID
+	ChannelKey string
+	TicketID   int64
+	CreatedAt  time.Time
+}
+
 type TicketCounter struct {
 	TenantID uuid.UUID
 	Last     int64
