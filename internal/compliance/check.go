@@ -89,6 +89,11 @@ func Check(m Message) (Result, error) {
 				}
 			}
 		case KindRepeatRequest, KindOptOutRequest:
+			for _, p := range pieces[:3] {
+				if len(c.phrases(p.s, r.List, rs.Languages)) > 0 {
+					res.Request = true
+				}
+			}
 			if (r.Kind == KindRepeatRequest && m.PriorRequests == 0) || (r.Kind == KindOptOutRequest && !m.OptedOut) {
 				continue
 			}

@@ -92,6 +92,9 @@ type Result struct {
 	// zero when the marketplace has no length rule.
 	Length    int
 	MaxLength int
+	// Request says the message asks for feedback or a review: on send it goes in the order's
+	// ledger, and a later one for the same order is refused.
+	Request bool
 }
 
 // Blocked says whether any finding refuses the send.
@@ -139,4 +142,12 @@ func utf16Len(s string) int {
 		}
 	}
 	return n
+}
+
+// Refusal is a send refused by at least one blocking finding; the composer shows them all.
+type Refusal struct{ Result Result }
+
+func (r *Refusal) Error() string {
+	f, _ := r.Result.First()
+	return "compliance: reply refused by rule " + f.RuleID
 }
