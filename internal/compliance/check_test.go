@@ -2,8 +2,11 @@ package compliance
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/shopdesk/shopdesk/internal/i18n"
 )
 
 func TestFindingSpans(t *testing.T) {
@@ -64,4 +67,18 @@ func TestLengthCountsWhatTheAPIReceives(t *testing.T) {
 	require.Equal(t, 2, Length("😀", UnitUTF16))
 	require.Equal(t, 1, Length("😀", UnitCodePoint))
 	require.Equal(t, "a\nb\n\nsig", Outgoing("a\r\nb", "sig", ""))
+}
+
+// Every rule's reason is in each catalog: the composer shows it in the agent's language.
+func TestReasonsAreTranslated(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "ko", "ro"} {
+		p := i18n.NewPrinter(lang, time.UTC)
+		for _, m := range Marketplaces() {
+			rs, _ := RulesFor(m)
+			for _, r := range rs.Rules {
+				require.NotEqual(t, r.Reason, p.T(r.Reason), "%s: %s", lang, r.ID)
+			}
+		}
+	}
 }

@@ -89,6 +89,7 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/t/{number}/messages/{messageID}/resend":       {answer: answerNone},
 	"/w/{workspace}/t/{number}/messages/{messageID}/no-response":  {answer: answerFlash, fields: "on"},
 	"/w/{workspace}/t/{number}/presence":                          {answer: answerForm, fields: "state"},
+	"/w/{workspace}/t/{number}/compliance":                        {answer: answerForm, fields: "body mode file_name file_size"},
 	"/w/{workspace}/t/{number}/order":                             {answer: answerForm, fields: "order_number order_marketplace"},
 	"/w/{workspace}/t/{number}/order/unlink":                      {answer: answerNone},
 

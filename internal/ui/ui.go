@@ -23,6 +23,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/auth"
 	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/channel/email"
+	"github.com/shopdesk/shopdesk/internal/compliance"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/i18n"
@@ -65,6 +66,9 @@ type Deps struct {
 	// when they are not given.
 	Views  *savedview.Service
 	Labels *label.Service
+	// Compliance checks marketplace replies and keeps the link allow-list; New makes it when
+	// it is not given.
+	Compliance *compliance.Service
 }
 
 // Handler serves every page.
@@ -93,6 +97,9 @@ func New(d Deps) *Handler {
 	}
 	if d.Labels == nil {
 		d.Labels = label.New(d.Store)
+	}
+	if d.Compliance == nil {
+		d.Compliance = compliance.New(d.Store)
 	}
 	h := &Handler{Deps: d, sessions: sm, notify: notify.New(d.Store, nil, "", nil)}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { h.fail(w, r, err) }
@@ -160,6 +167,7 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Get("/", h.showTicket)
 				r.Get("/thread", h.showThread)
 				r.Post("/reply", h.reply)
+				r.Post("/compliance", h.checkCompliance)
 				r.Post("/assign", h.assign)
 				r.Post("/status", h.setStatus)
 				r.Post("/status/undo", h.undoStatus)
