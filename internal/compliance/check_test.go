@@ -78,6 +78,8 @@ func TestReasonsAreTranslated(t *testing.T) {
 			rs, _ := RulesFor(m)
 			for _, r := range rs.Rules {
 				require.NotEqual(t, r.Reason, p.T(r.Reason), "%s: %s", lang, r.ID)
+				// The settings page names each rule by its reason's title.
+				require.NotEqual(t, r.Reason+"_title", p.T(r.Reason+"_title"), "%s: %s", lang, r.ID)
 			}
 		}
 	}
