@@ -11,9 +11,11 @@ import (
 )
 
 // Outgoing is the text a marketplace receives: the reply, its signature and the quoted history,
-// with line breaks as one LF each (what a browser's textarea holds and what the API is sent).
+// with line breaks as one LF each (what a browser's textarea holds; a form post sends CRLF, and
+// a marketplace sender sends this form).
 func Outgoing(text, signature, quoted string) string {
-	out := text
+	// The reply is trimmed before it is stored, so the composer counts what the send will.
+	out := strings.TrimSpace(text)
 	for _, p := range []string{signature, quoted} {
 		if p != "" {
 			out += "\n\n" + p

@@ -67,6 +67,7 @@ func TestLengthCountsWhatTheAPIReceives(t *testing.T) {
 	require.Equal(t, 2, Length("😀", UnitUTF16))
 	require.Equal(t, 1, Length("😀", UnitCodePoint))
 	require.Equal(t, "a\nb\n\nsig", Outgoing("a\r\nb", "sig", ""))
+	require.Equal(t, "a\n\nsig", Outgoing("a \r\n", "sig", ""), "the reply is trimmed before it is stored")
 }
 
 // Every rule's reason is in each catalog: the composer shows it in the agent's language.

@@ -144,7 +144,7 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 		}
 		var checked compliance.Result
 		var ct dbsqlc.ComplianceTicketRow
-		if !in.Note {
+		if _, rules := compliance.RulesFor(t.Channel); rules && !in.Note {
 			// The marketplace's rules run on exactly what goes out: the signed text and the
 			// files' names. A blocking finding refuses the reply before anything is written.
 			if checked, ct, err = compliance.CheckTx(ctx, q, sc, number, compliance.Draft{Text: in.Body, Signed: true, Attachments: uploadsOf(in.Uploads)}); err != nil {
