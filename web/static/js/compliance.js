@@ -52,7 +52,7 @@
   form.addEventListener("change", function (ev) {
     if (ev.target && (ev.target.name === "mode" || ev.target.name === "attachments")) later();
   });
-  // A draft sent back (a refused send) is checked again once the page is there, so the box
-  // follows the agent's edits from the start.
-  if (body.value !== "") later();
+  // A draft sent back for another reason (the customer wrote again) is checked once the page is
+  // there; a send refused by these rules already shows its findings, kept until the next edit.
+  if (body.value !== "" && !box.querySelector("[data-testid=compliance-refused]")) later();
 })();
