@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/shopdesk/shopdesk/internal/compliance"
 	"github.com/shopdesk/shopdesk/internal/search"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 	"github.com/shopdesk/shopdesk/internal/tenant"
@@ -141,6 +142,18 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 				return err
 			}
 		}
+		var checked compliance.Result
+		var ct dbsqlc.ComplianceTicketRow
+		if _, rules := compliance.RulesFor(t.Channel); rules && !in.Note {
+			// The marketplace's rules run on exactly what goes out: the signed text and the
+			// files' names. A blocking finding refuses the reply before anything is written.
+			if checked, ct, err = compliance.CheckTx(ctx, q, sc, number, compliance.Draft{Text: in.Body, Signed: true, Attachments: uploadsOf(in.Uploads)}); err != nil {
+				return err
+			}
+			if checked.Blocked() {
+				return &compliance.Refusal{Result: checked}
+			}
+		}
 		id, err := q.MessageCreate(ctx, dbsqlc.MessageCreateParams{
 			TenantID: sc.TenantID(), TicketID: t.ID, Kind: kind, AuthorUserID: uuid.NullUUID{UUID: sc.UserID, Valid: true},
 			BodyText: in.Body, DeliveryState: state, CreatedAt: s.now(), Terms: search.Terms(in.Body),
@@ -150,6 +163,17 @@ func (s *Service) Reply(ctx context.Context, sc tenant.Scope, number int64, in R
 		}
 		for _, u := range in.Uploads {
 			if err := addUpload(ctx, q, sc.TenantID(), id, u); err != nil {
+				return err
+			}
+		}
+		if checked.Request && ct.OrderID.Valid {
+			// The order's one feedback or review request: the next one is refused.
+			kind := compliance.RequestReview
+			if t.Channel == "ebay" {
+				kind = compliance.RequestFeedback
+			}
+			if err := compliance.RecordTx(ctx, q, sc.TenantID(), compliance.RequestInput{OrderID: ct.OrderID.UUID, Kind: kind, Channel: t.Channel,
+				TicketID: t.ID, MessageID: id, Source: compliance.SourceManual, RequestedAt: s.now()}); err != nil {
 				return err
 			}
 		}
@@ -304,4 +328,12 @@ func (s *Service) Notifications(ctx context.Context, sc tenant.Scope) ([]Notific
 		return err
 	})
 	return out, err
+}
+
+func uploadsOf(ups []Upload) []compliance.Attachment {
+	out := make([]compliance.Attachment, len(ups))
+	for i, u := range ups {
+		out[i] = compliance.Attachment{Name: u.Name, ContentType: u.ContentType, Size: int64(len(u.Data))}
+	}
+	return out
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/shopdesk/shopdesk/internal/compliance"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/live"
 	"github.com/shopdesk/shopdesk/internal/store"
@@ -55,6 +56,19 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request) {
 		// keep the draft in.
 		h.flash(r, "error", ve["ticket"])
 		seeOther(w, r, h.ticketURL(r, n))
+		return
+	}
+	if refusal, ok := errors.AsType[*compliance.Refusal](err); ok {
+		// The marketplace's rules refuse it: the composer comes back with the draft and every
+		// finding with its reason, so the agent edits instead of retyping.
+		tv, verr := h.ticketView(r)
+		if verr != nil {
+			h.fail(w, r, verr)
+			return
+		}
+		tv.Draft, tv.DraftThen, tv.Supersedes = in.Body, in.Status, in.Supersedes
+		tv.Compliance = &pages.ComplianceView{Slug: sc.Workspace.Slug, Number: n, Marketplace: tv.Detail.Ticket.Channel, Result: refusal.Result, Refused: true}
+		h.renderTicket(w, r, http.StatusUnprocessableEntity, tv)
 		return
 	}
 	changed := errors.Is(err, conversation.ErrCustomerWroteAgain) || errors.Is(err, conversation.ErrRepliedMeanwhile)

@@ -24,6 +24,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/channel/marketplace"
+	"github.com/shopdesk/shopdesk/internal/compliance"
 	"github.com/shopdesk/shopdesk/internal/config"
 	"github.com/shopdesk/shopdesk/internal/conversation"
 	"github.com/shopdesk/shopdesk/internal/i18n"
@@ -68,6 +69,9 @@ type Deps struct {
 	// when they are not given.
 	Views  *savedview.Service
 	Labels *label.Service
+	// Compliance checks marketplace replies and keeps the link allow-list; New makes it when
+	// it is not given.
+	Compliance *compliance.Service
 }
 
 // Handler serves every page.
@@ -96,6 +100,9 @@ func New(d Deps) *Handler {
 	}
 	if d.Labels == nil {
 		d.Labels = label.New(d.Store)
+	}
+	if d.Compliance == nil {
+		d.Compliance = compliance.New(d.Store)
 	}
 	h := &Handler{Deps: d, sessions: sm, notify: notify.New(d.Store, nil, "", nil)}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { h.fail(w, r, err) }
@@ -163,6 +170,7 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Get("/", h.showTicket)
 				r.Get("/thread", h.showThread)
 				r.Post("/reply", h.reply)
+				r.Post("/compliance", h.checkCompliance)
 				r.Post("/assign", h.assign)
 				r.Post("/status", h.setStatus)
 				r.Post("/status/undo", h.undoStatus)
@@ -239,6 +247,9 @@ func (h *Handler) Routes(r chi.Router) {
 				r.Post("/settings/teams/{teamID}", h.saveTeam)
 				r.Post("/settings/teams/{teamID}/members", h.setTeamMember)
 				r.Post("/settings/teams/{teamID}/members/{userID}/remove", h.removeTeamMember)
+				r.Get("/settings/compliance", h.showComplianceSettings)
+				r.Post("/settings/compliance/domains", h.allowDomain)
+				r.Post("/settings/compliance/domains/{domainID}/remove", h.removeDomain)
 				r.Get("/settings/jobs", h.showJobs)
 				r.Post("/settings/jobs/{jobID}/retry", h.retryJob)
 				r.Post("/settings/jobs/{jobID}/cancel", h.cancelJob)

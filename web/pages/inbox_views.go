@@ -73,6 +73,8 @@ type TicketView struct {
 	OrderLink *OrderLinkForm
 	// Signature is the viewer's signature for the ticket's channel, added to replies on send.
 	Signature string
+	// Compliance is the marketplace check of a refused send (nil: the composer's empty box).
+	Compliance *ComplianceView
 }
 
 // MergeAsk is a merge into Target that needs a yes: the tickets belong to different customers.

@@ -375,7 +375,7 @@ func (q *Queries) CustomerTickets(ctx context.Context, arg CustomerTicketsParams
 }
 
 const customersForUpdate = `-- name: CustomersForUpdate :many
-SELECT tenant_id, id, name, language, tags, notes, created_at, updated_at, merged_into FROM customers WHERE tenant_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE
+SELECT tenant_id, id, name, language, tags, notes, created_at, updated_at, merged_into, opted_out_at, opt_out_notice FROM customers WHERE tenant_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE
 `
 
 type CustomersForUpdateParams struct {
@@ -402,6 +402,8 @@ func (q *Queries) CustomersForUpdate(ctx context.Context, arg CustomersForUpdate
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.MergedInto,
+			&i.OptedOutAt,
+			&i.OptOutNotice,
 		); err != nil {
 			return nil, err
 		}

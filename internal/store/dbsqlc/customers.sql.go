@@ -56,7 +56,7 @@ func (q *Queries) CustomerAddIdentity(ctx context.Context, arg CustomerAddIdenti
 }
 
 const customerByEmail = `-- name: CustomerByEmail :one
-SELECT c.tenant_id, c.id, c.name, c.language, c.tags, c.notes, c.created_at, c.updated_at, c.merged_into FROM customer_emails e JOIN customers c ON c.tenant_id = e.tenant_id AND c.id = e.customer_id
+SELECT c.tenant_id, c.id, c.name, c.language, c.tags, c.notes, c.created_at, c.updated_at, c.merged_into, c.opted_out_at, c.opt_out_notice FROM customer_emails e JOIN customers c ON c.tenant_id = e.tenant_id AND c.id = e.customer_id
 WHERE e.tenant_id = $1 AND e.email = $2
 `
 
@@ -78,12 +78,14 @@ func (q *Queries) CustomerByEmail(ctx context.Context, arg CustomerByEmailParams
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.MergedInto,
+		&i.OptedOutAt,
+		&i.OptOutNotice,
 	)
 	return i, err
 }
 
 const customerByIdentity = `-- name: CustomerByIdentity :one
-SELECT c.tenant_id, c.id, c.name, c.language, c.tags, c.notes, c.created_at, c.updated_at, c.merged_into FROM customer_identities i JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
+SELECT c.tenant_id, c.id, c.name, c.language, c.tags, c.notes, c.created_at, c.updated_at, c.merged_into, c.opted_out_at, c.opt_out_notice FROM customer_identities i JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
 WHERE i.tenant_id = $1 AND i.channel = $2 AND i.external_id = $3
 `
 
@@ -106,12 +108,14 @@ func (q *Queries) CustomerByIdentity(ctx context.Context, arg CustomerByIdentity
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.MergedInto,
+		&i.OptedOutAt,
+		&i.OptOutNotice,
 	)
 	return i, err
 }
 
 const customerCreate = `-- name: CustomerCreate :one
-INSERT INTO customers (tenant_id, name, language) VALUES ($1, $2, $3) RETURNING tenant_id, id, name, language, tags, notes, created_at, updated_at, merged_into
+INSERT INTO customers (tenant_id, name, language) VALUES ($1, $2, $3) RETURNING tenant_id, id, name, language, tags, notes, created_at, updated_at, merged_into, opted_out_at, opt_out_notice
 `
 
 type CustomerCreateParams struct {
@@ -133,6 +137,8 @@ func (q *Queries) CustomerCreate(ctx context.Context, arg CustomerCreateParams) 
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.MergedInto,
+		&i.OptedOutAt,
+		&i.OptOutNotice,
 	)
 	return i, err
 }
@@ -182,7 +188,7 @@ func (q *Queries) CustomerEmails(ctx context.Context, arg CustomerEmailsParams) 
 }
 
 const customerGet = `-- name: CustomerGet :one
-SELECT tenant_id, id, name, language, tags, notes, created_at, updated_at, merged_into FROM customers WHERE tenant_id = $1 AND id = $2
+SELECT tenant_id, id, name, language, tags, notes, created_at, updated_at, merged_into, opted_out_at, opt_out_notice FROM customers WHERE tenant_id = $1 AND id = $2
 `
 
 type CustomerGetParams struct {
@@ -203,6 +209,8 @@ func (q *Queries) CustomerGet(ctx context.Context, arg CustomerGetParams) (Custo
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.MergedInto,
+		&i.OptedOutAt,
+		&i.OptOutNotice,
 	)
 	return i, err
 }

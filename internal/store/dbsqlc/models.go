@@ -51,16 +51,26 @@ type Calendar struct {
 	UpdatedAt time.Time
 }
 
+type ComplianceAllowedDomain struct {
+	TenantID  uuid.UUID
+	ID        uuid.UUID
+	Domain    string
+	AddedBy   uuid.NullUUID
+	CreatedAt time.Time
+}
+
 type Customer struct {
-	TenantID   uuid.UUID
-	ID         uuid.UUID
-	Name       string
-	Language   string
-	Tags       []string
-	Notes      string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-	MergedInto uuid.NullUUID
+	TenantID     uuid.UUID
+	ID           uuid.UUID
+	Name         string
+	Language     string
+	Tags         []string
+	Notes        string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	MergedInto   uuid.NullUUID
+	OptedOutAt   *time.Time
+	OptOutNotice string
 }
 
 type CustomerEmail struct {
@@ -344,6 +354,18 @@ type OrderLine struct {
 	UnitPriceMinor int64
 	TotalMinor     int64
 	Currency       string
+}
+
+type OrderRequest struct {
+	TenantID    uuid.UUID
+	ID          uuid.UUID
+	OrderID     uuid.UUID
+	Kind        string
+	Channel     string
+	TicketID    pgtype.Int8
+	MessageID   pgtype.Int8
+	Source      string
+	RequestedAt time.Time
 }
 
 type OrderShipment struct {
