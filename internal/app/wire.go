@@ -19,6 +19,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/ingest"
 	"github.com/shopdesk/shopdesk/internal/jobs"
 	"github.com/shopdesk/shopdesk/internal/live"
+	"github.com/shopdesk/shopdesk/internal/mailauth"
 	"github.com/shopdesk/shopdesk/internal/mailsink"
 	"github.com/shopdesk/shopdesk/internal/secret"
 	"github.com/shopdesk/shopdesk/internal/server"
@@ -78,6 +79,12 @@ func WireWith(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, logger
 		return nil, err
 	}
 	p.Ingest.UseKeys(keys)
+	resolver, err := mailauth.NewResolver(mailauth.ResolverConfig{OverridesPath: cfg.DNSOverrides, Production: cfg.Env == config.EnvProduction})
+	if err != nil {
+		return nil, err
+	}
+	p.Ingest.UseVerifier(ingest.Authenticator{Verifier: mailauth.NewVerifier(resolver)})
+	p.Ingest.UseOptOut(optOuts{})
 	p.Ingest.UseLogger(logger)
 	if cfg.RelayURL == nil && cfg.Env != config.EnvProduction {
 		p.MailSink = mailsink.New(p.Store)
