@@ -66,7 +66,7 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/bulk":                                         {answer: answerFlash, fields: "ticket action assignee status tag", valid: "action=assign&ticket=1&assignee=me", ids: "ticket=ticket assignee=user"},
 	"/w/{workspace}/availability":                                 {answer: answerFlash, fields: "availability"},
 	"/w/{workspace}/notifications/read-all":                       {answer: answerFlash, fields: "upto"},
-	"/w/{workspace}/account/notifications":                        {answer: answerForm, fields: "on digest"},
+	"/w/{workspace}/account/notifications":                        {answer: answerForm, fields: "on mail digest"},
 	"/w/{workspace}/account/signatures":                           {answer: answerForm, fields: "signature_email signature_amazon signature_ebay signature_walmart signature_tiktok signature_etsy signature_webshop"},
 	"/w/{workspace}/views":                                        {answer: answerForm, fields: "name shared"},
 	"/w/{workspace}/views/order":                                  {answer: answerForm, fields: "view"},
