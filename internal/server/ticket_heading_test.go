@@ -48,7 +48,7 @@ func TestTicketHeadingAndBuyerAlias(t *testing.T) {
 
 	page = c.Get("/w/heading/t/" + strconv.FormatInt(plain.Number, 10))
 	h = between(t, page.Body, `data-testid="ticket-subject"`, `</h2>`)
-	require.Contains(t, h, ">Wrong size <", "the reply prefix goes")
+	require.Contains(t, h, ">Wrong size</span>", "the reply prefix goes")
 	require.Contains(t, page.Body, `data-testid="msg-subject"`, "the first message keeps the subject as written")
 	require.Contains(t, page.Body, `data-testid="customer-email"`)
 }

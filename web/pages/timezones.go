@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/shopdesk/shopdesk/web/components"
@@ -12,8 +11,9 @@ import (
 
 // timeZoneOptions are the time-zone pickers' choices: the offered zones and the stored one (any
 // IANA name a workspace or person already has stays selectable), each labelled with its UTC
-// offset now and its city — "(UTC+09:00) Seoul" — ordered west to east, so typing a city or an
-// offset finds it. The value stays the IANA name.
+// offset now and its IANA name, which names its city — "(UTC+09:00) Asia/Seoul" — ordered west
+// to east, so typing a city or an offset finds it. (The IANA name rather than the bare city: it
+// is the same in every language, where "Seoul" alone on a Korean page reads as untranslated.)
 func timeZoneOptions(zones []string, stored ...string) []components.Option {
 	now := time.Now()
 	all := slices.Clone(zones)
@@ -32,7 +32,7 @@ func timeZoneOptions(zones []string, stored ...string) []components.Option {
 		if loc, err := time.LoadLocation(name); err == nil {
 			_, offset = now.In(loc).Zone()
 		}
-		list = append(list, zone{name: name, offset: offset, label: fmt.Sprintf("(%s) %s", utcOffset(offset), zoneCity(name))})
+		list = append(list, zone{name: name, offset: offset, label: fmt.Sprintf("(%s) %s", utcOffset(offset), name)})
 	}
 	slices.SortStableFunc(list, func(a, b zone) int {
 		return cmp.Or(cmp.Compare(a.offset, b.offset), cmp.Compare(a.label, b.label), cmp.Compare(a.name, b.name))
@@ -51,14 +51,4 @@ func utcOffset(seconds int) string {
 		sign, seconds = '-', -seconds
 	}
 	return fmt.Sprintf("UTC%c%02d:%02d", sign, seconds/3600, seconds%3600/60)
-}
-
-// zoneCity is the city an IANA name ends with ("America/Argentina/Buenos_Aires": "Buenos Aires");
-// a name with no city ("UTC") is itself.
-func zoneCity(name string) string {
-	city := name
-	if i := strings.LastIndex(name, "/"); i >= 0 {
-		city = name[i+1:]
-	}
-	return strings.ReplaceAll(city, "_", " ")
 }
