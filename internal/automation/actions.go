@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/i18n"
 	"github.com/shopdesk/shopdesk/internal/rule"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
@@ -299,7 +300,22 @@ type Notice struct {
 	To, Subject, Body string
 }
 
-// NoticeFor writes the notice: which ticket, why, and the link to it.
+// ErrMailOff says the person turned off e-mail for the notice's kind on their notification
+// settings: the job has nothing to send.
+var ErrMailOff = errors.New("automation: the person turned this notification's e-mail off")
+
+// noticeKind is the notification kind a notice's reason belongs to, as the person's settings
+// name it (SLA escalations go with rules).
+func noticeKind(why string) string {
+	if kind, _, _ := strings.Cut(why, ":"); kind == conversation.NoticeReplyFailed {
+		return conversation.NoticeReplyFailed
+	}
+	return conversation.NoticeRule
+}
+
+// NoticeFor writes the notice in the person's language: which ticket, why, and the link to it.
+// It answers ErrMailOff when the person does not want this kind mailed (checked when the mail
+// is written, so a change made after the notice was queued counts).
 func (e *Engine) NoticeFor(ctx context.Context, a NoticeArgs, baseURL string) (Notice, error) {
 	var n Notice
 	err := e.st.InTenantTx(ctx, a.TenantID, func(q *dbsqlc.Queries, _ pgx.Tx) error {
@@ -315,24 +331,40 @@ func (e *Engine) NoticeFor(ctx context.Context, a NoticeArgs, baseURL string) (N
 		if err != nil {
 			return err
 		}
-		for _, m := range ms {
-			if m.UserID == a.UserID {
-				n.To = m.Email
-			}
-		}
-		if n.To == "" {
+		if !slices.ContainsFunc(ms, func(m dbsqlc.MembershipListRow) bool { return m.UserID == a.UserID }) {
 			return store.ErrNotFound
 		}
+		off, err := q.MemberMailMuted(ctx, dbsqlc.MemberMailMutedParams{TenantID: a.TenantID, UserID: a.UserID, Kind: noticeKind(a.Why)})
+		if err != nil {
+			return err
+		} else if off {
+			return ErrMailOff
+		}
+		u, err := q.UserByID(ctx, a.UserID)
+		if err != nil {
+			return notFound(err)
+		}
+		n.To = u.Email
+		lang := u.Language
+		if lang == "" {
+			lang = ws.DefaultLanguage
+		}
+		p := i18n.NewPrinter(lang, nil)
 		kind, name, _ := strings.Cut(a.Why, ":")
-		reason := "Rule “" + name + "” asks you to look at this ticket."
+		reason := p.T("notice_mail.rule", name)
 		switch kind {
 		case "sla":
-			reason = "The " + name + " SLA target of this ticket " + map[bool]string{true: "was breached", false: "is close"}[t.SlaState == "breached"] + "."
-		case "reply_failed":
-			reason = "A reply on this ticket was not delivered: " + name + "\nOpen the ticket to resend it, or edit it and send it again."
+			reason = p.T("notice_mail.sla_close", name)
+			if t.SlaState == "breached" {
+				reason = p.T("notice_mail.sla_breached", name)
+			}
+		case conversation.NoticeReplyFailed:
+			reason = p.T("notice_mail.reply_failed", name)
 		}
+		base := strings.TrimRight(baseURL, "/")
 		n.Subject = fmt.Sprintf("[%s] #%d %s", ws.Name, t.Number, t.Subject)
-		n.Body = fmt.Sprintf("%s\n\n#%d %s\n%s/w/%s/t/%d\n", reason, t.Number, t.Subject, strings.TrimRight(baseURL, "/"), ws.Slug, t.Number)
+		n.Body = fmt.Sprintf("%s\n\n#%d %s\n%s/w/%s/t/%d\n\n%s\n", reason, t.Number, t.Subject, base, ws.Slug, t.Number,
+			p.T("notice_mail.footer", base+"/w/"+ws.Slug+"/account"))
 		return nil
 	})
 	return n, err

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/shopdesk/shopdesk/internal/i18n"
 	"github.com/shopdesk/shopdesk/internal/rule"
 	"github.com/shopdesk/shopdesk/internal/sla"
 	"github.com/shopdesk/shopdesk/internal/store"
@@ -195,7 +196,8 @@ func (e *Engine) AddPreset(ctx context.Context, sc tenant.Scope, key string) (uu
 		if err != nil {
 			return err
 		}
-		row, err := createPreset(ctx, q, sc.Workspace, p, n+10)
+		// In the workspace's language, as the sign-up's presets are (SeedDefaults).
+		row, err := createPreset(ctx, q, sc.Workspace, localPreset(i18n.NewPrinter(sc.Workspace.DefaultLanguage, nil), p), n+10)
 		if _, ok := store.UniqueViolation(errors.Unwrap(err)); ok {
 			return validate.Errors{"preset": "sla.preset_exists"}
 		} else if err != nil {

@@ -69,6 +69,9 @@ func (s *Service) Bulk(ctx context.Context, sc tenant.Scope, numbers []int64, a 
 			}
 			return nil
 		}
+		if a.Kind == BulkAssign && len(locked) > 1 {
+			ctx = withNoticeGroup(ctx, NoticeAssigned)
+		}
 		for _, t := range locked {
 			var kind string
 			var data map[string]any

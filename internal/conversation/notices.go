@@ -110,7 +110,8 @@ func noticeForEvent(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant
 		if err != nil {
 			return nil // unassigned
 		}
-		return AddNotice(ctx, q, tx, sc.TenantID(), Notice{UserID: id, Kind: NoticeAssigned, TicketID: ticketID, Actor: sc.UserID})
+		group, _ := ctx.Value(noticeGroupKey{}).(string)
+		return AddNotice(ctx, q, tx, sc.TenantID(), Notice{UserID: id, Kind: NoticeAssigned, TicketID: ticketID, Actor: sc.UserID, Group: group})
 	case "sla_warning":
 		t, err := q.TicketByID(ctx, dbsqlc.TicketByIDParams{TenantID: sc.TenantID(), ID: ticketID})
 		if err != nil {
@@ -123,4 +124,12 @@ func noticeForEvent(ctx context.Context, q *dbsqlc.Queries, tx pgx.Tx, sc tenant
 		return AddNotice(ctx, q, tx, sc.TenantID(), Notice{UserID: t.AssigneeID.UUID, Kind: NoticeSLAWarning, TicketID: ticketID, Group: group})
 	}
 	return nil
+}
+
+type noticeGroupKey struct{}
+
+// withNoticeGroup makes the notifications of one action on many tickets (a bulk assignment) one
+// notification per person: "12 tickets assigned to you by Ana", not twelve.
+func withNoticeGroup(ctx context.Context, kind string) context.Context {
+	return context.WithValue(ctx, noticeGroupKey{}, kind+":"+uuid.NewString())
 }

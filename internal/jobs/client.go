@@ -356,8 +356,8 @@ type NoticeWorker struct {
 // Work writes the notice and sends it as system mail (the relay, or the development mail sink).
 func (w *NoticeWorker) Work(ctx context.Context, job *river.Job[automation.NoticeArgs]) error {
 	n, err := w.auto.NoticeFor(ctx, job.Args, w.baseURL)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil // the ticket or the person is gone
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, automation.ErrMailOff) {
+		return nil // the ticket or the person is gone, or they turned this mail off
 	} else if err != nil {
 		return err
 	}

@@ -316,7 +316,11 @@ func (s *Service) Rename(ctx context.Context, sc tenant.Scope, id uuid.UUID, nam
 		if err := followInViews(ctx, q, sc, l.Kind, l.Name, to); err != nil {
 			return err
 		}
-		return tenant.Audit(ctx, q, sc, "label.renamed", map[string]any{"kind": l.Kind, "from": l.Name, "to": to, "tickets": moved})
+		rules, err := followInRules(ctx, q, sc, l.Kind, l.Name, to)
+		if err != nil {
+			return err
+		}
+		return tenant.Audit(ctx, q, sc, "label.renamed", map[string]any{"kind": l.Kind, "from": l.Name, "to": to, "tickets": moved, "rules": rules})
 	})
 	return moved, err
 }
@@ -349,10 +353,14 @@ func (s *Service) Merge(ctx context.Context, sc tenant.Scope, fromID, intoID uui
 		if err := followInViews(ctx, q, sc, from.Kind, from.Name, into.Name); err != nil {
 			return err
 		}
+		rules, err := followInRules(ctx, q, sc, from.Kind, from.Name, into.Name)
+		if err != nil {
+			return err
+		}
 		if err := q.LabelDelete(ctx, dbsqlc.LabelDeleteParams{TenantID: sc.TenantID(), ID: from.ID}); err != nil {
 			return fmt.Errorf("label: delete merged: %w", err)
 		}
-		return tenant.Audit(ctx, q, sc, "label.merged", map[string]any{"kind": from.Kind, "from": from.Name, "into": into.Name, "tickets": moved})
+		return tenant.Audit(ctx, q, sc, "label.merged", map[string]any{"kind": from.Kind, "from": from.Name, "into": into.Name, "tickets": moved, "rules": rules})
 	})
 	return moved, err
 }

@@ -182,6 +182,10 @@ func Text(p *i18n.Printer, it Item) string {
 	switch {
 	case it.Kind == "sla_warning" && it.Count > 1:
 		return p.N("notifications.sla_warning_group", it.Count)
+	case it.Kind == "assigned" && it.Count > 1 && it.Actor != "":
+		return p.N("notifications.assigned_group_by", it.Count, it.Actor)
+	case it.Kind == "assigned" && it.Count > 1:
+		return p.N("notifications.assigned_group", it.Count)
 	case (it.Kind == "mention" || it.Kind == "assigned") && it.Actor != "":
 		return p.T("notifications."+it.Kind+"_by", it.Actor, it.TicketNumber, it.Subject)
 	}

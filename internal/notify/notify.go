@@ -164,15 +164,24 @@ func changed(ctx context.Context, tx pgx.Tx, sc tenant.Scope) error {
 // Prefs are a person's notification settings in one workspace.
 type Prefs struct {
 	// On says, per kind, whether it shows in the app.
-	On     map[string]bool
+	On map[string]bool
+	// Mail says, per kind, whether it is mailed: at once for failed replies and escalations
+	// (MailedAtOnce), in the digest for the others.
+	Mail   map[string]bool
 	Digest string
+}
+
+// MailedAtOnce says whether a kind is mailed as it happens rather than only in the digest.
+func MailedAtOnce(kind string) bool {
+	return kind == conversation.NoticeReplyFailed || kind == conversation.NoticeRule
 }
 
 // Prefs reads the person's settings (everything on and no digest until they choose).
 func (s *Service) Prefs(ctx context.Context, sc tenant.Scope) (Prefs, error) {
-	p := Prefs{On: map[string]bool{}, Digest: "off"}
+	p := Prefs{On: map[string]bool{}, Mail: map[string]bool{}, Digest: "off"}
 	for _, k := range conversation.NoticeKinds {
 		p.On[k] = true
+		p.Mail[k] = true
 	}
 	err := s.st.InTenantTx(ctx, sc.TenantID(), func(q *dbsqlc.Queries, _ pgx.Tx) error {
 		r, err := q.MemberPrefsGet(ctx, dbsqlc.MemberPrefsGetParams{TenantID: sc.TenantID(), UserID: sc.UserID})
@@ -184,25 +193,31 @@ func (s *Service) Prefs(ctx context.Context, sc tenant.Scope) (Prefs, error) {
 		for _, k := range r.Muted {
 			p.On[k] = false
 		}
+		for _, k := range r.MailMuted {
+			p.Mail[k] = false
+		}
 		p.Digest = r.Digest
 		return nil
 	})
 	return p, err
 }
 
-// SavePrefs stores which kinds show in the app and the digest's frequency.
-func (s *Service) SavePrefs(ctx context.Context, sc tenant.Scope, on map[string]bool, digest string) error {
-	if !slices.Contains(Digests, digest) {
+// SavePrefs stores which kinds show in the app, which are mailed, and the digest's frequency.
+func (s *Service) SavePrefs(ctx context.Context, sc tenant.Scope, p Prefs) error {
+	if !slices.Contains(Digests, p.Digest) {
 		return validate.Errors{"digest": "notifications.digest_invalid"}
 	}
-	muted := []string{}
+	muted, mailMuted := []string{}, []string{}
 	for _, k := range conversation.NoticeKinds {
-		if !on[k] {
+		if !p.On[k] {
 			muted = append(muted, k)
+		}
+		if !p.Mail[k] {
+			mailMuted = append(mailMuted, k)
 		}
 	}
 	return s.st.InTenantTx(ctx, sc.TenantID(), func(q *dbsqlc.Queries, _ pgx.Tx) error {
-		return q.MemberPrefsSave(ctx, dbsqlc.MemberPrefsSaveParams{TenantID: sc.TenantID(), UserID: sc.UserID, Muted: muted, Digest: digest})
+		return q.MemberPrefsSave(ctx, dbsqlc.MemberPrefsSaveParams{TenantID: sc.TenantID(), UserID: sc.UserID, Muted: muted, MailMuted: mailMuted, Digest: p.Digest})
 	})
 }
 

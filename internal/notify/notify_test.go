@@ -143,7 +143,7 @@ func TestNotificationKinds(t *testing.T) {
 		x := setup(t, "prefs")
 		tk := x.ticket(t, "email")
 		on := map[string]bool{"assigned": true, "sla_warning": true, "reply_failed": true, "rule": true} // mentions off
-		require.NoError(t, x.svc.SavePrefs(ctx, x.b, on, "daily"))
+		require.NoError(t, x.svc.SavePrefs(ctx, x.b, notify.Prefs{On: on, Mail: on, Digest: "daily"}))
 		p, err := x.svc.Prefs(ctx, x.b)
 		require.NoError(t, err)
 		require.False(t, p.On["mention"])
@@ -153,7 +153,7 @@ func TestNotificationKinds(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, x.app.Conversations.Assign(ctx, x.a, tk.Number, x.b.UserID))
 		require.Equal(t, []string{"assigned"}, kinds(x.list(t, x.b)), "the muted mention is not written")
-		require.Error(t, x.svc.SavePrefs(ctx, x.b, on, "weekly"))
+		require.Error(t, x.svc.SavePrefs(ctx, x.b, notify.Prefs{On: on, Mail: on, Digest: "weekly"}))
 	})
 
 	t.Run("ReadOneAndAll", func(t *testing.T) {
@@ -294,7 +294,7 @@ func TestDigest(t *testing.T) {
 	mail, err := sysmail.New(x.app.Config, x.app.MailSink)
 	require.NoError(t, err)
 	svc := notify.New(x.app.DB.Store, mail, x.app.URL, clock.Now)
-	require.NoError(t, svc.SavePrefs(ctx, x.b, map[string]bool{"mention": true, "assigned": true}, "hourly"))
+	require.NoError(t, svc.SavePrefs(ctx, x.b, notify.Prefs{On: map[string]bool{"mention": true, "assigned": true}, Mail: map[string]bool{"mention": true, "assigned": true}, Digest: "hourly"}))
 	tk := x.ticket(t, "email")
 	_, err = x.app.Conversations.Reply(ctx, x.a, tk.Number, conversation.ReplyInput{Body: "@bee first", Note: true})
 	require.NoError(t, err)
@@ -340,7 +340,7 @@ func TestDigest(t *testing.T) {
 	require.NotContains(t, got[1], "assigned #1")
 
 	// A notification read before the digest is not mailed; "off" mails nothing.
-	require.NoError(t, svc.SavePrefs(ctx, x.b, map[string]bool{"mention": true}, "off"))
+	require.NoError(t, svc.SavePrefs(ctx, x.b, notify.Prefs{On: map[string]bool{"mention": true}, Mail: map[string]bool{"mention": true}, Digest: "off"}))
 	_, err = x.app.Conversations.Reply(ctx, x.a, tk.Number, conversation.ReplyInput{Body: "@bee third", Note: true})
 	require.NoError(t, err)
 	clock.Advance(25 * time.Hour)

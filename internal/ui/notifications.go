@@ -149,12 +149,15 @@ func (h *Handler) saveNotificationPrefs(w http.ResponseWriter, r *http.Request) 
 	ctx := r.Context()
 	sc := currentScope(ctx)
 	err := inputProblems(r)
-	on := map[string]bool{}
+	prefs := notify.Prefs{On: map[string]bool{}, Mail: map[string]bool{}, Digest: r.PostFormValue("digest")}
 	if err == nil {
 		for _, k := range r.PostForm["on"] {
-			on[k] = true
+			prefs.On[k] = true
 		}
-		err = h.notify.SavePrefs(ctx, sc, on, r.PostFormValue("digest"))
+		for _, k := range r.PostForm["mail"] {
+			prefs.Mail[k] = true
+		}
+		err = h.notify.SavePrefs(ctx, sc, prefs)
 	}
 	if fe, ok := fieldErrors(ctx, err); ok {
 		v, verr := h.memberSettingsView(r)
@@ -162,7 +165,7 @@ func (h *Handler) saveNotificationPrefs(w http.ResponseWriter, r *http.Request) 
 			h.fail(w, r, verr)
 			return
 		}
-		v.Prefs.On, v.Prefs.Digest, v.Errors = on, r.PostFormValue("digest"), fe
+		v.Prefs, v.Errors = prefs, fe
 		h.render(w, r, http.StatusUnprocessableEntity, pages.MemberSettings(v))
 		return
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/shopdesk/shopdesk/internal/automation"
 	"github.com/shopdesk/shopdesk/internal/i18n"
@@ -48,7 +49,7 @@ func (h *Handler) showSLA(w http.ResponseWriter, r *http.Request) {
 		}
 		clock := i18n.T(ctx, "sla.clock_"+pol.FirstResponseClock)
 		v.Policies = append(v.Policies, pages.PolicyRow{ID: pol.ID.String(), Name: pages.PresetText(ctx, pol.Name), Conditions: strings.Join(conds, join),
-			First: automation.TargetText(pol.FirstResponse), Next: automation.TargetText(pol.NextResponse), Resolution: automation.TargetText(pol.Resolution),
+			First: targetLabel(ctx, pol.FirstResponse), Next: targetLabel(ctx, pol.NextResponse), Resolution: targetLabel(ctx, pol.Resolution),
 			Clock: clock, HardDeadline: pages.PresetText(ctx, pol.HardDeadline), Position: pol.Position, Enabled: pol.Enabled})
 	}
 	for _, pr := range sla.Presets {
@@ -257,4 +258,13 @@ func (h *Handler) addPreset(w http.ResponseWriter, r *http.Request) {
 	}
 	h.flash(r, "success", "sla.preset_added")
 	seeOther(w, r, "/w/"+sc.Workspace.Slug+"/settings/sla")
+}
+
+// targetLabel is a policy's target as the list shows it, in the reader's language ("2시간");
+// the form keeps the short form an admin types ("2h").
+func targetLabel(ctx context.Context, v pgtype.Int4) string {
+	if !v.Valid {
+		return ""
+	}
+	return i18n.FromContext(ctx).Duration(time.Duration(v.Int32) * time.Minute)
 }

@@ -197,7 +197,7 @@ func Hours(v HoursView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Picker(components.PickerField{Name: "time_zone", Label: i18n.T(ctx, "common.time_zone"), Values: []string{v.Values["time_zone"]}, Error: v.Errors["time_zone"], Required: true}, valueOptions(v.TimeZones, v.Values["time_zone"])).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Picker(components.PickerField{Name: "time_zone", Label: i18n.T(ctx, "common.time_zone"), Values: []string{v.Values["time_zone"]}, Error: v.Errors["time_zone"], Required: true}, timeZoneOptions(v.TimeZones, v.Values["time_zone"])).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -336,7 +336,7 @@ func Hours(v HoursView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Picker(components.PickerField{ID: "new_time_zone", Name: "time_zone", Label: i18n.T(ctx, "common.time_zone"), Values: []string{v.Values["time_zone"]}, Error: v.NewErrors["time_zone"]}, valueOptions(v.TimeZones, v.Values["time_zone"])).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Picker(components.PickerField{ID: "new_time_zone", Name: "time_zone", Label: i18n.T(ctx, "common.time_zone"), Values: []string{v.Values["time_zone"]}, Error: v.NewErrors["time_zone"]}, timeZoneOptions(v.TimeZones, v.Values["time_zone"])).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

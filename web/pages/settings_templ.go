@@ -86,7 +86,7 @@ func WorkspaceSettings(v WorkspaceSettingsView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Picker(components.PickerField{Name: "time_zone", Label: i18n.T(ctx, "common.time_zone"), Values: []string{v.TimeZone}, Help: i18n.T(ctx, "workspace.time_zone_help"), Error: v.Errors["time_zone"], Required: true}, valueOptions(v.TimeZones, v.TimeZone)).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Picker(components.PickerField{Name: "time_zone", Label: i18n.T(ctx, "common.time_zone"), Values: []string{v.TimeZone}, Help: i18n.T(ctx, "workspace.time_zone_help"), Error: v.Errors["time_zone"], Required: true}, timeZoneOptions(v.TimeZones, v.TimeZone)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

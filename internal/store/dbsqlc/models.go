@@ -235,11 +235,12 @@ type MarketplaceAccount struct {
 }
 
 type MemberPref struct {
-	TenantID uuid.UUID
-	UserID   uuid.UUID
-	Muted    []string
-	Digest   string
-	DigestAt *time.Time
+	TenantID  uuid.UUID
+	UserID    uuid.UUID
+	Muted     []string
+	Digest    string
+	DigestAt  *time.Time
+	MailMuted []string
 }
 
 type Membership struct {

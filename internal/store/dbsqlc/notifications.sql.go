@@ -18,7 +18,11 @@ WITH c AS (
     UPDATE notifications n SET mailed_at = $2::timestamptz
     WHERE n.tenant_id = $1 AND n.user_id = $3 AND n.id IN (
         SELECT m.id FROM notifications m WHERE m.tenant_id = $1 AND m.user_id = $3
-          AND m.read_at IS NULL AND m.mailed_at IS NULL ORDER BY m.id LIMIT 100)
+          AND m.read_at IS NULL AND m.mailed_at IS NULL
+          -- kinds the person does not want mailed stay out (escalations are muted as 'rule')
+          AND (CASE WHEN m.kind = 'sla' THEN 'rule' ELSE m.kind END) <> ALL (
+              coalesce((SELECT p.mail_muted FROM member_prefs p WHERE p.tenant_id = $1 AND p.user_id = $3), '{}'::text[]))
+        ORDER BY m.id LIMIT 100)
     RETURNING n.id, n.kind, n.ticket_id, n.tickets, n.created_at, n.actor_id
 )
 SELECT c.id, c.kind, c.ticket_id, c.tickets, c.created_at, t.number AS ticket_number, t.subject AS ticket_subject, u.name AS actor_name
@@ -80,7 +84,8 @@ WHERE p.tenant_id = $1 AND p.digest <> 'off'
   AND (p.digest_at IS NULL OR (p.digest = 'hourly' AND p.digest_at <= $2::timestamptz)
        OR (p.digest = 'daily' AND p.digest_at <= $3::timestamptz))
   AND EXISTS (SELECT 1 FROM notifications n WHERE n.tenant_id = p.tenant_id AND n.user_id = p.user_id
-              AND n.read_at IS NULL AND n.mailed_at IS NULL)
+              AND n.read_at IS NULL AND n.mailed_at IS NULL
+              AND (CASE WHEN n.kind = 'sla' THEN 'rule' ELSE n.kind END) <> ALL (p.mail_muted))
 ORDER BY p.user_id
 `
 
@@ -182,8 +187,26 @@ func (q *Queries) DigestStamp(ctx context.Context, arg DigestStampParams) error 
 	return err
 }
 
+const memberMailMuted = `-- name: MemberMailMuted :one
+SELECT EXISTS (SELECT 1 FROM member_prefs WHERE tenant_id = $1 AND user_id = $2 AND $3::text = ANY(mail_muted))
+`
+
+type MemberMailMutedParams struct {
+	TenantID uuid.UUID
+	UserID   uuid.UUID
+	Kind     string
+}
+
+// Whether the person turned off e-mail for a kind (escalations: 'rule').
+func (q *Queries) MemberMailMuted(ctx context.Context, arg MemberMailMutedParams) (bool, error) {
+	row := q.db.QueryRow(ctx, memberMailMuted, arg.TenantID, arg.UserID, arg.Kind)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
+
 const memberPrefsGet = `-- name: MemberPrefsGet :one
-SELECT muted, digest FROM member_prefs WHERE tenant_id = $1 AND user_id = $2
+SELECT muted, mail_muted, digest FROM member_prefs WHERE tenant_id = $1 AND user_id = $2
 `
 
 type MemberPrefsGetParams struct {
@@ -192,27 +215,29 @@ type MemberPrefsGetParams struct {
 }
 
 type MemberPrefsGetRow struct {
-	Muted  []string
-	Digest string
+	Muted     []string
+	MailMuted []string
+	Digest    string
 }
 
 func (q *Queries) MemberPrefsGet(ctx context.Context, arg MemberPrefsGetParams) (MemberPrefsGetRow, error) {
 	row := q.db.QueryRow(ctx, memberPrefsGet, arg.TenantID, arg.UserID)
 	var i MemberPrefsGetRow
-	err := row.Scan(&i.Muted, &i.Digest)
+	err := row.Scan(&i.Muted, &i.MailMuted, &i.Digest)
 	return i, err
 }
 
 const memberPrefsSave = `-- name: MemberPrefsSave :exec
-INSERT INTO member_prefs (tenant_id, user_id, muted, digest) VALUES ($1, $2, $3, $4)
-ON CONFLICT (tenant_id, user_id) DO UPDATE SET muted = EXCLUDED.muted, digest = EXCLUDED.digest
+INSERT INTO member_prefs (tenant_id, user_id, muted, mail_muted, digest) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (tenant_id, user_id) DO UPDATE SET muted = EXCLUDED.muted, mail_muted = EXCLUDED.mail_muted, digest = EXCLUDED.digest
 `
 
 type MemberPrefsSaveParams struct {
-	TenantID uuid.UUID
-	UserID   uuid.UUID
-	Muted    []string
-	Digest   string
+	TenantID  uuid.UUID
+	UserID    uuid.UUID
+	Muted     []string
+	MailMuted []string
+	Digest    string
 }
 
 func (q *Queries) MemberPrefsSave(ctx context.Context, arg MemberPrefsSaveParams) error {
@@ -220,6 +245,7 @@ func (q *Queries) MemberPrefsSave(ctx context.Context, arg MemberPrefsSaveParams
 		arg.TenantID,
 		arg.UserID,
 		arg.Muted,
+		arg.MailMuted,
 		arg.Digest,
 	)
 	return err

@@ -39,11 +39,15 @@ UPDATE notifications SET read_at = now()
 WHERE tenant_id = @tenant_id AND user_id = @user_id AND read_at IS NULL AND id <= @upto;
 
 -- name: MemberPrefsGet :one
-SELECT muted, digest FROM member_prefs WHERE tenant_id = @tenant_id AND user_id = @user_id;
+SELECT muted, mail_muted, digest FROM member_prefs WHERE tenant_id = @tenant_id AND user_id = @user_id;
 
 -- name: MemberPrefsSave :exec
-INSERT INTO member_prefs (tenant_id, user_id, muted, digest) VALUES (@tenant_id, @user_id, @muted, @digest)
-ON CONFLICT (tenant_id, user_id) DO UPDATE SET muted = EXCLUDED.muted, digest = EXCLUDED.digest;
+INSERT INTO member_prefs (tenant_id, user_id, muted, mail_muted, digest) VALUES (@tenant_id, @user_id, @muted, @mail_muted, @digest)
+ON CONFLICT (tenant_id, user_id) DO UPDATE SET muted = EXCLUDED.muted, mail_muted = EXCLUDED.mail_muted, digest = EXCLUDED.digest;
+
+-- Whether the person turned off e-mail for a kind (escalations: 'rule').
+-- name: MemberMailMuted :one
+SELECT EXISTS (SELECT 1 FROM member_prefs WHERE tenant_id = @tenant_id AND user_id = @user_id AND @kind::text = ANY(mail_muted));
 
 -- People of the workspace whose digest is due and who have unread notices not yet mailed.
 -- name: DigestDue :many
@@ -52,7 +56,8 @@ WHERE p.tenant_id = @tenant_id AND p.digest <> 'off'
   AND (p.digest_at IS NULL OR (p.digest = 'hourly' AND p.digest_at <= @hourly_before::timestamptz)
        OR (p.digest = 'daily' AND p.digest_at <= @daily_before::timestamptz))
   AND EXISTS (SELECT 1 FROM notifications n WHERE n.tenant_id = p.tenant_id AND n.user_id = p.user_id
-              AND n.read_at IS NULL AND n.mailed_at IS NULL)
+              AND n.read_at IS NULL AND n.mailed_at IS NULL
+              AND (CASE WHEN n.kind = 'sla' THEN 'rule' ELSE n.kind END) <> ALL (p.mail_muted))
 ORDER BY p.user_id;
 
 -- Locks the person's digest while it is claimed; another worker skips them.
@@ -69,7 +74,11 @@ WITH c AS (
     UPDATE notifications n SET mailed_at = @now::timestamptz
     WHERE n.tenant_id = @tenant_id AND n.user_id = @user_id AND n.id IN (
         SELECT m.id FROM notifications m WHERE m.tenant_id = @tenant_id AND m.user_id = @user_id
-          AND m.read_at IS NULL AND m.mailed_at IS NULL ORDER BY m.id LIMIT 100)
+          AND m.read_at IS NULL AND m.mailed_at IS NULL
+          -- kinds the person does not want mailed stay out (escalations are muted as 'rule')
+          AND (CASE WHEN m.kind = 'sla' THEN 'rule' ELSE m.kind END) <> ALL (
+              coalesce((SELECT p.mail_muted FROM member_prefs p WHERE p.tenant_id = @tenant_id AND p.user_id = @user_id), '{}'::text[]))
+        ORDER BY m.id LIMIT 100)
     RETURNING n.id, n.kind, n.ticket_id, n.tickets, n.created_at, n.actor_id
 )
 SELECT c.id, c.kind, c.ticket_id, c.tickets, c.created_at, t.number AS ticket_number, t.subject AS ticket_subject, u.name AS actor_name

@@ -1,0 +1,1 @@
+ALTER TABLE member_prefs DROP COLUMN IF EXISTS mail_muted;
