@@ -20,11 +20,10 @@ type Marketplace struct {
 }
 
 // Marketplaces whose response metrics are projected: Amazon's Late Response Rate (24 h, every day,
-// over 7/30/90 days), Walmart's 48 h and TikTok Shop's 12 h response rates.
+// over 7/30/90 days) and Walmart's 48 h response rate.
 var Marketplaces = []Marketplace{
 	{Channel: "amazon", Name: "Amazon", Deadline: 24 * time.Hour, Windows: []int{7, 30, 90}},
 	{Channel: "walmart", Name: "Walmart", Deadline: 48 * time.Hour, Windows: []int{7, 30, 90}},
-	{Channel: "tiktok", Name: "TikTok Shop", Deadline: 12 * time.Hour, Windows: []int{7, 30, 90}},
 }
 
 // WindowMetric is one marketplace's numbers over one window.

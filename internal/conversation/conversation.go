@@ -33,8 +33,12 @@ var Statuses = []string{"open", "pending", "snoozed", "resolved", "closed"}
 // Priorities by their stored number.
 var Priorities = []string{"urgent", "high", "normal", "low"}
 
-// Channels a ticket can come from.
+// Channels a ticket can come from (as stored).
 var Channels = []string{"email", "amazon", "ebay", "walmart", "tiktok", "etsy", "webshop", "other"}
+
+// Offered are the channels pickers, filters and presets offer: TikTok Shop and Etsy cannot be
+// connected yet, so nothing offers them until they can.
+var Offered = []string{"email", "amazon", "ebay", "walmart", "webshop", "other"}
 
 // ErrCustomerWroteAgain holds a reply because the customer wrote after the composer was opened.
 var ErrCustomerWroteAgain = errors.New("conversation: the customer wrote again since the reply was started")

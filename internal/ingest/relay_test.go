@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -15,8 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shopdesk/shopdesk/internal/channel/marketplace"
-	"github.com/shopdesk/shopdesk/internal/channel/relay"
 	"github.com/shopdesk/shopdesk/internal/conversation"
+	"github.com/shopdesk/shopdesk/internal/mailauth/mailauthtest"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
 )
 
@@ -44,7 +43,8 @@ type relayFixture struct {
 	Attachments []string `json:"attachments"`
 	Urgent      bool     `json:"urgent"`
 	DuplicateOf string   `json:"duplicate_of"`
-	raw         []byte
+	unsigned    []byte   // as in testdata
+	raw         []byte   // as delivered: signed as the fixture says
 }
 
 const relayCorpus = "../channel/relay/testdata"
@@ -56,8 +56,9 @@ func relayFixtures(t *testing.T) []relayFixture {
 	var fs []relayFixture
 	require.NoError(t, json.Unmarshal(b, &fs))
 	for i := range fs {
-		fs[i].raw, err = os.ReadFile(filepath.Join(relayCorpus, fs[i].File))
+		fs[i].unsigned, err = os.ReadFile(filepath.Join(relayCorpus, fs[i].File))
 		require.NoError(t, err)
+		fs[i].raw = signed(fs[i])
 	}
 	// In the order the mail was written, so a copy of a reply comes after the message it answers,
 	// and a second copy of a mail after the first.
@@ -78,31 +79,15 @@ func dateOf(t *testing.T, raw []byte) time.Time {
 	return p.Date
 }
 
-// fixtureTrust is the one place the pipeline test's authentication verdicts come from: each
-// fixture's expect.json dkim fields ("sign" verifies for its dkim_domain). The integrator replaces
-// it with real signing (mailauthtest.Sign) and verification (internal/mailauth under
-// SHOPDESK_DNS_OVERRIDES).
-type fixtureTrust map[[32]byte]relay.Trust
-
-func (f fixtureTrust) Verify(_ context.Context, raw []byte, _ string) (relay.Trust, error) {
-	return f[sha256.Sum256(raw)], nil
-}
-
-func trustOf(fs []relayFixture) fixtureTrust {
-	out := fixtureTrust{}
-	for _, f := range fs {
-		if f.DKIM == "sign" {
-			out[sha256.Sum256(f.raw)] = relay.Trust{AuthenticatedDomains: []string{f.DKIMDomain}}
-		}
-	}
-	return out
-}
+// signed is a fixture's mail as its expect.json dkim fields say it was sent: signed for its
+// dkim_domain with the test key the overrides publish, signed with an unpublished key, or not at
+// all. The pipeline verifies it for real (internal/mailauth over the test keys' DNS records).
+func signed(f relayFixture) []byte { return mailauthtest.SignAs(f.unsigned, f.DKIM, f.DKIMDomain) }
 
 type relayPipeline struct {
 	*pipeline
 	accounts map[string]marketplace.Account
 	fixtures []relayFixture
-	trust    fixtureTrust
 }
 
 func (p *relayPipeline) fixture(t *testing.T, file string) relayFixture {
@@ -119,10 +104,8 @@ func (p *relayPipeline) fixture(t *testing.T, file string) relayFixture {
 // variant is a fixture with its bytes changed (as if Amazon had sent another such mail), under
 // the fixture's own authentication verdict.
 func (p *relayPipeline) variant(f relayFixture, replace ...string) relayFixture {
-	f.raw = []byte(strings.NewReplacer(replace...).Replace(string(f.raw)))
-	for k, v := range trustOf([]relayFixture{f}) {
-		p.trust[k] = v
-	}
+	f.unsigned = []byte(strings.NewReplacer(replace...).Replace(string(f.unsigned)))
+	f.raw = signed(f)
 	return f
 }
 
@@ -132,8 +115,7 @@ func newRelayPipeline(t *testing.T) *relayPipeline {
 	t.Helper()
 	p := newPipeline(t)
 	fs := relayFixtures(t)
-	trust := trustOf(fs)
-	p.svc.UseVerifier(trust)
+	p.svc.UseVerifier(Authenticator{Verifier: mailauthtest.Verifier()})
 	accounts := map[string]marketplace.Account{}
 	svc := marketplace.NewService(p.st, nil)
 	for name, f := range map[string]marketplace.Form{
@@ -148,7 +130,7 @@ func newRelayPipeline(t *testing.T) *relayPipeline {
 		require.NoError(t, err, name)
 		accounts[name] = a
 	}
-	return &relayPipeline{pipeline: p, accounts: accounts, fixtures: fs, trust: trust}
+	return &relayPipeline{pipeline: p, accounts: accounts, fixtures: fs}
 }
 
 // deliver accepts a fixture by its route (the account's forwarding address, the workspace's

@@ -225,7 +225,7 @@ func (s *Service) SavePrefs(ctx context.Context, sc tenant.Scope, p Prefs) error
 // go out on (not "other").
 func SignatureChannels() []string {
 	var out []string
-	for _, c := range conversation.Channels {
+	for _, c := range conversation.Offered {
 		if c != "other" {
 			out = append(out, c)
 		}

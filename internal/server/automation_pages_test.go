@@ -33,7 +33,7 @@ func TestAutomationPages(t *testing.T) {
 	slaPage := c.Get("/w/pages/settings/sla").Body
 	require.Contains(t, slaPage, "Amazon")
 	require.Contains(t, slaPage, "weekends and holidays included", "the marketplace's deadline beside the target")
-	require.Contains(t, slaPage, `data-testid="add-preset-tiktok"`)
+	require.Contains(t, slaPage, `data-testid="add-preset-bol"`)
 
 	// A rule with a broken regex and no action: field messages, nothing saved.
 	res := c.PostForm("/w/pages/settings/rules", url.Values{"name": {"Bad"}, "trigger": {"message_received"}, "match": {"all"},
@@ -100,9 +100,14 @@ func TestAutomationPages(t *testing.T) {
 		"cond_field_0": {"customer_tag"}, "cond_op_0": {"has"}, "cond_value_0": {"vip"}, "breach_type_0": {"escalate"}})
 	require.Equal(t, http.StatusSeeOther, res.StatusCode, res.Body)
 	require.Contains(t, c.Get(res.Header.Get("Location")).Body, `value="1h30m"`)
-	res = c.PostForm("/w/pages/settings/sla/presets/tiktok", nil)
+	res = c.PostForm("/w/pages/settings/sla/presets/bol", nil)
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
-	require.Contains(t, c.Get("/w/pages/settings/sla").Body, "TikTok Shop")
+	sla := c.Get("/w/pages/settings/sla").Body
+	require.Contains(t, sla, "bol.com")
+	// TikTok Shop and Etsy cannot be connected yet: no preset offers them.
+	require.NotContains(t, sla, "TikTok")
+	require.NotContains(t, sla, "Etsy")
+	require.Equal(t, http.StatusNotFound, c.PostForm("/w/pages/settings/sla/presets/tiktok", nil).StatusCode)
 
 	// Teams: a team, a member with capacity.
 	res = c.PostForm("/w/pages/settings/teams", url.Values{"name": {"Tier 1"}, "tier": {"1"}, "assignment": {"round_robin"}})

@@ -68,7 +68,7 @@ var postRoutes = map[string]postRoute{
 	"/w/{workspace}/availability":                                  {answer: answerFlash, fields: "availability"},
 	"/w/{workspace}/notifications/read-all":                        {answer: answerFlash, fields: "upto"},
 	"/w/{workspace}/account/notifications":                         {answer: answerForm, fields: "on mail digest"},
-	"/w/{workspace}/account/signatures":                            {answer: answerForm, fields: "signature_email signature_amazon signature_ebay signature_walmart signature_tiktok signature_etsy signature_webshop"},
+	"/w/{workspace}/account/signatures":                            {answer: answerForm, fields: "signature_email signature_amazon signature_ebay signature_walmart signature_webshop"},
 	"/w/{workspace}/views":                                         {answer: answerForm, fields: "name shared"},
 	"/w/{workspace}/views/order":                                   {answer: answerForm, fields: "view"},
 	"/w/{workspace}/views/{viewID}":                                {answer: answerForm, fields: "name sharing shared update_filters"},
@@ -404,7 +404,7 @@ func hostileFixtures(t *testing.T, f *fixture) hostileEnv {
 		"mergeID": strconv.FormatInt(mergeID, 10), "userID": f.agentA.UserID.String(), "invitationID": inv.ID.String(),
 		"jobID": strconv.FormatInt(job.Job.ID, 10), "inboundID": strconv.FormatInt(inboundID, 10), "accountID": strconv.FormatInt(acct.ID, 10),
 		"ruleID": rules[0].ID.String(), "policyID": policies[0].ID.String(), "calendarID": cals[0].ID.String(), "teamID": team.String(),
-		"preset": "tiktok", "user": f.agentA.UserID.String(), "customerID": d.Customer.ID.String(), "customer2": d2.Customer.ID.String(),
+		"preset": "bol", "user": f.agentA.UserID.String(), "customerID": d.Customer.ID.String(), "customer2": d2.Customer.ID.String(),
 		"viewID": view.String(), "labelID": aTags[0].ID.String(), "label2": aTags[1].ID.String(),
 		"marketplace": "amazon", "marketID": strconv.FormatInt(market.ID, 10)}
 	bravo := map[string]string{"workspace": "alpha", "token": bToken, "number": f.bTicket, "messageID": f.bMessage, "mergeID": f.bMerge,

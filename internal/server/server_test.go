@@ -137,7 +137,7 @@ func fill(route string, f *fixture, slug string) (method, path string) {
 	r := strings.NewReplacer("{workspace}", slug, "{userID}", f.b.UserID.String(),
 		"{invitationID}", f.bInvitation, "{jobID}", f.bJob, "{number}", f.bTicket, "{messageID}", f.bMessage,
 		"{mergeID}", f.bMerge, "{attachmentID}", "1", "{inboundID}", f.bInbound, "{accountID}", f.bAccount, "{marketplace}", "amazon", "{marketID}", f.bMarket,
-		"{ruleID}", f.bRule, "{policyID}", f.bPolicy, "{calendarID}", f.bCalendar, "{teamID}", f.bTeam, "{preset}", "tiktok", "{customerID}", f.bCustomer)
+		"{ruleID}", f.bRule, "{policyID}", f.bPolicy, "{calendarID}", f.bCalendar, "{teamID}", f.bTeam, "{preset}", "bol", "{customerID}", f.bCustomer)
 	return method, r.Replace(path)
 }
 

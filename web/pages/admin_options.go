@@ -17,8 +17,8 @@ import (
 
 // channelOptions lists the channels with their translated names.
 func channelOptions(ctx context.Context) []components.Option {
-	out := make([]components.Option, 0, len(conversation.Channels))
-	for _, ch := range conversation.Channels {
+	out := make([]components.Option, 0, len(conversation.Offered))
+	for _, ch := range conversation.Offered {
 		out = append(out, components.Option{Value: ch, Label: channelLabel(ctx, ch)})
 	}
 	return out

@@ -15,6 +15,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/apptest"
 	"github.com/shopdesk/shopdesk/internal/channel/email"
 	"github.com/shopdesk/shopdesk/internal/channel/marketplace"
+	"github.com/shopdesk/shopdesk/internal/mailauth/mailauthtest"
 	"github.com/shopdesk/shopdesk/internal/secret"
 	"github.com/shopdesk/shopdesk/internal/store"
 	"github.com/shopdesk/shopdesk/internal/store/dbsqlc"
@@ -230,4 +231,15 @@ func TestForwardingAddress(t *testing.T) {
 	theirs, err = a.Marketplaces.Get(ctx, other, theirs.ID)
 	require.NoError(t, err)
 	require.Nil(t, theirs.LastMessageAt)
+}
+
+// TestTestKeysCoverEverySite: the development keys and DMARC records are published for every
+// storefront an account can name, so the simulator and local trials can sign mail for each.
+func TestTestKeysCoverEverySite(t *testing.T) {
+	t.Parallel()
+	for kind, published := range map[string][]string{"amazon": mailauthtest.AmazonDomains, "walmart": mailauthtest.WalmartDomains} {
+		for _, s := range marketplace.Sites(kind) {
+			require.Contains(t, published, s.ID, kind)
+		}
+	}
 }

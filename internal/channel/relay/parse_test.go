@@ -1,6 +1,7 @@
 package relay_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/shopdesk/shopdesk/internal/channel/relay"
 	"github.com/shopdesk/shopdesk/internal/channel/relaymail"
 	"github.com/shopdesk/shopdesk/internal/ingest"
+	"github.com/shopdesk/shopdesk/internal/mailauth/mailauthtest"
 )
 
 // fixture is the part of an expect.json entry (testdata/README.md) the parser is held to.
@@ -59,16 +61,14 @@ func fixtures(t *testing.T) []fixture {
 	return fs
 }
 
-// trustFor is the one place a fixture's authentication verdict comes from. It reads the verdict
-// off expect.json's dkim fields (a "sign" fixture verifies for its dkim_domain; "wrong_key" and
-// "none" verify for nothing). The integrator replaces it with real signing (mailauthtest.Sign)
-// and verification (internal/mailauth under SHOPDESK_DNS_OVERRIDES).
-func trustFor(t *testing.T, f fixture) relay.Trust {
+// trustFor signs a fixture as its dkim fields say (the published test key, an unpublished one, or
+// none) and verifies it for real with internal/mailauth over the test keys' DNS records: spoofed
+// copies fail here, not by decree.
+func trustFor(t *testing.T, f fixture, raw []byte) relay.Trust {
 	t.Helper()
-	if f.DKIM == "sign" {
-		return relay.Trust{AuthenticatedDomains: []string{f.DKIMDomain}}
-	}
-	return relay.Trust{}
+	trust, err := ingest.Authenticator{Verifier: mailauthtest.Verifier()}.Verify(context.Background(), mailauthtest.SignAs(raw, f.DKIM, f.DKIMDomain), f.Route)
+	require.NoError(t, err)
+	return trust
 }
 
 // accountFor is the marketplace account a fixture arrived for: none on the IMAP route and on the
@@ -87,7 +87,7 @@ func classify(t *testing.T, f fixture) (relay.Result, *ingest.Parsed) {
 	require.NoError(t, err)
 	p, err := ingest.Parse(raw)
 	require.NoError(t, err)
-	return relay.Classify(p.RelayMail(), accountFor(f), trustFor(t, f)), p
+	return relay.Classify(p.RelayMail(), accountFor(f), trustFor(t, f, raw)), p
 }
 
 func norm(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -11,11 +11,12 @@ import (
 // marketplace.<domain>.
 var AmazonDomains = []string{
 	"amazon.com", "amazon.co.uk", "amazon.de", "amazon.fr", "amazon.co.jp", "amazon.ca", "amazon.it",
-	"amazon.es", "amazon.com.au", "amazon.nl", "amazon.pl", "amazon.se",
+	"amazon.es", "amazon.com.au", "amazon.nl", "amazon.pl", "amazon.se", "amazon.com.mx", "amazon.com.br",
+	"amazon.ie", "amazon.com.be", "amazon.com.tr", "amazon.ae", "amazon.sa", "amazon.eg", "amazon.in", "amazon.sg",
 }
 
-// WalmartDomain is Walmart's; its relay addresses live under relay.walmart.com.
-const WalmartDomain = "walmart.com"
+// WalmartDomains are Walmart's US and Canadian domains; relay addresses live under relay.<domain>.
+var WalmartDomains = []string{"walmart.com", "walmart.ca"}
 
 // DMARCRecord is the policy published for every marketplace domain: reject what fails, relaxed
 // alignment (a d=amazon.de signature counts for marketplace.amazon.de).
@@ -29,7 +30,10 @@ func SigningDomains() []string {
 	for _, d := range AmazonDomains {
 		ds = append(ds, d, "marketplace."+d)
 	}
-	return append(ds, WalmartDomain, "relay."+WalmartDomain)
+	for _, d := range WalmartDomains {
+		ds = append(ds, d, "relay."+d)
+	}
+	return ds
 }
 
 // WriteOverrides writes the overrides file contents: both test keys under every signing domain
