@@ -112,7 +112,9 @@ func (t TicketView) supersededFiles() []string {
 // next try and the reason.
 func (t TicketView) retrying(m conversation.Message) (attempt int32, next *time.Time, ok bool) {
 	d, has := t.Detail.Deliveries[m.ID]
-	if !has || d.Attempts == 0 || d.NextAt == nil || (m.DeliveryState != "queued" && m.DeliveryState != "sending") {
+	// The message and its delivery record are read in separate statements: a message that knows of
+	// no failure yet is on its first attempt, whatever a newer delivery record says.
+	if !has || d.Attempts == 0 || d.NextAt == nil || m.DeliveryError == "" || (m.DeliveryState != "queued" && m.DeliveryState != "sending") {
 		return 0, nil, false
 	}
 	return d.Attempts, d.NextAt, true
