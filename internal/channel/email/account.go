@@ -343,45 +343,29 @@ func (s *Service) open(a Account) (Secrets, error) {
 // Rotate re-seals every account's secrets under the current key, one workspace per transaction,
 // and reports how many values it re-sealed. progress, when set, hears after each workspace.
 func Rotate(ctx context.Context, st *store.Store, keys *secret.Keyring, progress func(done, total int)) (int, error) {
-	var tenants []uuid.UUID
-	if err := st.InTx(ctx, func(q *dbsqlc.Queries, _ pgx.Tx) error {
-		var err error
-		tenants, err = q.TenantIDs(ctx)
-		return err
-	}); err != nil {
-		return 0, err
-	}
 	n := 0
-	for i, tid := range tenants {
-		err := st.InTenantTx(ctx, tid, func(q *dbsqlc.Queries, _ pgx.Tx) error {
-			rows, err := q.EmailAccountsAllSecrets(ctx, tid)
+	err := st.EachTenant(ctx, progress, func(q *dbsqlc.Queries, tid uuid.UUID) error {
+		rows, err := q.EmailAccountsAllSecrets(ctx, tid)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if secret.KeyID(r.Secrets) == keys.CurrentID() {
+				continue
+			}
+			a := Account{TenantID: r.TenantID, ID: r.ID}
+			plain, err := keys.Open(r.Secrets, aad(a))
 			if err != nil {
+				return fmt.Errorf("email: account %d of workspace %s: %w", r.ID, r.TenantID, err)
+			}
+			if err := q.EmailAccountSetSecrets(ctx, dbsqlc.EmailAccountSetSecretsParams{TenantID: r.TenantID, ID: r.ID, Secrets: keys.Seal(plain, aad(a))}); err != nil {
 				return err
 			}
-			for _, r := range rows {
-				if secret.KeyID(r.Secrets) == keys.CurrentID() {
-					continue
-				}
-				a := Account{TenantID: r.TenantID, ID: r.ID}
-				plain, err := keys.Open(r.Secrets, aad(a))
-				if err != nil {
-					return fmt.Errorf("email: account %d of workspace %s: %w", r.ID, r.TenantID, err)
-				}
-				if err := q.EmailAccountSetSecrets(ctx, dbsqlc.EmailAccountSetSecretsParams{TenantID: r.TenantID, ID: r.ID, Secrets: keys.Seal(plain, aad(a))}); err != nil {
-					return err
-				}
-				n++
-			}
-			return nil
-		})
-		if err != nil {
-			return n, err
+			n++
 		}
-		if progress != nil {
-			progress(i+1, len(tenants))
-		}
-	}
-	return n, nil
+		return nil
+	})
+	return n, err
 }
 
 var tokenEnc = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)

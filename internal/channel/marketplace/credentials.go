@@ -73,49 +73,33 @@ func (s *Service) OpenCredentials(a Account) (Credentials, error) {
 // Rotate re-seals every account's credentials under the current key, one workspace per
 // transaction, and reports how many it re-sealed.
 func Rotate(ctx context.Context, st *store.Store, keys *secret.Keyring, progress func(done, total int)) (int, error) {
-	var tenants []uuid.UUID
-	if err := st.InTx(ctx, func(q *dbsqlc.Queries, _ pgx.Tx) error {
-		var err error
-		tenants, err = q.TenantIDs(ctx)
-		return err
-	}); err != nil {
-		return 0, err
-	}
 	n := 0
-	for i, tid := range tenants {
-		err := st.InTenantTx(ctx, tid, func(q *dbsqlc.Queries, _ pgx.Tx) error {
-			rows, err := q.MarketplaceAccountsAllCredentials(ctx, tid)
+	err := st.EachTenant(ctx, progress, func(q *dbsqlc.Queries, tid uuid.UUID) error {
+		rows, err := q.MarketplaceAccountsAllCredentials(ctx, tid)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if secret.KeyID(r.Credentials) == keys.CurrentID() {
+				continue
+			}
+			plain, err := keys.Open(r.Credentials, aad(r.TenantID, r.ID))
+			if err != nil {
+				return fmt.Errorf("marketplace: account %d of workspace %s: %w", r.ID, r.TenantID, err)
+			}
+			a, err := q.MarketplaceAccountGet(ctx, dbsqlc.MarketplaceAccountGetParams{TenantID: r.TenantID, ID: r.ID})
 			if err != nil {
 				return err
 			}
-			for _, r := range rows {
-				if secret.KeyID(r.Credentials) == keys.CurrentID() {
-					continue
-				}
-				plain, err := keys.Open(r.Credentials, aad(r.TenantID, r.ID))
-				if err != nil {
-					return fmt.Errorf("marketplace: account %d of workspace %s: %w", r.ID, r.TenantID, err)
-				}
-				a, err := q.MarketplaceAccountGet(ctx, dbsqlc.MarketplaceAccountGetParams{TenantID: r.TenantID, ID: r.ID})
-				if err != nil {
-					return err
-				}
-				if err := q.MarketplaceAccountSetCredentials(ctx, dbsqlc.MarketplaceAccountSetCredentialsParams{TenantID: r.TenantID, ID: r.ID,
-					Credentials: keys.Seal(plain, aad(r.TenantID, r.ID)), CredentialsExpireAt: a.CredentialsExpireAt}); err != nil {
-					return err
-				}
-				n++
+			if err := q.MarketplaceAccountSetCredentials(ctx, dbsqlc.MarketplaceAccountSetCredentialsParams{TenantID: r.TenantID, ID: r.ID,
+				Credentials: keys.Seal(plain, aad(r.TenantID, r.ID)), CredentialsExpireAt: a.CredentialsExpireAt}); err != nil {
+				return err
 			}
-			return nil
-		})
-		if err != nil {
-			return n, err
+			n++
 		}
-		if progress != nil {
-			progress(i+1, len(tenants))
-		}
-	}
-	return n, nil
+		return nil
+	})
+	return n, err
 }
 
 // timePtr is nil for the zero time (a NULL column).
