@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestScreenshots saves the inbox, a ticket and a settings page of the demo workspace at phone,
+// TestScreenshots saves the inbox, a ticket and settings pages of the demo workspace at phone,
 // laptop and desktop widths in each language, for people to look at:
 // SHOPDESK_SCREENSHOTS=/some/dir go test ./internal/e2e/ -run TestScreenshots writes
 // <dir>/screens/<lang>-<width>-<page>.png. Without the variable it is skipped.
@@ -30,6 +30,8 @@ func TestScreenshots(t *testing.T) {
 		{"inbox", "/w/demo/inbox"},
 		{"ticket", "/w/demo/t/2"},
 		{"settings-sla", "/w/demo/settings/sla"},
+		{"settings-channels", "/w/demo/settings/channels"},
+		{"settings-amazon", "/w/demo/settings/channels/amazon"},
 	}
 	for _, lang := range languages {
 		p := adminIn(b, app, lang)
