@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -171,11 +172,13 @@ type Reply struct {
 	EmailCopyToSender bool
 }
 
-// MessageLength is how many characters eBay counts in a messageText: Unicode code points of the
-// text as sent (an emoji is one, however many UTF-16 units or bytes it takes; a flag made of two
-// regional indicators is two), after line endings are normalised to \n as they are sent.
+// MessageLength is how many characters eBay counts in a messageText, after line endings are
+// normalised to \n as they are sent: UTF-16 units, as a Java string counts them (an emoji outside
+// the Basic Multilingual Plane is two). eBay does not document its count; this is the strict
+// reading, the same the composer's compliance check uses (internal/compliance, eBay's length rule),
+// so a reply the composer lets through is never refused here, nor by eBay.
 func MessageLength(text string) int {
-	return utf8.RuneCountInString(normaliseText(text))
+	return len(utf16.Encode([]rune(normaliseText(text))))
 }
 
 func normaliseText(s string) string {

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/require"
 
@@ -186,8 +187,8 @@ func TestSendMessage(t *testing.T) {
 
 	// Emoji of one code point, one with a skin tone (two) and one with a variation selector (two).
 	emoji := "📦🚚😀👍🏽🎁✨🙏❤️"
-	n := len([]rune(emoji))
-	require.Equal(t, 10, n)
+	n := len(utf16.Encode([]rune(emoji)))
+	require.Equal(t, 17, n, "UTF-16 units, as eBay's API counts")
 	exact := strings.Repeat("a", 2000-n) + emoji
 	require.Equal(t, 2000, ebay.MessageLength(exact))
 
@@ -202,7 +203,8 @@ func TestSendMessage(t *testing.T) {
 		{name: "TwoThousandAndOneRefusedBeforeCalling", text: exact + "!", check: func(t *testing.T, err error) {
 			require.ErrorIs(t, err, ebay.ErrTooLong)
 		}},
-		{name: "EmojiCountedAsSent", text: strings.Repeat("😀", 2001), check: func(t *testing.T, err error) {
+		// 1,001 code points, 2,002 UTF-16 units: refused.
+		{name: "EmojiCountedAsSent", text: strings.Repeat("😀", 1001), check: func(t *testing.T, err error) {
 			require.ErrorIs(t, err, ebay.ErrTooLong)
 		}},
 		{name: "Empty", text: " \n ", check: func(t *testing.T, err error) { require.Error(t, err) }},
