@@ -172,7 +172,9 @@ func (s *Service) AppendInboundTx(ctx context.Context, q *dbsqlc.Queries, tx pgx
 	if err != nil {
 		return 0, 0, err
 	}
-	if t.Status != "open" {
+	// Mail no person wrote (an auto-reply, a marketplace's notice) is kept on the ticket but does
+	// not reopen it: nobody is waiting for an answer to it.
+	if t.Status != "open" && !msg.Automated {
 		if err := q.TicketSetStatus(ctx, dbsqlc.TicketSetStatusParams{TenantID: sc.TenantID(), ID: t.ID, Status: "open"}); err != nil {
 			return 0, 0, err
 		}
