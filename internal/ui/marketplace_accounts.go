@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,13 +22,15 @@ import (
 // joins when its consent flow is configured; until a channel can be connected, no page offers it.
 var connectable = []string{marketplace.Amazon, marketplace.Walmart}
 
-func isConnectable(kind string) bool {
-	for _, k := range connectable {
-		if k == kind {
-			return true
+// accountsOf keeps one marketplace's accounts, in the order given.
+func accountsOf(accounts []marketplace.Account, kind string) []marketplace.Account {
+	var out []marketplace.Account
+	for _, a := range accounts {
+		if a.Marketplace == kind {
+			out = append(out, a)
 		}
 	}
-	return false
+	return out
 }
 
 // healthView says an account's state in the reader's words.
@@ -81,14 +84,8 @@ func (h *Handler) showChannels(w http.ResponseWriter, r *http.Request) {
 	}
 	v := pages.ChannelsView{Shell: h.shell(r, p.T("channels.title"), "settings"), Slug: sc.Workspace.Slug, Mailboxes: len(mailboxes)}
 	for _, kind := range connectable {
-		var mine []marketplace.Account
-		for _, a := range accounts {
-			if a.Marketplace == kind {
-				mine = append(mine, a)
-			}
-		}
 		v.Markets = append(v.Markets, pages.MarketCard{Kind: kind, Name: p.T("channel." + kind), Lead: p.T("channels.lead_" + kind),
-			Accounts: h.marketRows(r, mine)})
+			Accounts: h.marketRows(r, accountsOf(accounts, kind))})
 	}
 	h.render(w, r, http.StatusOK, pages.Channels(v))
 }
@@ -96,7 +93,7 @@ func (h *Handler) showChannels(w http.ResponseWriter, r *http.Request) {
 // marketKind reads the marketplace from the URL; one that cannot be connected is not found.
 func marketKind(r *http.Request) (string, error) {
 	kind := chi.URLParam(r, "marketplace")
-	if !isConnectable(kind) {
+	if !slices.Contains(connectable, kind) {
 		return "", store.ErrNotFound
 	}
 	return kind, nil
@@ -150,18 +147,12 @@ func (h *Handler) marketplaceView(r *http.Request, kind string, f marketplace.Fo
 	if err != nil {
 		return pages.MarketplaceView{}, err
 	}
-	var mine []marketplace.Account
-	for _, a := range accounts {
-		if a.Marketplace == kind {
-			mine = append(mine, a)
-		}
-	}
 	form, err := h.marketForm(r, fmt.Sprintf("/w/%s/settings/channels/%s", sc.Workspace.Slug, kind), false, f, errs)
 	if err != nil {
 		return pages.MarketplaceView{}, err
 	}
 	return pages.MarketplaceView{Shell: h.shell(r, p.T("channel."+kind), "settings"), Slug: sc.Workspace.Slug, Kind: kind,
-		Name: p.T("channel." + kind), Steps: setupSteps(p, kind, ""), Accounts: h.marketRows(r, mine), Form: form}, nil
+		Name: p.T("channel." + kind), Steps: setupSteps(p, kind, ""), Accounts: h.marketRows(r, accountsOf(accounts, kind)), Form: form}, nil
 }
 
 // setupSteps are the marketplace's setup in the seller's words; forwarding is the account's

@@ -10,6 +10,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -98,7 +99,7 @@ func (f Form) check() (checked, error) {
 		errs.Add("sites", "marketplace.account.sites_required")
 	}
 	c.language = strings.TrimSpace(f.Language)
-	if c.language != "" && !languages[c.language] {
+	if c.language != "" && !slices.Contains(languages, c.language) {
 		errs.Add("language", "marketplace.account.language_invalid")
 	}
 	if v := strings.TrimSpace(f.ReplyAccountID); v != "" {
@@ -165,7 +166,7 @@ func MatchesSender(patterns []string, from string) bool {
 	return false
 }
 
-// ErrReplyAccount means the chosen reply mailbox does not exist in the workspace or cannot send.
+// errReplyAccount means the chosen reply mailbox does not exist in the workspace or cannot send.
 var errReplyAccount = validate.Errors{"reply_account": "marketplace.account.reply_cannot_send"}
 
 func (s *Service) checkReply(ctx context.Context, q *dbsqlc.Queries, sc tenant.Scope, c checked) error {

@@ -1,5 +1,7 @@
 package marketplace
 
+import "slices"
+
 // Marketplaces a workspace can connect today. TikTok Shop and Etsy come later: until a channel can
 // be connected, nothing offers it.
 const (
@@ -7,9 +9,6 @@ const (
 	Walmart = "walmart"
 	EBay    = "ebay"
 )
-
-// Kinds lists the marketplaces in the order the settings show them.
-var Kinds = []string{Amazon, EBay, Walmart}
 
 // Site is one storefront of a marketplace: an Amazon domain (its relay mail comes from
 // marketplace.<domain>), an eBay marketplace id, a Walmart country site.
@@ -60,13 +59,8 @@ func SiteOf(kind, id string) (Site, bool) {
 // Known reports whether kind is a marketplace that can be connected.
 func Known(kind string) bool { _, ok := sites[kind]; return ok }
 
-// languages a store may answer in: the sites' languages and the UI's.
-var languages = map[string]bool{
-	"en": true, "de": true, "fr": true, "it": true, "es": true, "nl": true, "pl": true, "sv": true,
-	"tr": true, "pt": true, "ar": true, "ja": true, "ko": true, "ro": true,
-}
+// languages a store may answer in: the sites' languages and the UI's, in a stable order.
+var languages = []string{"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ro", "sv", "tr"}
 
-// Languages lists the reply languages in a stable order.
-func Languages() []string {
-	return []string{"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ro", "sv", "tr"}
-}
+// Languages lists the reply languages.
+func Languages() []string { return slices.Clone(languages) }

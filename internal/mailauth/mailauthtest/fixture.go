@@ -3,6 +3,7 @@ package mailauthtest
 import (
 	"bytes"
 	"crypto"
+	"sync"
 
 	"github.com/shopdesk/shopdesk/internal/mailauth"
 )
@@ -24,8 +25,8 @@ func SignAs(raw []byte, how, domain string) []byte {
 }
 
 // Verifier verifies mail against the test keys only: the overrides that publish them, and no
-// DNS behind (tests never reach the network).
-func Verifier() *mailauth.Verifier {
+// DNS behind (tests never reach the network). Built once; a Verifier is safe for concurrent use.
+var Verifier = sync.OnceValue(func() *mailauth.Verifier {
 	var buf bytes.Buffer
 	if err := WriteOverrides(&buf); err != nil {
 		panic(err)
@@ -35,4 +36,4 @@ func Verifier() *mailauth.Verifier {
 		panic(err)
 	}
 	return mailauth.NewVerifier(&mailauth.OverrideResolver{Records: records})
-}
+})
